@@ -1,0 +1,85 @@
+"""The one entry point everyone calls: documents in, document results out.
+
+``process`` handles one document, ``process_many`` streams any number through ``nlp.pipe`` in
+batches. A document whose processing raises is isolated and reported by ``on_error``; the
+others in its batch are still processed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from trialex import PIPELINE_VERSION
+from trialex.nlp import get_nlp
+from trialex.records import Document, DocumentResult
+from trialex.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+ErrorHandler = Callable[[Document, Exception], None]
+
+
+def to_result(document: Document, doc: Doc) -> DocumentResult:
+    """Turn a processed spaCy ``Doc`` into the document result of ``document``."""
+    sections = list(doc._.sections or [])
+    languages = list(doc._.languages or sorted({s.language for s in sections if s.language}))
+    return DocumentResult(
+        doc_id=document.doc_id,
+        source=document.source,
+        sha256=document.sha256,
+        pipeline_version=PIPELINE_VERSION,
+        languages=languages,
+        sections=sections,
+        records=list(doc._.records or []),
+        warnings=[*document.warnings, *(doc._.doc_warnings or [])],
+    )
+
+
+def process(
+    document: Document, *, nlp: Language | None = None, settings: Settings | None = None
+) -> DocumentResult:
+    nlp = nlp or get_nlp(settings)
+    return to_result(document, nlp(document.text))
+
+
+def _raise(document: Document, error: Exception) -> None:
+    raise error
+
+
+def process_many(
+    documents: Iterable[Document],
+    *,
+    nlp: Language | None = None,
+    settings: Settings | None = None,
+    batch_size: int | None = None,
+    on_error: ErrorHandler = _raise,
+) -> Iterator[tuple[Document, DocumentResult]]:
+    """Yield ``(document, result)`` for each document, streaming in batches through ``nlp.pipe``.
+
+    Memory stays flat: only one batch of documents is held at a time.
+    """
+    settings = settings or Settings()
+    nlp = nlp or get_nlp(settings)
+    size = batch_size or settings.batch_size
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        try:
+            docs = list(nlp.pipe((d.text for d in batch), batch_size=size))
+        except Exception:  # isolate the failing document(s), keep the rest
+            logger.debug("batch failed, retrying its documents one by one", exc_info=True)
+            for document in batch:
+                try:
+                    yield document, process(document, nlp=nlp)
+                except Exception as error:
+                    on_error(document, error)
+            continue
+        for document, doc in zip(batch, docs, strict=True):
+            try:
+                yield document, to_result(document, doc)
+            except Exception as error:
+                on_error(document, error)

@@ -1,0 +1,37 @@
+"""Settings: limits, models and rules, from keyword arguments or ``TRIALEX_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MAX_FILE_MB = 64.0
+DEFAULT_MAX_PAGES = 500
+DEFAULT_DOC_TIMEOUT_S = 120.0
+
+
+class Settings(BaseSettings):
+    """Every knob of the pipeline. ``TRIALEX_NER_MODEL=en_core_sci_sm`` and so on."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIALEX_", extra="forbid")
+
+    ner_model: str | None = Field(
+        default=None,
+        description="A spaCy/scispaCy pipeline (package name or path) whose entities feed assembly; "
+        "None runs the offline rule pipeline only.",
+    )
+    rules_dir: Path | None = Field(
+        default=None,
+        description="A folder that replaces the bundled resources/ (same layout).",
+    )
+    max_file_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
+    max_pages: int = Field(default=DEFAULT_MAX_PAGES, gt=0)
+    doc_timeout_s: float = Field(default=DEFAULT_DOC_TIMEOUT_S, gt=0)
+    follow_symlinks: bool = False
+    batch_size: int = Field(default=8, gt=0)
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
