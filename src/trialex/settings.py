@@ -1,4 +1,4 @@
-"""Settings: limits, models and rules, from keyword arguments or ``TRIALEX_*`` environment variables."""
+"""Settings: limits, models and rules, from keyword arguments or ``TRIALEX_*`` variables."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class Settings(BaseSettings):
 
     ner_model: str | None = Field(
         default=None,
-        description="A spaCy/scispaCy pipeline (package name or path) whose entities feed assembly; "
-        "None runs the offline rule pipeline only.",
+        description="A spaCy/scispaCy pipeline (package name or path) whose entities feed "
+        "assembly; None runs the offline rule pipeline only.",
     )
     rules_dir: Path | None = Field(
         default=None,

@@ -1,0 +1,293 @@
+"""The ``trialex`` command: a thin shell over the library.
+
+Exit codes: 0 success; 1 at least one document failed (the others are still written) or an
+evaluation gate was missed; 2 usage error (no input, bad option).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from trialex import PIPELINE_VERSION, __version__
+from trialex.errors import InputError
+from trialex.records import Document, DocumentResult
+
+app = typer.Typer(
+    name="trialex",
+    help=(
+        "Extract numeric clinical endpoints (response rates, survival, hazard ratios, "
+        "adverse-event rates) from articles into validated JSON records, each with the exact "
+        "character span it came from."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+PROGRESS_MIN_FILES = 4
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _error(message: str) -> None:
+    """Print ``error: <message>`` as one line on standard error (never wrapped)."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+
+
+def one_line_error(source: str, error: Exception) -> str:
+    """``<file>: <reason>`` for any failure; InputError messages already name their file."""
+    if isinstance(error, InputError):
+        return str(error)
+    return f"{source}: {type(error).__name__}: {error}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"trialex {__version__} (pipeline {PIPELINE_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """trialex: clinical endpoints from text, HTML and PDF articles."""
+
+
+RECORD_COLUMNS = (
+    "doc_id",
+    "endpoint",
+    "statistic",
+    "value",
+    "unit",
+    "n",
+    "N",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "p_op",
+    "p_value",
+    "timepoint_value",
+    "timepoint_unit",
+    "group",
+    "label",
+    "origin",
+    "language",
+    "section",
+    "span_start",
+    "span_end",
+    "text",
+    "extractor",
+    "warnings",
+)
+
+
+def record_rows(result: DocumentResult) -> Iterator[dict[str, object]]:
+    """One flat row per record, columns in ``RECORD_COLUMNS`` order."""
+    for r in result.records:
+        row = r.model_dump(mode="json", exclude={"span", "timepoint", "warnings"})
+        row.update(
+            doc_id=result.doc_id,
+            timepoint_value=r.timepoint.value if r.timepoint else None,
+            timepoint_unit=r.timepoint.unit if r.timepoint else None,
+            span_start=r.span.start,
+            span_end=r.span.end,
+            warnings="; ".join(f"{w.code}: {w.message}" for w in r.warnings),
+        )
+        yield {c: row.get(c) for c in RECORD_COLUMNS}
+
+
+def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> None:
+    if fmt is OutputFormat.json:
+        stream.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        stream.write("\n")
+    elif fmt is OutputFormat.jsonl:
+        for row in record_rows(result):
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(stream, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(record_rows(result))
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders (scanned for .txt .md .html .htm .pdf); '-' reads standard "
+            "input and prints the result to standard output.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder for <doc_id>.json and <doc_id>.txt.")
+    ] = Path("extracted"),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json: one document result per article (the contract). jsonl / csv: one row per "
+            "record; written as records.jsonl / records.csv in --out beside the per-article JSON, "
+            "or printed for '-'.",
+        ),
+    ] = OutputFormat.json,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract endpoint records from articles (always re-extracts; see `trialex run` for
+    incremental corpus runs).
+
+    A file that cannot be read gets a one-line error naming it; the others are still extracted.
+    Exit status 1 when any document failed.
+    """
+    from trialex.ingest import discover, load_path, load_stdin
+    from trialex.io import atomic_write_text, write_result
+    from trialex.pipeline import process, process_many
+
+    if paths == ["-"]:
+        try:
+            document = load_stdin(sys.stdin.buffer.read())
+            result = process(document)
+        except Exception as error:
+            _error(one_line_error("<stdin>", error))
+            raise typer.Exit(EXIT_FAILED) from None
+        _emit(result, fmt, sys.stdout)  # type: ignore[arg-type]
+        return
+    if "-" in paths:
+        _error("'-' (standard input) cannot be mixed with paths")
+        raise typer.Exit(EXIT_USAGE)
+
+    files = list(discover(paths))
+    if not files:
+        _error(f"no supported files in {' '.join(paths)}")
+        raise typer.Exit(EXIT_USAGE)
+
+    failures: list[str] = []
+
+    def report(source: str, error: Exception) -> None:
+        failures.append(one_line_error(source, error))
+        _error(failures[-1])
+
+    def documents() -> Iterator[Document]:
+        for path in files:
+            try:
+                yield load_path(path)
+            except Exception as error:  # one bad file never stops the batch
+                report(str(path), error)
+            finally:
+                progress.advance(task)
+
+    show = not quiet and len(files) >= PROGRESS_MIN_FILES
+    written: list[DocumentResult] = []
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("extracting", total=len(files))
+        for document, result in process_many(
+            documents(), on_error=lambda d, e: report(d.source, e)
+        ):
+            write_result(result, document.text, out)
+            written.append(result) if fmt is not OutputFormat.json else None
+
+    if fmt is not OutputFormat.json:
+        buffer = io.StringIO()
+        if fmt is OutputFormat.csv:
+            writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for result in written:
+                writer.writerows(record_rows(result))
+        else:
+            for result in written:
+                for row in record_rows(result):
+                    buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
+        atomic_write_text(out / f"records.{fmt.value}", buffer.getvalue())
+
+    ok = len(files) - len(failures)
+    err.print(f"{ok} of {len(files)} documents extracted into {out}/", markup=False)
+    if failures:
+        err.print(f"{len(failures)} failed", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("eval")
+def eval_(
+    pred: Annotated[
+        Path, typer.Option(help="Folder of extracted <doc_id>.json (and .txt).")
+    ] = Path("extracted"),
+    gold: Annotated[Path, typer.Option(help="Folder of <doc_id>.gold.json.")] = Path(
+        "fixtures/gold"
+    ),
+    raw: Annotated[
+        Path, typer.Option(help="Where source texts are when --pred holds no <doc_id>.txt.")
+    ] = Path("raw"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    min_f1: Annotated[
+        float | None,
+        typer.Option(help="Exit 1 when the overall micro F1 is below this gate (0-1)."),
+    ] = None,
+    lists: Annotated[
+        bool, typer.Option("--lists/--no-lists", help="Print misses and false positives.")
+    ] = True,
+) -> None:
+    """Compare extracted records with gold records: precision, recall and F1 (overall, per
+    document, per endpoint, per language), attribute accuracy on matched records, section
+    accuracy, and the lists of misses and false positives."""
+    from trialex.evaluate import evaluate, format_report, scores_json
+
+    if not gold.is_dir():
+        _error(f"gold folder not found: {gold}")
+        raise typer.Exit(EXIT_USAGE)
+    if not pred.is_dir():
+        _error(f"prediction folder not found: {pred}")
+        raise typer.Exit(EXIT_USAGE)
+    evaluation = evaluate(pred, gold, raw_dirs=[raw])
+    typer.echo(scores_json(evaluation) if as_json else format_report(evaluation, show_lists=lists))
+    f1 = evaluation.overall()["f1"]
+    if min_f1 is not None and f1 < min_f1:
+        err.print(f"F1 {f1:.3f} is below the gate {min_f1:.3f}", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a document result (extracted/<doc_id>.json)."""
+    from trialex.records import schema_text
+
+    typer.echo(schema_text(), nl=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

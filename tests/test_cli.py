@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import RAW_FILES
+from trialex.cli import EXIT_FAILED, EXIT_USAGE, app
+from trialex.records import DocumentResult
+
+runner = CliRunner()
+GOOD = RAW_FILES[0]
+
+
+def _bad_files(folder: Path) -> dict[str, bytes]:
+    files = {
+        "empty.txt": b"",
+        "binary.txt": bytes(range(256)) * 8,
+        "latin1.txt": "Réponse globale: 64 % des patients (n = 38), µ ± 2 °C".encode("latin-1"),
+        "truncated.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_cli_extract_batch_keeps_going_past_bad_files(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(GOOD, inbox / GOOD.name)
+    bad = _bad_files(inbox)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(inbox), "--out", str(out), "--quiet"])
+    assert result.exit_code == EXIT_FAILED
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(bad)
+    for name in bad:
+        assert sum(name in line for line in errors) == 1, name
+    written = DocumentResult.model_validate_json((out / f"{GOOD.stem}.json").read_text("utf-8"))
+    assert written.doc_id == GOOD.stem
+    assert (out / f"{GOOD.stem}.txt").read_text("utf-8") == GOOD.read_text("utf-8")
+    assert sorted(p.name for p in out.glob("*.json")) == [f"{GOOD.stem}.json"]
+
+
+def test_cli_extract_stdin_prints_a_document_result() -> None:
+    result = runner.invoke(app, ["extract", "-"], input=GOOD.read_bytes())
+    assert result.exit_code == 0, result.stderr
+    doc = DocumentResult.model_validate_json(result.stdout)
+    assert doc.source == "<stdin>"
+    assert doc.sections and doc.sections[-1].end == len(GOOD.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_cli_extract_tabular_formats_write_a_records_file(tmp_path: Path, fmt: str) -> None:
+    result = runner.invoke(app, ["extract", str(GOOD), "--out", str(tmp_path), "--format", fmt])
+    assert result.exit_code == 0, result.stderr
+    table = (tmp_path / f"records.{fmt}").read_text("utf-8")
+    doc = DocumentResult.model_validate_json((tmp_path / f"{GOOD.stem}.json").read_text("utf-8"))
+    rows = table.splitlines()
+    assert len(rows) == len(doc.records) + (1 if fmt == "csv" else 0)
+
+
+def test_cli_extract_without_supported_files_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    result = runner.invoke(app, ["extract", str(tmp_path)])
+    assert result.exit_code == EXIT_USAGE
+    assert "no supported files" in result.stderr
+
+
+def test_cli_eval_gate_fails_below_min_f1(tmp_path: Path, gold_dir: Path) -> None:
+    empty = tmp_path / "pred"
+    empty.mkdir()
+    args = ["eval", "--pred", str(empty), "--gold", str(gold_dir), "--no-lists"]
+    assert runner.invoke(app, args).exit_code == 0
+    gated = runner.invoke(app, [*args, "--min-f1", "0.5"])
+    assert gated.exit_code == EXIT_FAILED
+    assert "below the gate" in gated.stderr
+
+
+def test_cli_eval_json_output_has_the_scores(tmp_path: Path, gold_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["eval", "--pred", str(tmp_path), "--gold", str(gold_dir), "--json"]
+    )
+    data = json.loads(result.stdout)
+    assert {
+        "overall",
+        "per_endpoint",
+        "per_language",
+        "field_accuracy",
+        "section_accuracy",
+        "documents",
+    } <= set(data)
+
+
+def test_cli_help_and_version_work_from_a_subprocess() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "trialex.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("extract", "eval", "schema"):
+        assert command in out
+    version = subprocess.run(
+        [sys.executable, "-m", "trialex.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert version.startswith("trialex ")
