@@ -1,0 +1,215 @@
+"""Flat exports of document results: one row per record, as CSV, JSON Lines or Parquet.
+
+The columns are fixed (:data:`COLUMNS`) so that a spreadsheet or a notebook built on one export
+reads the next one: ``doc_id`` first, then every :class:`~trialex.records.Record` field in the
+contract's order, with ``span`` and ``timepoint`` flattened and ``warnings`` joined into one cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic import ValidationError
+
+from trialex.errors import TrialexError
+from trialex.io import atomic_write_text
+from trialex.records import DocumentResult, Record
+
+logger = logging.getLogger(__name__)
+
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+FORMATS: tuple[str, ...] = ExportFormat.__args__  # type: ignore[attr-defined]
+
+# Record fields that are flattened into several columns (or joined into one).
+_FLATTENED = {
+    "span": ("span_start", "span_end"),
+    "timepoint": ("timepoint_value", "timepoint_unit"),
+    "warnings": ("warnings",),
+}
+
+
+def _columns() -> tuple[str, ...]:
+    columns = ["doc_id"]
+    for name in Record.model_fields:
+        columns.extend(_FLATTENED.get(name, (name,)))
+    return tuple(columns)
+
+
+COLUMNS: tuple[str, ...] = _columns()
+"""The export columns, in order (stable: derived from the record contract's field order)."""
+
+WARNING_SEPARATOR = "; "
+
+
+class ExportError(TrialexError):
+    """An export that cannot be written (unknown format, missing optional dependency)."""
+
+
+def record_row(doc_id: str, record: Record) -> dict[str, Any]:
+    """One flat row (keys = :data:`COLUMNS`) for ``record`` of document ``doc_id``."""
+    row: dict[str, Any] = {"doc_id": doc_id}
+    for name in Record.model_fields:
+        value = getattr(record, name)
+        if name == "span":
+            row["span_start"], row["span_end"] = value.start, value.end
+        elif name == "timepoint":
+            row["timepoint_value"] = value.value if value else None
+            row["timepoint_unit"] = value.unit if value else None
+        elif name == "warnings":
+            row["warnings"] = WARNING_SEPARATOR.join(f"{w.code}: {w.message}" for w in value)
+        else:
+            row[name] = value
+    return row
+
+
+def result_paths(inputs: Iterable[Path]) -> list[Path]:
+    """Expand folders to their ``*.json`` files (sorted); files are kept in the given order."""
+    paths: list[Path] = []
+    for item in inputs:
+        item = Path(item)
+        if item.is_dir():
+            paths.extend(sorted(p for p in item.glob("*.json") if not p.name.startswith(".")))
+        elif item.is_file():
+            paths.append(item)
+        else:
+            raise TrialexError(f"{item}: no such file or folder")
+    return paths
+
+
+def load_result(path: Path) -> DocumentResult | None:
+    """Read one ``<doc_id>.json``; ``None`` (logged) for a JSON file that is not a document result.
+
+    A file that looks like a document result (has ``doc_id`` and ``records``) but breaks the
+    contract raises :class:`TrialexError` with a one-line message naming the file.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TrialexError(f"{path}: not a readable JSON document result ({error})") from error
+    if not (isinstance(data, dict) and "doc_id" in data and "records" in data):
+        logger.info("%s: not a document result, skipped", path)
+        return None
+    try:
+        return DocumentResult.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TrialexError(
+            f"{path}: not a valid document result ({error.error_count()} errors; "
+            f"first at {where}: {first['msg']})"
+        ) from error
+
+
+def iter_results(inputs: Iterable[Path]) -> Iterator[DocumentResult]:
+    for path in result_paths(inputs):
+        result = load_result(path)
+        if result is not None:
+            yield result
+
+
+def iter_rows(results: Iterable[DocumentResult]) -> Iterator[dict[str, Any]]:
+    for result in results:
+        for record in result.records:
+            yield record_row(result.doc_id, record)
+
+
+def _csv_cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def rows_to_csv(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
+    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        count += 1
+    return count
+
+
+def rows_to_jsonl(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
+    count = 0
+    for row in rows:
+        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as error:
+        raise ExportError(
+            "parquet export needs pyarrow, which is not installed: "
+            "pip install pyarrow (or export --format csv / jsonl)"
+        ) from error
+    return pyarrow
+
+
+def _arrow_schema(pa: Any) -> Any:
+    types = {
+        "value": pa.float64(),
+        "ci_low": pa.float64(),
+        "ci_high": pa.float64(),
+        "ci_level": pa.float64(),
+        "p_value": pa.float64(),
+        "timepoint_value": pa.float64(),
+        "n": pa.int64(),
+        "N": pa.int64(),
+        "span_start": pa.int64(),
+        "span_end": pa.int64(),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in COLUMNS])
+
+
+def rows_to_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
+    pa = _pyarrow()
+    schema = _arrow_schema(pa)
+    data = list(rows)
+    table = pa.Table.from_pylist(data, schema=schema)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        pa.parquet.write_table(table, tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(data)
+
+
+def export_records(
+    inputs: Sequence[Path],
+    fmt: str = "csv",
+    out: Path | None = None,
+    stream: TextIO | None = None,
+) -> int:
+    """Export every record of the results in ``inputs`` (files or folders); returns the row count.
+
+    Writes to ``out`` (atomically) when given, else to ``stream`` (text formats only).
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    rows = iter_rows(iter_results(inputs))
+    if fmt == "parquet":
+        if out is None:
+            raise ExportError("parquet is binary: give an output file (--out FILE.parquet)")
+        return rows_to_parquet(rows, out)
+    writer = rows_to_csv if fmt == "csv" else rows_to_jsonl
+    if out is None:
+        if stream is None:
+            raise ExportError("give an output file or a stream")
+        return writer(rows, stream)
+    buffer = io.StringIO()
+    count = writer(rows, buffer)
+    atomic_write_text(Path(out), buffer.getvalue())
+    return count
