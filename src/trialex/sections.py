@@ -1,10 +1,955 @@
-"""Section splitting (to be completed): every character belongs to exactly one section."""
+"""Section splitting: every character of a document belongs to exactly one section.
+
+The rules (heading words, captions, front-matter and boilerplate cues, zoning cues) are data in
+``resources/{en,zh}/sections.json``; this module is the state machine that applies them line by
+line:
+
+* headings (plain, numbered "2 Materials and Methods", "3.3.2 Responses ...", Chinese "一、结果")
+  open a section of their kind; numbered subsections and unknown heading-like lines open a
+  section of their parent's kind; structured-abstract labels (Background/Methods/Results/...)
+  inside an abstract stay ``abstract``;
+* tables (pipe rows ``a | b |``, ``---|---`` separators, cell-per-line rows ending in `` |``,
+  PDF tables rendered as pipe rows under a "Table 2. ..." title) are one ``table`` section with
+  their title and footnotes; a table printed twice in a row stays one section; prose resuming
+  after a table or figure caption goes back to the kind of the prose before it;
+* figure captions are ``other``; web-page furniture is ``boilerplate``;
+* text before the first heading is front matter (short lines) and an unheaded abstract (long
+  paragraphs) when the document has a journal citation line (PubMed pages) or starts its
+  headings with Introduction/Methods (Frontiers); a document with no structural headings (news
+  and education sites), or only late ones ("Conclusion"), is zoned into introduction / methods /
+  results / conclusion by cue phrases, moving only forward and never overriding a heading.
+
+Sections are then split where the script changes (a Chinese translation of an English abstract
+is its own ``abstract`` section in ``zh``) and each gets a language (see :mod:`trialex.language`).
+"""
 
 from __future__ import annotations
 
-from trialex.language import detect_language
-from trialex.records import Section
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from trialex.language import (
+    DEFAULT_LANGUAGE,
+    LATIN,
+    sample_of,
+    script_language,
+    statistical_language,
+)
+from trialex.records import SECTION_KINDS, Section
+
+log = logging.getLogger(__name__)
+
+RULE_LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+_TOP_KEYS = {
+    "version",
+    "language",
+    "description",
+    "headings",
+    "heading_patterns",
+    "boilerplate",
+    "front_matter",
+    "table_titles",
+    "figure_captions",
+    "table_footnotes",
+    "zoning",
+    "continuation_words",
+}
+_RULE_KEYS = {
+    "id",
+    "kind",
+    "phrases",
+    "pattern",
+    "examples",
+    "abstract_part",
+    "strong",
+    "citation",
+    "note",
+}
+_PATTERN_GROUPS = (
+    "heading_patterns",
+    "boilerplate",
+    "front_matter",
+    "table_titles",
+    "figure_captions",
+    "table_footnotes",
+    "zoning",
+)
+
+# Kinds that describe the structure of an article (their headings switch off zoning).
+_STRUCTURE_KINDS = frozenset(
+    {"key_points", "abstract", "introduction", "methods", "results", "discussion", "conclusion"}
+)
+_ZONE_ORDER = ("introduction", "methods", "results", "conclusion")
+_BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
+
+# Layout thresholds (characters).
+HEADING_MAX = 100  # a heading-like line is at most this long
+FRONT_LINE_MAX = 200  # in the preamble, shorter lines are front matter, longer ones prose
+FOOTNOTE_MAX = 120  # short sentences continuing a table's footnote block belong to it
+FURNITURE_MAX = 40  # web furniture lines under a table ("Open in a new tab") stay in the table
+BOILER_CONTINUE_MAX = 100  # short lines continue a boilerplate block
+HEADING_PATTERN_WORDS = 8  # heading patterns only look at short heading-like lines
+ZONE_MIN = 60  # shorter lines never move the zoning of unheaded prose
+BOILER_SCAN_MAX = 300  # boilerplate cues are looked for in the first 300 characters of a line
+ABSTRACT_PART_WINDOW = 6000  # structured-abstract labels are accepted this far into an abstract
+SPLIT_MIN = 25  # shorter lines never split a section by language
+MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abstracts
 
 
-def split_sections(text: str) -> list[Section]:
-    return [Section(kind="other", title=None, language=detect_language(text) or "en", start=0, end=len(text))]
+class RulesError(ValueError):
+    """A section-rules file is malformed (unknown key, duplicate id, bad kind or pattern)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Rules: loading and matching
+
+
+_NUMBERING = re.compile(
+    r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?(?=[\s\u00a0\u3000]|[\u4e00-\u9fff])"
+    r"|(?P<roman>[IVX]{1,5})\.(?=\s)"
+    r"|(?P<letter>[A-H])\.(?=\s)"
+    r"|(?P<zh>[一二三四五六七八九十]{1,3})[、.．]"
+    r"|[（(](?P<zhp>[一二三四五六七八九十]{1,3})[)）])"
+    r"[\s\u00a0\u3000]*"
+)
+_HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
+_BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": ""})
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+_LETTER_SPACED = re.compile(r"^(?:\w ){3,}\w$")
+
+
+def _norm_heading(text: str) -> str:
+    """Lower-cased heading words without brackets, trailing punctuation or extra spaces.
+
+    Letter-spaced headings of PDF layouts ("A B S T R A C T") are closed up.
+    """
+    text = text.translate(_BRACKETS).strip(_HEAD_STRIP)
+    text = _SPACES.sub(" ", text)
+    if _LETTER_SPACED.match(text):
+        text = text.replace(" ", "")
+    return text.casefold()
+
+
+def _split_numbering(line: str) -> tuple[str, int]:
+    """``("Responses ...", 3)`` for ``"3.3.2 Responses ..."``; depth 0 when unnumbered."""
+    m = _NUMBERING.match(line)
+    if m is None:
+        return line, 0
+    rest = line[m.end() :]
+    if not rest or not (rest[0].isalpha()):
+        return line, 0
+    if m.group("num"):
+        return rest, m.group("num").count(".") + 1
+    return rest, 1
+
+
+@dataclass(frozen=True)
+class HeadingRule:
+    id: str
+    kind: str
+    phrases: tuple[str, ...]
+    abstract_part: bool
+    examples: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    id: str
+    kind: str
+    group: str
+    regex: re.Pattern[str]
+    strong: bool
+    citation: bool
+    examples: dict[str, tuple[str, ...]]
+
+    def matches(self, line: str) -> bool:
+        return self.regex.search(line) is not None
+
+
+@dataclass
+class SectionRules:
+    """Compiled section rules of one or more languages (see :func:`load_rules`)."""
+
+    headings: dict[str, HeadingRule] = field(default_factory=dict)
+    heading_rules: list[HeadingRule] = field(default_factory=list)
+    patterns: dict[str, list[PatternRule]] = field(
+        default_factory=lambda: {g: [] for g in _PATTERN_GROUPS}
+    )
+    _inline: re.Pattern[str] | None = None
+    _combined: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    _pattern_headings: dict[str, HeadingRule] = field(default_factory=dict)
+    continuation_words: set[str] = field(default_factory=set)
+
+    @property
+    def ids(self) -> set[str]:
+        return {r.id for r in self.heading_rules} | {
+            r.id for rules in self.patterns.values() for r in rules
+        }
+
+    def add(self, data: dict[str, Any], source: str) -> None:
+        unknown = set(data) - _TOP_KEYS
+        if unknown:
+            raise RulesError(f"{source}: unknown keys {sorted(unknown)}")
+        seen = self.ids
+        words = data.get("continuation_words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise RulesError(f"{source}: continuation_words must be a list of strings")
+        self.continuation_words.update(w.casefold() for w in words)
+        for rule in data.get("headings", []):
+            self._check_rule(rule, source, seen, needs="phrases")
+            phrases = tuple(_norm_heading(p) for p in rule["phrases"])
+            heading = HeadingRule(
+                id=rule["id"],
+                kind=rule["kind"],
+                phrases=phrases,
+                abstract_part=bool(rule.get("abstract_part", False)),
+                examples=_examples(rule, source),
+            )
+            for phrase in phrases:
+                if not phrase:
+                    raise RulesError(f"{source}: {rule['id']}: empty phrase")
+                if phrase in self.headings:
+                    raise RulesError(
+                        f"{source}: {rule['id']}: phrase {phrase!r} already in "
+                        f"{self.headings[phrase].id}"
+                    )
+                self.headings[phrase] = heading
+            self.heading_rules.append(heading)
+        for group in _PATTERN_GROUPS:
+            for rule in data.get(group, []):
+                self._check_rule(rule, source, seen, needs="pattern")
+                try:
+                    regex = re.compile(rule["pattern"], re.IGNORECASE)
+                except re.error as exc:
+                    raise RulesError(f"{source}: {rule['id']}: bad pattern: {exc}") from exc
+                self.patterns[group].append(
+                    PatternRule(
+                        id=rule["id"],
+                        kind=rule["kind"],
+                        group=group,
+                        regex=regex,
+                        strong=bool(rule.get("strong", False)),
+                        citation=bool(rule.get("citation", False)),
+                        examples=_examples(rule, source),
+                    )
+                )
+        self._inline = None
+        self._combined = {}
+
+    @staticmethod
+    def _check_rule(rule: Any, source: str, seen: set[str], *, needs: str) -> None:
+        if not isinstance(rule, dict):
+            raise RulesError(f"{source}: a rule is not an object: {rule!r}")
+        unknown = set(rule) - _RULE_KEYS
+        if unknown:
+            raise RulesError(f"{source}: {rule.get('id')}: unknown keys {sorted(unknown)}")
+        for key in ("id", "kind", needs, "examples"):
+            if key not in rule:
+                raise RulesError(f"{source}: {rule.get('id')}: missing {key!r}")
+        if rule["id"] in seen:
+            raise RulesError(f"{source}: duplicate rule id {rule['id']!r}")
+        seen.add(rule["id"])
+        if rule["kind"] not in SECTION_KINDS:
+            raise RulesError(f"{source}: {rule['id']}: unknown kind {rule['kind']!r}")
+
+    # -- matching -------------------------------------------------------------------------
+
+    def heading(self, line: str) -> tuple[HeadingRule | None, int]:
+        """The heading rule a whole line is (or None), and its numbering depth.
+
+        Heading phrases match the whole line; ``heading_patterns`` (regexes over the normalised
+        heading words) catch variants ("Patients, Materials, and Methods") on heading-like lines.
+        """
+        if len(line) > HEADING_MAX:
+            return None, 0
+        rest, depth = _split_numbering(line)
+        norm = _norm_heading(rest)
+        found = self.headings.get(norm)
+        if found is None and len(norm.split()) <= HEADING_PATTERN_WORDS and _heading_like(line):
+            rule = self.first("heading_patterns", norm)
+            if rule is not None:
+                found = self._pattern_heading(rule)
+        return found, depth
+
+    def _pattern_heading(self, rule: PatternRule) -> HeadingRule:
+        heading = self._pattern_headings.get(rule.id)
+        if heading is None:
+            heading = HeadingRule(rule.id, rule.kind, (), False, rule.examples)
+            self._pattern_headings[rule.id] = heading
+        return heading
+
+    def inline_label(self, line: str) -> tuple[HeadingRule, str] | None:
+        """``(rule, label)`` for a paragraph opening with a heading label ("Methods: We ...")."""
+        if self._inline is None:
+            words = sorted(self.headings, key=len, reverse=True)
+            alternation = "|".join(re.escape(w).replace(r"\ ", r"[\s\u00a0]+") for w in words)
+            self._inline = re.compile(
+                rf"^[\s\u00a0]*[【\[]?(?P<label>{alternation})[】\]]?[\s\u00a0]*"
+                rf"(?:[:：]|(?<=[】\]]))[\s\u00a0]*(?=\S)",
+                re.IGNORECASE,
+            )
+        if _LABEL_END.search(line, 0, 80) is None:
+            return None
+        m = self._inline.match(line)
+        if m is None:
+            return None
+        rule = self.headings.get(_norm_heading(m.group("label")))
+        if rule is None:
+            return None
+        return rule, line[: m.end()].strip().rstrip(":：").strip()
+
+    def first(self, group: str, line: str, *, strong_only: bool = False) -> PatternRule | None:
+        """The first rule of ``group`` matching ``line``, or None (one combined regex scan).
+
+        ``strong_only`` restricts ``group`` to its rules marked ``"strong": true``.
+        """
+        key = f"{group}/strong" if strong_only else group
+        combined = self._combined.get(key, ...)
+        rules = [r for r in self.patterns[group] if r.strong or not strong_only]
+        if combined is ...:
+            combined = (
+                re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules), re.IGNORECASE)
+                if rules
+                else None
+            )
+            self._combined[key] = combined
+        if combined is None or combined.search(line) is None:
+            return None
+        for rule in rules:
+            if rule.regex.search(line):
+                return rule
+        return None  # pragma: no cover - the combined regex matched, so one rule does
+
+
+def _examples(rule: dict[str, Any], source: str) -> dict[str, tuple[str, ...]]:
+    examples = rule["examples"]
+    if not isinstance(examples, dict) or set(examples) - {"match", "no_match"}:
+        raise RulesError(f"{source}: {rule['id']}: examples must be {{match, no_match}}")
+    if not examples.get("match"):
+        raise RulesError(f"{source}: {rule['id']}: needs at least one 'match' example")
+    return {k: tuple(examples.get(k, ())) for k in ("match", "no_match")}
+
+
+def load_rules(languages: Sequence[str] = RULE_LANGUAGES) -> SectionRules:
+    """Load and compile ``resources/<lang>/sections.json`` for ``languages``."""
+    rules = SectionRules()
+    for lang in languages:
+        ref = resources.files("trialex") / "resources" / lang / "sections.json"
+        data = json.loads(ref.read_text(encoding="utf-8"))
+        rules.add(data, f"resources/{lang}/sections.json")
+    return rules
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> SectionRules:
+    return load_rules()
+
+
+def rule_matches(rules: SectionRules, rule_id: str, line: str) -> bool:
+    """Whether the rule ``rule_id`` recognises ``line`` (used to run every rule's examples)."""
+    for heading in rules.heading_rules:
+        if heading.id == rule_id:
+            found, _ = rules.heading(line.strip())
+            if found is heading:
+                return True
+            inline = rules.inline_label(line)
+            return (
+                inline is not None and inline[0] is heading and len(line.strip()) > len(inline[1])
+            )
+    for group, patterns in rules.patterns.items():
+        for rule in patterns:
+            if rule.id == rule_id:
+                if group == "heading_patterns":
+                    found, _ = rules.heading(line.strip())
+                    return found is not None and found.id == rule_id
+                return rule.matches(line)
+    raise KeyError(rule_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Line features
+
+_NOT_IN_HEADINGS = re.compile(r"[%=;]|\. [A-Z]")
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s+[A-Z]")
+_LABEL_END = re.compile(r"[:：】\]]")
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_PIPES_ONLY = re.compile(r"^[|\s]+$")
+_TERMINAL = tuple(".!?;。！？；")
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the line in the text
+    end: int  # offset after its newline
+    body: str  # the stripped content
+
+    @property
+    def blank(self) -> bool:
+        return not self.body
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        out.append(_Line(pos, pos + len(raw), raw.strip()))
+        pos += len(raw)
+    return out
+
+
+def is_table_row(body: str) -> bool:
+    """A pipe-table row, separator row, or a cell-per-line row ending in `` |``."""
+    if "|" not in body:
+        return False
+    if body.endswith("|") or body.startswith("|"):
+        return True
+    if _SEPARATOR.match(body) or _PIPES_ONLY.match(body):
+        return True
+    return body.count(" | ") >= 2
+
+
+def _heading_like(body: str) -> bool:
+    """A short line that reads as a heading: no sentence end, capitalised, a few words."""
+    if not body or len(body) > HEADING_MAX or body.endswith(_TERMINAL) or body.endswith(","):
+        return False
+    rest, _ = _split_numbering(body)
+    first = rest[0]
+    if not (first.isupper() or first.isdigit() or "\u4e00" <= first <= "\u9fff"):
+        return False
+    if len(rest.split()) > 14 or _NOT_IN_HEADINGS.search(rest):
+        return False
+    return any(ch.isalpha() for ch in rest)
+
+
+def _label_only(rule: PatternRule, body: str) -> bool:
+    """True for a caption line that is only its label ("Fig. 1.", "Table 2")."""
+    m = rule.regex.search(body)
+    return m is not None and not body[m.end() :].strip(" .:|\u00a0\u3000")
+
+
+def _is_long_prose(body: str) -> bool:
+    return len(body) > FRONT_LINE_MAX or (len(body) > 80 and body.count(". ") >= 1)
+
+
+# --------------------------------------------------------------------------------------------
+# The state machine
+
+
+@dataclass
+class _Segment:
+    line: int  # index of the first line
+    kind: str
+    title: str | None
+
+
+class _Splitter:
+    def __init__(self, text: str, rules: SectionRules) -> None:
+        self.text = text
+        self.rules = rules
+        self.lines = _lines(text)
+        self.segments: list[_Segment] = []
+        self.kind: str | None = None  # current kind; None = preamble
+        self.prose_kind: str | None = None  # kind to resume after a table/figure/boilerplate
+        # tables
+        self.in_table = False
+        self.table_title = ""
+        self.table_first_row = ""
+        self.table_footnotes = False
+        self.in_figure = False
+        self.caption_pending = False
+        # boilerplate started by a cue (continues over short lines)
+        self.in_boiler = False
+        # abstract parts
+        self.abstract_start = 0
+        self.abstract_parts: set[str] = set()
+        self.abstract_unstructured = False  # prose came before any part label
+        # zoning: ``zoned`` while the current prose kind comes from cues, not from a heading
+        self.zone = 0
+        self.zoned = False
+        self.next_body: list[str] = [""] * len(self.lines)
+        following = ""
+        for k in range(len(self.lines) - 1, -1, -1):
+            self.next_body[k] = following
+            if self.lines[k].body:
+                following = self.lines[k].body
+        self._plan()
+
+    # -- document-level decisions ----------------------------------------------------------
+
+    def _plan(self) -> None:
+        rules = self.rules
+        self.has_structure = False
+        self.has_citation = False
+        self.first_structure_kind: str | None = None
+        seen_prose = False
+        for ln in self.lines:
+            body = ln.body
+            if not body or is_table_row(body):
+                continue
+            rule, _ = rules.heading(body)
+            if rule is not None and rule.kind in _STRUCTURE_KINDS:
+                self.has_structure = True
+                if self.first_structure_kind is None:
+                    self.first_structure_kind = rule.kind
+            if not seen_prose:
+                front = rules.first("front_matter", body)
+                if front is not None and front.citation:
+                    self.has_citation = True
+                if _is_long_prose(body):
+                    seen_prose = True
+        self.zoning = not self.has_citation and self.first_structure_kind in (
+            None,
+            "results",
+            "discussion",
+            "conclusion",
+        )
+        # the last prose line of a zoned document (a conclusion is usually the last paragraph)
+        self.last_prose = -1
+        if self.zoning:
+            for i, ln in enumerate(self.lines):
+                if _is_long_prose(ln.body) and not is_table_row(ln.body):
+                    self.last_prose = i
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _open(self, i: int, kind: str, title: str | None) -> None:
+        self.segments.append(_Segment(i, kind, title))
+        self.kind = kind
+        self.in_table = False
+        self.in_figure = False
+        self.in_boiler = False
+
+    def _open_prose(self, i: int, kind: str, title: str | None, *, new: bool = False) -> None:
+        """Open a prose section; ``new`` marks the start of another abstract ("摘要" after
+        "Abstract"), otherwise an abstract continues its structure."""
+        if kind == "abstract" and (new or self.prose_kind != "abstract"):
+            self.abstract_start = self.lines[i].start
+            self.abstract_parts = set()
+            self.abstract_unstructured = False
+        self._open(i, kind, title)
+        self.prose_kind = kind
+
+    def _interrupted(self) -> bool:
+        """True inside a table or figure caption: prose must reopen a section."""
+        return self.in_table or self.in_figure
+
+    # -- main loop -------------------------------------------------------------------------
+
+    def run(self) -> list[_Segment]:
+        rules = self.rules
+        for i, ln in enumerate(self.lines):
+            body = ln.body
+            if not body:
+                continue
+            if self.caption_pending:
+                # "Fig. 1." / "Table 1." on a line of its own: the next line is its caption
+                self.caption_pending = False
+                if not is_table_row(body):
+                    continue
+            if self._table_line(i, body):
+                continue
+            heading, depth = rules.heading(body)
+            if heading is not None:
+                self._heading(i, body, heading, depth)
+                continue
+            caption = rules.first("figure_captions", body)
+            if caption is not None:
+                self._open(i, "other", body)
+                self.in_figure = True
+                self.caption_pending = _label_only(caption, body)
+                continue
+            inline = rules.inline_label(body)
+            if inline is not None and self._inline(i, body, *inline):
+                continue
+            boiler = self._boilerplate(body)
+            if boiler is not None:
+                if self.kind != "boilerplate" or self._interrupted():
+                    self._open(i, "boilerplate", None)
+                self.in_boiler = True
+                continue
+            if self.in_boiler and self.prose_kind is None and rules.first("front_matter", body):
+                self.in_boiler = False  # the journal line after the banners of a PMC page
+            if self.in_boiler:
+                self.in_boiler = len(body) <= BOILER_CONTINUE_MAX
+                if self.in_boiler or self.prose_kind == "boilerplate":
+                    continue  # a short line, or a block opened by a heading ("Citing Articles")
+                self._resume(i, body)
+                continue
+            if self.kind is None or (self.kind == "front_matter" and self.prose_kind is None):
+                self._preamble(i, body)
+                continue
+            if self.in_table or self.in_figure:
+                self._resume(i, body)
+                continue
+            if self.kind == "boilerplate" and self.prose_kind is None:
+                self._preamble(i, body)
+                continue
+            if self.kind not in ("front_matter", "boilerplate") and self._heading_at(i, body):
+                self._open_prose(i, self.prose_kind or self.kind or "other", body)
+                continue
+            if self.kind == "abstract" and not self.abstract_parts:
+                self.abstract_unstructured = True
+            if self.zoned and self.kind in _ZONE_ORDER:
+                self._zone_step(i, body)
+        if not self.segments:
+            return [_Segment(0, "other", None)]
+        self.segments[0].line = 0
+        return self.segments
+
+    # -- line handlers ---------------------------------------------------------------------
+
+    def _heading_at(self, i: int, body: str) -> bool:
+        """An unknown heading: heading-like, and not a line of a wrapped paragraph (PDF text)."""
+        if not _heading_like(body):
+            return False
+        words = body.split()
+        if words[-1].casefold() in self.rules.continuation_words or body.endswith(("-", "/")):
+            return False
+        following = self.next_body[i]
+        return not (following and following[0].islower())
+
+    def _boilerplate(self, body: str) -> PatternRule | None:
+        """A boilerplate cue: any cue in front matter and banners, strong cues elsewhere.
+
+        Only the start of a line is searched, and in the body only lines of up to
+        :data:`BOILER_SCAN_MAX` characters (web furniture is short; article paragraphs are not).
+        A block opened by a heading ("Citing Articles") needs no cues: it runs to the next one.
+        """
+        if self.kind == "boilerplate" and self.prose_kind == "boilerplate":
+            return None
+        if self.kind in (None, "front_matter", "boilerplate"):
+            return self.rules.first("boilerplate", body[:BOILER_SCAN_MAX])
+        if len(body) > BOILER_SCAN_MAX:
+            return None
+        return self.rules.first("boilerplate", body, strong_only=True)
+
+    def _table_line(self, i: int, body: str) -> bool:
+        """Handle table titles, rows and footnotes; False when the line is not table material."""
+        rules = self.rules
+        title = rules.first("table_titles", body)
+        if title is not None:
+            norm = _norm_heading(body)
+            if self.in_table and norm == self.table_title:
+                return True  # the same table printed again
+            self._open(i, "table", body)
+            self.in_table = True
+            self.table_title = norm
+            self.table_first_row = ""
+            self.table_footnotes = False
+            self.caption_pending = _label_only(title, body)
+            return True
+        if is_table_row(body):
+            row = _SPACES.sub(" ", body)
+            if self.in_table:
+                if not self.table_first_row:
+                    self.table_first_row = row
+                    return True
+                if not self.table_footnotes or row == self.table_first_row:
+                    return True
+            caption = self._caption_above(i)
+            if caption is None:
+                self._open(i, "table", None)
+            else:
+                self._open(caption, "table", self.lines[caption].body)
+            self.in_table = True
+            self.table_title = "" if caption is None else _norm_heading(self.lines[caption].body)
+            self.table_first_row = row
+            self.table_footnotes = False
+            return True
+        if self.in_table and self._footnote(body):
+            self.table_footnotes = True
+            return True
+        # "Open in a new tab", "View large" under a table stay in the table
+        return (
+            self.in_table
+            and len(body) <= FURNITURE_MAX
+            and rules.first("boilerplate", body, strong_only=True) is not None
+        )
+
+    def _caption_above(self, i: int) -> int | None:
+        """The line right above a new table when it is its untitled caption (HTML ``<caption>``).
+
+        Only a heading-like line (no sentence end), directly above the first row with no blank
+        line between, that is not a known heading and opened a section of its own or sits in
+        prose; the section it opened (if any) is taken over by the table.
+        """
+        j = i - 1
+        if j < 0 or self.in_table or self.in_figure or not self.segments:
+            return None
+        body = self.lines[j].body
+        if not body or not _heading_like(body) or self.rules.heading(body)[0] is not None:
+            return None
+        if self.kind in (None, "front_matter", "boilerplate"):
+            return None
+        if self.segments[-1].line == j:
+            self.segments.pop()
+        return j
+
+    def _footnote(self, body: str) -> bool:
+        """A table footnote: a footnote cue, or a short sentence inside a footnote block."""
+        if self.rules.heading(body)[0] is not None:
+            return False
+        if self.rules.first("figure_captions", body) is not None:
+            return False
+        if self.rules.first("table_footnotes", body) is not None:
+            return len(body) <= 2 * FOOTNOTE_MAX
+        return (
+            self.table_footnotes
+            and len(body) <= FOOTNOTE_MAX
+            and body.endswith((*_TERMINAL, ")"))
+            and _SENTENCE_BREAK.search(body) is None
+        )
+
+    def _heading(self, i: int, body: str, rule: HeadingRule, depth: int) -> None:
+        self.zoned = False
+        kind = rule.kind
+        parent = self.prose_kind
+        if parent is None and rule.abstract_part and depth == 0 and self.has_citation:
+            # a PubMed page: the structured abstract's labels come before any other heading
+            self._open_prose(i, "abstract", body)
+            self.abstract_parts.add(rule.id)
+            return
+        if parent is None and kind in ("references", "acknowledgments"):
+            # "Author information", "Article notes" above the abstract of a PMC page
+            if self.kind != "front_matter" or self._interrupted():
+                self._open(i, "front_matter", None)
+            return
+        if depth > 1 and parent in _STRUCTURE_KINDS:
+            # a numbered subsection ("2.4 Statistical analysis") belongs to its parent
+            self._open_prose(i, parent, body)
+            return
+        if (
+            rule.abstract_part
+            and self.prose_kind == "abstract"
+            and depth == 0
+            and not self.abstract_unstructured
+            and rule.id not in self.abstract_parts
+            and self.lines[i].start - self.abstract_start < ABSTRACT_PART_WINDOW
+        ):
+            self.abstract_parts.add(rule.id)
+            self._open(i, "abstract", body)
+            self.prose_kind = "abstract"
+            return
+        self._open_prose(i, kind, body, new=kind == "abstract")
+
+    def _inline(self, i: int, body: str, rule: HeadingRule, label: str) -> bool:
+        kind = rule.kind
+        if rule.abstract_part and (
+            self.prose_kind == "abstract" or self.prose_kind is None or self.kind is None
+        ):
+            # a structured abstract with inline labels ("Background: ...", "目的：...")
+            if self.prose_kind != "abstract":
+                self._open_prose(i, "abstract", label)
+            else:
+                self._open(i, "abstract", label)
+            self.abstract_parts.add(rule.id)
+            return True
+        if self.prose_kind is None:
+            return False  # "Correspondence: ..." before the first heading is front matter
+        # In the body only back-matter labels ("Contribution: ...", "Funding: ...") open a
+        # section: "Treatment: ..." or "Response: ..." are run-in headings of the current one.
+        if kind in _BACK_KINDS:
+            if kind == self.kind and not self._interrupted():
+                return True
+            self._open_prose(i, kind, label)
+            return True
+        return False
+
+    def _resume(self, i: int, body: str) -> None:
+        """Prose after a table, caption or boilerplate block: back to the previous prose kind."""
+        kind = self.prose_kind
+        if kind is None or kind == "front_matter":
+            self.kind = None
+            self._preamble(i, body)
+            return
+        title = body if self._heading_at(i, body) else None
+        if self.zoned and kind in _ZONE_ORDER:
+            zoned = self._zone_kind(i, body)
+            if zoned is not None:
+                kind = zoned
+        self._open_prose(i, kind, title)
+
+    def _preamble(self, i: int, body: str) -> None:
+        """Text before the first heading: front matter, an unheaded abstract, or zoned prose."""
+        front = self.rules.first("front_matter", body)
+        if front is not None or not _is_long_prose(body):
+            if self.kind != "front_matter":
+                self._open(i, "front_matter", None)
+            return
+        if self.has_citation or self.first_structure_kind in ("introduction", "methods"):
+            # PubMed pages; Frontiers-style unheaded abstracts before "1 Introduction"
+            self._open_prose(i, "abstract", None)
+            self.abstract_unstructured = True
+            return
+        if self.first_structure_kind in ("abstract", "key_points"):
+            self._open(i, "front_matter", None)
+            return
+        # no headings, or only late ones ("Conclusion" on a news page): zone the prose
+        self.zone = 0
+        zoned = self._zone_kind(i, body) or _ZONE_ORDER[0]
+        self._open_prose(i, zoned, None)
+        self.zoned = True
+
+    # -- zoning of unheaded prose ----------------------------------------------------------
+
+    def _scores(self, body: str) -> list[int]:
+        scores = [0] * len(_ZONE_ORDER)
+        for rule in self.rules.patterns["zoning"]:
+            if rule.kind in _ZONE_ORDER:
+                scores[_ZONE_ORDER.index(rule.kind)] += len(rule.regex.findall(body))
+        return scores
+
+    def _zone_kind(self, i: int, body: str) -> str | None:
+        """Move forward to a later stage when its cues outweigh the current stage's."""
+        if len(body) < ZONE_MIN:
+            return None
+        current = _ZONE_ORDER.index(self.kind) if self.kind in _ZONE_ORDER else self.zone
+        scores = self._scores(body)
+        if i == self.last_prose and scores[-1] > 0:
+            scores[-1] += 1
+        best = current
+        for stage in range(current + 1, len(_ZONE_ORDER)):
+            if scores[stage] > scores[best] and scores[stage] > scores[current]:
+                best = stage
+        self.zone = best
+        return _ZONE_ORDER[best]
+
+    def _zone_step(self, i: int, body: str) -> None:
+        zoned = self._zone_kind(i, body)
+        if zoned is not None and zoned != self.kind:
+            self._open_prose(i, zoned, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Languages
+
+
+class _LanguageAssigner:
+    def __init__(self, lines: list[_Line]) -> None:
+        self.lines = lines
+        self._doc_latin: str | None = None
+        self.abstract_checks = 0
+
+    def doc_latin(self) -> str:
+        """The document's Latin-script language, from one sample of its first long paragraph."""
+        if self._doc_latin is None:
+            sample = ""
+            for ln in self.lines:
+                if _is_long_prose(ln.body) and script_language(ln.body) == LATIN:
+                    sample = ln.body
+                    break
+            if not sample:
+                sample = " ".join(
+                    ln.body for ln in self.lines[:50] if script_language(ln.body) == LATIN
+                )
+            self._doc_latin = (
+                statistical_language(sample_of(sample)) if sample else DEFAULT_LANGUAGE
+            )
+            self._doc_latin = self._doc_latin or DEFAULT_LANGUAGE
+        return self._doc_latin
+
+    def line_language(self, body: str, kind: str) -> str | None:
+        script = script_language(body)
+        if script != LATIN:
+            return script
+        if (
+            kind == "abstract"
+            and _is_long_prose(body)
+            and self.abstract_checks < MAX_ABSTRACT_DETECTIONS
+        ):
+            # translated abstracts: check each long abstract paragraph on its own
+            self.abstract_checks += 1
+            return statistical_language(sample_of(body)) or self.doc_latin()
+        return self.doc_latin()
+
+
+def _to_sections(text: str, lines: list[_Line], segments: list[_Segment]) -> list[Section]:
+    assigner = _LanguageAssigner(lines)
+    bounds = [seg.line for seg in segments] + [len(lines)]
+    out: list[Section] = []
+    for n, seg in enumerate(segments):
+        first, stop = bounds[n], bounds[n + 1]
+        if first >= stop:
+            continue
+        parts: list[tuple[int, str | None]] = []  # (line index, language)
+        if seg.kind in _STRUCTURE_KINDS:
+            # split prose where the language of its paragraphs changes (a translated abstract);
+            # short lines (headings, labels) follow the paragraph around them
+            for j in range(first, stop):
+                body = lines[j].body
+                if not body or (parts and len(body) < SPLIT_MIN):
+                    continue
+                lang = assigner.line_language(body, seg.kind)
+                if lang is None:
+                    continue
+                if not parts:
+                    parts.append((first, lang))
+                elif parts[-1][1] != lang:
+                    parts.append((j, lang))
+        else:
+            # tables, references, furniture: one section in the language of most characters
+            size: dict[str, int] = {}
+            for j in range(first, stop):
+                body = lines[j].body
+                lang = assigner.line_language(body, seg.kind) if body else None
+                if lang is not None:
+                    size[lang] = size.get(lang, 0) + len(body)
+            if size:
+                parts.append((first, max(size, key=lambda k: (size[k], k))))
+        if not parts:
+            parts = [(first, None)]
+        for k, (j, lang) in enumerate(parts):
+            end_line = parts[k + 1][0] if k + 1 < len(parts) else stop
+            start = lines[j].start
+            end = lines[end_line - 1].end
+            out.append(
+                Section(
+                    kind=seg.kind,  # type: ignore[arg-type]
+                    title=seg.title if k == 0 else None,
+                    language=lang or "",
+                    start=start,
+                    end=end,
+                )
+            )
+    # letter-free sections take the language of their neighbour
+    fallback = next((s.language for s in out if s.language), DEFAULT_LANGUAGE)
+    previous = fallback
+    for idx, section in enumerate(out):
+        if not section.language:
+            out[idx] = section.model_copy(update={"language": previous})
+        previous = out[idx].language
+    if out:
+        out[0] = out[0].model_copy(update={"start": 0})
+        out[-1] = out[-1].model_copy(update={"end": len(text)})
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def split_sections(text: str, *, rules: SectionRules | None = None) -> list[Section]:
+    """Sections tiling ``text`` in order, each with a kind, a title (if headed) and a language.
+
+    The empty text has no sections; any other text has at least one.
+    """
+    if not text:
+        return []
+    splitter = _Splitter(text, rules or default_rules())
+    segments = splitter.run()
+    return _to_sections(text, splitter.lines, segments)
+
+
+def section_at(sections: Iterable[Section], offset: int) -> Section | None:
+    """The section holding character ``offset`` (None when out of range)."""
+    for section in sections:
+        if section.start <= offset < section.end:
+            return section
+    return None

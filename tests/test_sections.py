@@ -1,0 +1,745 @@
+"""Section splitting: tiling, kinds, titles, tables, languages, and accuracy on the gold anchors."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trialex.records import SECTION_KINDS, Section
+from trialex.sections import (
+    RulesError,
+    SectionRules,
+    default_rules,
+    load_rules,
+    rule_matches,
+    section_at,
+    split_sections,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_FILES = sorted((ROOT / "raw").glob("*.txt"))
+GOLD_FILES = sorted((ROOT / "fixtures" / "gold").glob("*.gold.json"))
+RULE_FILES = sorted((ROOT / "src" / "trialex" / "resources").glob("*/sections.json"))
+
+# The level reached on the five seeds (50 anchors); the target is >= 0.95.
+GOLD_SECTION_ACCURACY = 1.0
+
+
+def assert_tiles(text: str, sections: list[Section]) -> None:
+    if not text:
+        assert sections == []
+        return
+    assert sections[0].start == 0
+    assert sections[-1].end == len(text)
+    for before, after in itertools.pairwise(sections):
+        assert before.end == after.start
+    for section in sections:
+        assert section.start < section.end
+        assert section.kind in SECTION_KINDS
+        assert section.language
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    """(kind, first line of the section) for every section of ``text``."""
+    out = []
+    for s in split_sections(text):
+        out.append(
+            (
+                s.kind,
+                text[s.start : s.end].strip().splitlines()[0]
+                if text[s.start : s.end].strip()
+                else "",
+            )
+        )
+    return out
+
+
+def kind_of(text: str, needle: str) -> str:
+    sections = split_sections(text)
+    found = section_at(sections, text.index(needle))
+    assert found is not None
+    return found.kind
+
+
+# --------------------------------------------------------------------------------------------
+# rules files
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.parent.name)
+def test_sections_rule_examples(path: Path) -> None:
+    rules = default_rules()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    groups = [g for g in data if isinstance(data[g], list) and g != "continuation_words"]
+    checked = 0
+    for group in groups:
+        for rule in data[group]:
+            for line in rule["examples"]["match"]:
+                assert rule_matches(rules, rule["id"], line), (rule["id"], line)
+                checked += 1
+            for line in rule["examples"].get("no_match", []):
+                assert not rule_matches(rules, rule["id"], line), (rule["id"], line)
+                checked += 1
+    assert checked > 20
+
+
+def test_sections_rules_cover_chinese_headings() -> None:
+    rules = default_rules()
+    for word, kind in [
+        ("摘要", "abstract"),
+        ("背景", "introduction"),
+        ("方法", "methods"),
+        ("结果", "results"),
+        ("结论", "conclusion"),
+        ("讨论", "discussion"),
+        ("参考文献", "references"),
+        ("致谢", "acknowledgments"),
+    ]:
+        rule, _ = rules.heading(word)
+        assert rule is not None and rule.kind == kind, word
+
+
+def _rule(**extra: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "t.one",
+        "kind": "methods",
+        "phrases": ["methods"],
+        "examples": {"match": ["Methods"], "no_match": []},
+    }
+    base.update(extra)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"headings": [_rule()], "bogus": 1}, "unknown keys"),
+        ({"headings": [_rule(extra_key=1)]}, "unknown keys"),
+        ({"headings": [_rule(), _rule(phrases=["other"])]}, "duplicate rule id"),
+        ({"headings": [_rule(kind="nonsense")]}, "unknown kind"),
+        ({"headings": [_rule(examples={"match": []})]}, "match"),
+        (
+            {
+                "boilerplate": [
+                    {
+                        "id": "t.b",
+                        "kind": "boilerplate",
+                        "pattern": "(",
+                        "examples": {"match": ["x"]},
+                    }
+                ]
+            },
+            "bad pattern",
+        ),
+        ({"headings": [_rule(), _rule(id="t.two")]}, "already in"),
+        ({"continuation_words": "and"}, "continuation_words"),
+    ],
+)
+def test_sections_rules_loader_rejects(data: dict[str, object], message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        SectionRules().add(data, "test.json")
+
+
+def test_sections_rules_ids_unique_across_languages() -> None:
+    rules = load_rules()
+    assert len(rules.ids) == len(rules.heading_rules) + sum(len(v) for v in rules.patterns.values())
+    with pytest.raises(RulesError, match="duplicate"):
+        load_rules(("en", "en"))
+
+
+# --------------------------------------------------------------------------------------------
+# tiling
+
+
+@pytest.mark.parametrize("path", RAW_FILES, ids=lambda p: p.stem[:3])
+def test_sections_tile_raw_texts(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    sections = split_sections(text)
+    assert_tiles(text, sections)
+    assert split_sections(text) == sections  # deterministic
+
+
+_ALPHABET = st.sampled_from(
+    [
+        *"abc XYZ.,:;|-*\n\n\t 0123456789%()",
+        *["Table 1. ", "Figure 2 | ", "Abstract\n", "Results\n", "3.2 Methods\n", " | "],
+        *["---|---|\n", "结果\n", "总缓解率为 64%。", "表 1 ", "References\n", "\u00a0", "\r\n"],
+        "We use cookies.\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_sections_tile_any_text(text: str) -> None:
+    sections = split_sections(text)
+    assert_tiles(text, sections)
+    assert split_sections(text) == sections
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_sections_tile_arbitrary_unicode(text: str) -> None:
+    assert_tiles(text, split_sections(text))
+
+
+# --------------------------------------------------------------------------------------------
+# accuracy on the gold anchors
+
+
+@pytest.mark.parametrize("gold_path", GOLD_FILES, ids=lambda p: p.name[:3])
+def test_sections_gold_anchor_accuracy(gold_path: Path) -> None:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    raw = ROOT / "raw" / gold_path.name.replace(".gold.json", ".txt")
+    text = raw.read_text(encoding="utf-8")
+    sections = split_sections(text)
+    position, correct, misses = 0, 0, []
+    for anchor in gold["sections"]:
+        found = text.find(anchor["anchor"], position)
+        assert found >= 0, anchor
+        position = found
+        section = section_at(sections, found)
+        assert section is not None
+        if (section.kind, section.language) == (anchor["kind"], anchor["language"]):
+            correct += 1
+        else:
+            misses.append((anchor["anchor"][:40], anchor["kind"], section.kind, section.language))
+    assert correct / len(gold["sections"]) >= GOLD_SECTION_ACCURACY, misses
+
+
+# --------------------------------------------------------------------------------------------
+# headings
+
+ARTICLE = """Blood Adv. 2021 Jul 13;5(13):2742-2750. doi: 10.1182/bloodadvances.2021004565.
+Outcomes of blinatumomab in adults with relapsed ALL
+Smith J, Doe A.
+Abstract
+Background
+Relapsed ALL has poor outcomes. We studied blinatumomab in a large multicentre cohort of adults.
+Methods
+We reviewed 120 patients treated between 2015 and 2020 at 12 centres in two countries.
+Results
+The CR rate was 45% (54/120). Median OS was 8.1 months (95% CI, 6.2-10.0).
+Conclusions
+Blinatumomab is active in this setting and should be studied earlier in the course of therapy.
+Introduction
+Acute lymphoblastic leukemia in adults has a poor prognosis after relapse. New agents are needed.
+2 Patients and Methods
+2.1 Study population
+Patients aged 18 or older were eligible. Responses were assessed after each cycle of therapy.
+3 Results
+3.3.2 Responses According to the Debulking Treatment
+The CR rate was 45% overall. It was higher in cohort A than in cohort B (not significant).
+Discussion
+Our data confirm the activity of blinatumomab. Further studies are needed to define its place.
+Acknowledgments
+We thank the patients and their families.
+Authorship
+Contribution: J.S. designed the study.
+References
+1. Kantarjian H, et al. N Engl J Med. 2017;376:836-847.
+Similar articles
+Another article title here.
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("Blood Adv. 2021", "front_matter"),
+        ("Smith J, Doe A.", "front_matter"),
+        ("Relapsed ALL has poor outcomes", "abstract"),
+        ("We reviewed 120 patients", "abstract"),
+        ("The CR rate was 45% (54/120)", "abstract"),
+        ("Blinatumomab is active in this setting", "abstract"),
+        ("Acute lymphoblastic leukemia in adults", "introduction"),
+        ("2.1 Study population", "methods"),
+        ("Patients aged 18 or older", "methods"),
+        ("3.3.2 Responses According", "results"),
+        ("The CR rate was 45% overall", "results"),
+        ("Our data confirm", "discussion"),
+        ("We thank the patients", "acknowledgments"),
+        ("Contribution: J.S.", "references"),
+        ("1. Kantarjian H", "references"),
+        ("Another article title", "boilerplate"),
+    ],
+)
+def test_sections_headings_and_structured_abstract(needle: str, kind: str) -> None:
+    assert kind_of(ARTICLE, needle) == kind
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        (
+            "3.3.2 Responses According to the Debulking Treatment",
+            "3.3.2 Responses According to the Debulking Treatment",
+        ),
+        ("2 Patients and Methods", "2 Patients and Methods"),
+        ("Discussion", "Discussion"),
+    ],
+)
+def test_sections_titles_as_printed(heading: str, title: str) -> None:
+    sections = split_sections(ARTICLE)
+    found = section_at(sections, ARTICLE.index(heading))
+    assert found is not None and found.title == title
+    assert ARTICLE[found.start : found.start + len(title)] == title
+
+
+def test_sections_unstructured_abstract_keeps_body_headings() -> None:
+    text = (
+        "Abstract\n"
+        "Blinatumomab is active in relapsed ALL. We describe 50 adults treated in two centres.\n"
+        "Methods\n"
+        "We reviewed the charts of 50 adults treated with blinatumomab between 2015 and 2021.\n"
+        "Results\n"
+        "The CR rate was 40%.\n"
+    )
+    assert kind_of(text, "We reviewed the charts") == "methods"
+    assert kind_of(text, "The CR rate was 40%") == "results"
+
+
+def test_sections_unheaded_abstract_before_numbered_introduction() -> None:
+    text = (
+        " Blinatumomab is an immunotherapeutic agent approved for relapsed ALL. We collected "
+        "data on 34 patients who received debulking before blinatumomab in 7 centres.\n"
+        " 1 Introduction\n\n"
+        "B-ALL accounts for 75% of adult ALL cases. Outcomes after relapse remain poor.\n"
+    )
+    assert kind_of(text, "Blinatumomab is an") == "abstract"
+    assert kind_of(text, "B-ALL accounts") == "introduction"
+
+
+def test_sections_pubmed_abstract_without_headings() -> None:
+    text = (
+        "Department of Hematology, City of Hope National Medical Center, Duarte, California.\n"
+        "Cancer. 2022 Feb 1;128(3):529-535. doi: 10.1002/cncr.33967. Epub 2021 Oct 11.\n"
+        "Blinatumomab has demonstrated encouraging activity in relapsed ALL. Extramedullary "
+        "relapse has been reported.\n"
+        "The overall response rate was 64%. A lower marrow blast burden was associated with "
+        "response.\n"
+    )
+    assert kind_of(text, "Department of Hematology") == "front_matter"
+    assert kind_of(text, "Cancer. 2022") == "front_matter"
+    assert kind_of(text, "Blinatumomab has") == "abstract"
+    assert kind_of(text, "The overall response rate") == "abstract"
+
+
+# --------------------------------------------------------------------------------------------
+# tables and figures
+
+PIPE_TABLE = (
+    "Results\n"
+    "Sixteen of 29 patients attained CR after the first antibody. Ten had MRD-negative CR.\n"
+    "Characteristic . | All (N = 25) . | P . |\n"
+    "---|---|---|\n"
+    "CR | 13 (52.0%) | .32 |\n"
+    "Data are presented as no. (%) unless otherwise indicated.\n"
+    "MLL, mixed lymphoid lineage.\n"
+    "Of 17 patients who re-achieved CR, 10 (58.8%) underwent alloHSCT. Hepatotoxicity was "
+    "seen in 14.\n"
+)
+
+
+def test_sections_pipe_table_with_footnotes() -> None:
+    sections = split_sections(PIPE_TABLE)
+    table = section_at(sections, PIPE_TABLE.index("Characteristic"))
+    assert table is not None and table.kind == "table"
+    body = PIPE_TABLE[table.start : table.end]
+    assert body.startswith("Characteristic") and "MLL, mixed lymphoid lineage." in body
+    assert kind_of(PIPE_TABLE, "Of 17 patients") == "results"
+    assert [s.kind for s in sections] == ["results", "table", "results"]
+
+
+def test_sections_duplicated_table_is_one_section() -> None:
+    rows = "Characteristic . | N = 12 . |\n---|---|\nGVHD | 6/12 (50) |\nSOS | 4 (33.3) |\n"
+    text = (
+        "Results\nTwelve patients underwent alloHSCT after the second antibody, as shown below.\n"
+        + rows
+        + rows
+        + "NA, not applicable.\n"
+        + "Patients who did not undergo alloHSCT\nSeventeen patients did not.\n"
+    )
+    sections = split_sections(text)
+    assert [s.kind for s in sections].count("table") == 1
+    assert kind_of(text, "Patients who did not") == "results"
+
+
+def test_sections_duplicated_titled_table_is_one_section() -> None:
+    table = (
+        "Table 2. Response\nResponse | A (n = 60) | B (n = 60) |\n---|---|---|\n"
+        "CR | 30 (50) | 24 (40) |\n"
+    )
+    text = "Results\nThe responses are shown in the table below for both cohorts.\n" + table + table
+    assert [s.kind for s in split_sections(text)] == ["results", "table"]
+
+
+def test_sections_cell_per_line_tables() -> None:
+    text = (
+        "Patients receiving blinatumomab as first salvage were older (Table 1). More than 25% had "
+        "prior transplant.\n"
+        "Table 1. Baseline characteristics.*\n"
+        "ECOG, Eastern Cooperative Oncology Group. *Data from Topp et al.1 |\n"
+        "||\n"
+        "Characteristic |\nFirst Salvage |\n---|---|---|\n"
+        "Median (range) age, years |\n45 (19−80) |\n"
+        "Table 2. OS and RFS.*\n"
+        "||\nPatient group |\nMedian OS, months (95% CI) |\n---|---|---|\n"
+        "First salvage |\n10.4 (8.3−14.3) |\n|\n"
+        "The longer median OS and RFS are indicative of the greater benefit of first salvage. "
+        "These findings should be considered in the context of the limitations of the study.\n"
+    )
+    sections = split_sections(text)
+    tables = [s for s in sections if s.kind == "table"]
+    assert [s.title for s in tables] == [
+        "Table 1. Baseline characteristics.*",
+        "Table 2. OS and RFS.*",
+    ]
+    assert kind_of(text, "The longer median OS") != "table"
+
+
+def test_sections_pdf_table_with_title() -> None:
+    text = (
+        "3 Results\n"
+        "The median OS was 10.4 months in the first-salvage group, and 5.7 months in the others.\n"
+        "Table 2. Overall survival by salvage line\n"
+        "Group | Median OS (95% CI) | HR | p |\n"
+        "First salvage | 10.4 (8.3-14.3) | 1.58 | <0.001 |\n"
+        "Second salvage | 5.7 (4.3-7.1) | | |\n"
+        "HR, hazard ratio; OS, overall survival.\n"
+        "Relapse-free survival was also longer after first salvage, with a median of 10.1 months "
+        "compared with 7.3 months after later salvage.\n"
+    )
+    sections = split_sections(text)
+    assert [s.kind for s in sections] == ["results", "table", "results"]
+    assert sections[1].title == "Table 2. Overall survival by salvage line"
+    assert "HR, hazard ratio" in text[sections[1].start : sections[1].end]
+
+
+@pytest.mark.parametrize(
+    ("caption", "kind"),
+    [
+        ("Figure\u00a01 | CR and MRD responses according to baseline bone marrow blasts.", "other"),
+        ("Fig. 2. Kaplan-Meier estimates of overall survival.", "other"),
+        ("Table\u00a01 | Patient characteristics.", "table"),
+        ("表 1 患者基线特征", "table"),
+        ("图 2 总生存曲线", "other"),
+    ],
+)
+def test_sections_captions(caption: str, kind: str) -> None:
+    text = (
+        "3 Results\nBaseline characteristics are summarized in Table 1 and responses in Figure 1.\n"
+        f"{caption}\n\n\n"
+        "Considering the 22 patients with available data, 14 of 18 patients (78%) reached CR after "
+        "two cycles of blinatumomab.\n"
+    )
+    assert kind_of(text, caption) == kind
+    assert kind_of(text, "Considering the 22") == "results"
+
+
+def test_sections_table_reference_in_prose_is_not_a_table() -> None:
+    text = "Results\nTable 1 describes the baseline characteristics of 29 patients in this study.\n"
+    assert [s.kind for s in split_sections(text)] == ["results"]
+
+
+# --------------------------------------------------------------------------------------------
+# boilerplate
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "All content on this site is intended for healthcare professionals only.",
+        "We use cookies to improve your experience on our website. Accept all cookies",
+        "Find out moreCreate an account and access these new features:",
+        "Please indicate your level of agreement with the following statements:",
+        "Skip to main content",
+    ],
+)
+def test_sections_boilerplate_cues(furniture: str) -> None:
+    text = (
+        "Introduction\nRelapsed ALL has a poor prognosis in adults, and new agents are needed for "
+        "these patients.\n"
+        f"{furniture}\n"
+        "Bookmark content to read later\n"
+        "Methods\nWe reviewed 50 charts.\n"
+    )
+    assert kind_of(text, furniture) == "boilerplate"
+    assert kind_of(text, "We reviewed 50 charts") == "methods"
+
+
+def test_sections_web_page_furniture_then_unheaded_article() -> None:
+    text = (
+        "All content on this site is intended for healthcare professionals only. By acknowledging "
+        "this message you are confirming that you are a healthcare professional.\n"
+        "The ALL Hub is an independent medical education platform, sponsored by several "
+        "companies through an educational grant. The funders have no influence on our content.\n"
+        "Select your specific areas of interest\n"
+        "Relapsed or refractory ALL has poor outcomes in adults, with survival of less than 6 "
+        "months. The development of novel targeted therapies has improved outcomes.\n"
+        "The study was a comparative analysis using patient level pooled data of 532 patients. The "
+        "patients were aged 18 years or older.\n"
+        "Patients receiving blinatumomab as first salvage were older compared with those "
+        "receiving later salvage (Table 1).\n"
+        "Taken together, these findings suggest a benefit of earlier use, although further studies "
+        "are needed.\n"
+    )
+    assert kind_of(text, "The ALL Hub") == "boilerplate"
+    assert kind_of(text, "Select your") == "boilerplate"
+    assert kind_of(text, "Relapsed or refractory") == "introduction"
+    assert kind_of(text, "The study was") == "methods"
+    assert kind_of(text, "Patients receiving") == "results"
+    assert kind_of(text, "Taken together") == "conclusion"
+
+
+def test_sections_citing_articles_list() -> None:
+    text = (
+        "Abstract\n\nPatients with relapsed ALL after transplant have a poor prognosis, and "
+        "alternative therapies are needed.\n\nCiting Articles\n\n"
+        "Antibody-Based and Other Novel Agents in Adult B-Cell Acute Lymphoblastic Leukemia.\n\n"
+        "Csizmar C, Litzow M, Saliba A Cancers (Basel). 2025; 17(5).\n\n"
+        "PMID: 40075627 PMC: 11899621. DOI: 10.3390/cancers17050779.\n\n"
+        "Efficacy of blinatumomab as maintenance therapy for B-lineage acute lymphoblastic "
+        "leukemia/lymphoma following allogeneic hematopoietic cell transplantation.\n"
+    )
+    sections = split_sections(text)
+    assert [s.kind for s in sections] == ["abstract", "boilerplate"]
+
+
+# --------------------------------------------------------------------------------------------
+# languages
+
+BILINGUAL = (
+    "Cancer. 2022 Feb 1;128(3):529-535. doi: 10.1002/cncr.33967.\n"
+    "The overall response rate was 64%. A lower marrow blast burden before blinatumomab was "
+    "associated with a higher response.\n"
+    "总缓解率为 64%。blinatumomab 治疗前骨髓原始细胞比例较低与更高的缓解率相关。\n"
+    "blinatumomab 治疗复发/难治性急性淋巴细胞白血病时,骨髓外失败较为常见。\n"
+)
+
+
+def test_sections_translated_chinese_abstract() -> None:
+    sections = split_sections(BILINGUAL)
+    assert [(s.kind, s.language) for s in sections] == [
+        ("front_matter", "en"),
+        ("abstract", "en"),
+        ("abstract", "zh"),
+    ]
+    zh = sections[-1]
+    assert BILINGUAL[zh.start :].startswith("总缓解率")
+
+
+CHINESE = (
+    "中华血液学杂志, 2022, 43(3): 201-205\n"
+    "摘要\n"
+    "目的：探讨 blinatumomab 治疗复发/难治性急性淋巴细胞白血病的疗效。\n"
+    "方法：回顾性分析 2018 年至 2021 年收治的 45 例患者。\n"
+    "结果：总缓解率为 64%，中位总生存期为 10.4 个月。\n"
+    "1 资料与方法\n1.1 研究对象\n本研究纳入 45 例患者。\n"
+    "2 结果\n总缓解率为 64%。\n"
+    "表 1 患者基线特征\n特征 | 例数 |\n---|---|\n男性 | 25 |\n注：数据以例(%)表示\n"
+    "3 讨论\n本研究表明 blinatumomab 有效。\n"
+    "参考文献\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("方法：回顾性", "abstract"),
+        ("结果：总缓解率", "abstract"),
+        ("本研究纳入", "methods"),
+        ("总缓解率为 64%。\n表", "results"),
+        ("特征 | 例数", "table"),
+        ("注：数据", "table"),
+        ("本研究表明", "discussion"),
+        ("参考文献", "references"),
+    ],
+)
+def test_sections_chinese_article(needle: str, kind: str) -> None:
+    assert kind_of(CHINESE, needle) == kind
+    section = section_at(split_sections(CHINESE), CHINESE.index(needle))
+    assert section is not None and section.language == "zh"
+
+
+def test_sections_spans_reproduce_titles() -> None:
+    for path in RAW_FILES:
+        text = path.read_text(encoding="utf-8")
+        for section in split_sections(text):
+            if section.title is not None:
+                assert section.title in text[section.start : section.end]
+
+
+# --------------------------------------------------------------------------------------------
+# publisher layouts: PMC pages, PDF text
+
+PMC_PAGE = """Skip to main content
+An official website of the United States government
+Here's how you know
+Search PMC Full-Text Archive
+Blood Adv. 2021 Aug 24;5(16):3143–3152. doi: 10.1182/bloodadvances.2021004565
+Outcomes of patients with B-ALL relapsing after blinatumomab and inotuzumab
+Kitsada Wudhikarn, Jae H Park
+Author information
+Article notes
+Abstract
+Novel antibody-based therapies have shown high rates of complete remission. We report 29 patients.
+Introduction
+The prognosis of relapsed B-ALL has historically been dismal. New agents have changed this.
+Results
+Fig. 1.
+Consort diagram of the study cohort.
+Sixteen (55.2%) of 29 patients attained morphologic CR after mAb1. The CR rate after mAb2 was 68%.
+Table 1.
+Baseline characteristics
+Characteristic | All patients (N = 29) | Blinatumomab mAb1 (n = 25) |
+Median age, y | 45.3 | 43.6 |
+Open in a new tab
+Data are presented as no. (%) unless otherwise indicated.
+At a median follow-up of 16.8 months, 21 patients (72.4%) had died. The 1-year OS was 33.1%.
+Footnotes
+The full-text version of this article contains a data supplement.
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("An official website", "boilerplate"),
+        ("Blood Adv. 2021", "front_matter"),
+        ("Kitsada Wudhikarn", "front_matter"),
+        ("Author information", "front_matter"),
+        ("Novel antibody-based", "abstract"),
+        ("Consort diagram", "other"),
+        ("Sixteen (55.2%)", "results"),
+        ("Baseline characteristics", "table"),
+        ("Open in a new tab", "table"),
+        ("Data are presented", "table"),
+        ("At a median follow-up", "results"),
+        ("The full-text version", "references"),
+    ],
+)
+def test_sections_pmc_page(needle: str, kind: str) -> None:
+    assert kind_of(PMC_PAGE, needle) == kind
+
+
+PDF_TEXT = """Leukemia Research 112 (2022) 106754
+Blinatumomab in relapsed B-ALL: a multicentre
+retrospective study
+A B S T R A C T
+Blinatumomab is a bispecific T-cell engager approved for relapsed
+or refractory B-ALL. We analysed 80 adults treated in 10 centres.
+1. Introduction
+Acute lymphoblastic leukemia (ALL) in adults has a poor prognosis
+after relapse [1,2]. Blinatumomab improved survival compared with
+chemotherapy in the TOWER trial [3].
+2. Patients, Materials and Methods
+2.1. Patients
+Adults (≥18 years) with R/R B-ALL treated with blinatumomab between
+2015 and 2020 were included.
+3. Results
+Of the 80 patients, 40 (50%) achieved CR within two cycles. Median
+OS was 9.2 months (95% CI 7.1-11.3).
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("retrospective study", "front_matter"),
+        ("or refractory B-ALL", "abstract"),
+        ("after relapse [1,2]", "introduction"),
+        ("2.1. Patients", "methods"),
+        ("2015 and 2020", "methods"),
+        ("OS was 9.2 months", "results"),
+    ],
+)
+def test_sections_pdf_layout(needle: str, kind: str) -> None:
+    assert kind_of(PDF_TEXT, needle) == kind
+
+
+def test_sections_pdf_wrapped_lines_are_not_headings() -> None:
+    titles = [s.title for s in split_sections(PDF_TEXT) if s.title]
+    assert titles == [
+        "A B S T R A C T",
+        "1. Introduction",
+        "2. Patients, Materials and Methods",
+        "2.1. Patients",
+        "3. Results",
+    ]
+
+
+def test_sections_run_in_labels_do_not_switch_kind() -> None:
+    text = (
+        "Results\n"
+        "Treatment: all patients received two cycles of blinatumomab at the standard dose.\n"
+        "Response: the CR rate was 45%.\n"
+        "Funding: This work was supported by a grant.\n"
+    )
+    assert kind_of(text, "Treatment:") == "results"
+    assert kind_of(text, "Response:") == "results"
+    assert kind_of(text, "Funding:") == "acknowledgments"
+
+
+def test_sections_pubmed_structured_abstract_labels_on_own_lines() -> None:
+    text = (
+        "J Clin Oncol. 2020 Mar 10;38(8):800-810. doi: 10.1200/JCO.19.01234.\n"
+        "Background\n"
+        "Blinatumomab is active in relapsed ALL, but data in older adults are scarce.\n"
+        "Methods\n"
+        "We analysed 60 patients aged 65 years or older treated in 12 centres.\n"
+        "Results\n"
+        "The CR rate was 55% and the median OS was 7.4 months.\n"
+        "Conclusions\n"
+        "Blinatumomab is active in older adults.\n"
+        "Similar articles\n"
+        "Another article.\n"
+    )
+    assert kind_of(text, "We analysed 60") == "abstract"
+    assert kind_of(text, "The CR rate was 55%") == "abstract"
+    assert kind_of(text, "Blinatumomab is active in older") == "abstract"
+    assert kind_of(text, "Another article") == "boilerplate"
+
+
+def test_sections_html_table_caption_joins_table() -> None:
+    text = (
+        "Results\n"
+        "The CR rate was 45% overall and higher in cohort A than in cohort B in this study.\n\n"
+        "Response by cohort\n"
+        "Response | Cohort A (n = 60) | Cohort B (n = 60) |\n---|---|---|\n"
+        "CR | 30 (50) | 24 (40) |\n\n"
+        "Median OS was 8.1 months in the whole cohort and 9.0 months in cohort A.\n"
+    )
+    sections = split_sections(text)
+    assert [s.kind for s in sections] == ["results", "table", "results"]
+    assert sections[1].title == "Response by cohort"
+
+
+def test_sections_news_page_with_only_a_late_heading_is_zoned() -> None:
+    text = (
+        "Relapsed or refractory ALL has poor outcomes in adults, with survival of less than 6 "
+        "months. Topp and colleagues recently published a pooled analysis.\n"
+        "The study was a comparative analysis using patient level pooled data of 532 patients. "
+        "Eligible patients received blinatumomab in cycles of continuous infusion.\n"
+        "Patients receiving blinatumomab as first salvage were older compared with those "
+        "receiving later salvage (Table 1). The median OS was 10.4 months (p < 0.001).\n"
+        "Conclusion\n"
+        "These findings suggest a benefit of earlier use of blinatumomab in this setting.\n"
+    )
+    assert kind_of(text, "Relapsed or refractory") == "introduction"
+    assert kind_of(text, "The study was") == "methods"
+    assert kind_of(text, "Patients receiving") == "results"
+    assert kind_of(text, "These findings") == "conclusion"
+
+
+def test_sections_cue_phrases_do_not_override_headings() -> None:
+    text = (
+        "Introduction\nRelapsed ALL has poor outcomes in adults after relapse.\n"
+        "Results\nThe CR rate was 45% (p = 0.01). Taken together, these findings suggest benefit "
+        "in the whole cohort of adults treated.\n"
+    )
+    assert kind_of(text, "Taken together") == "results"
