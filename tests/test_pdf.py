@@ -1,0 +1,344 @@
+"""PDF ingestion: reading order of two-column pages, ruled tables, broken and oversized PDFs.
+
+Every PDF is built here with fpdf2 (no committed binaries). The builders are reused by
+``test_bad_input.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fpdf import FPDF
+from PIL import Image
+
+from trialex.errors import InputError, LimitExceeded
+from trialex.pdf import extract_pdf, pdf_to_text
+
+PROSE = (
+    "patients received induction therapy and the overall response rate was high while median "
+    "survival improved among older adults with relapsed disease after salvage treatment"
+)
+WORDS = PROSE.split()
+
+
+def _sentence(tag: str, index: int, length: int = 14) -> str:
+    """A prose-like sentence with a unique tag (``L07``) that tests can find in the output."""
+    words = [WORDS[(index * 7 + k * 3) % len(WORDS)] for k in range(length)]
+    return f"{tag}{index:02d} " + " ".join(words) + "."
+
+
+def make_two_column_pdf(pages: int = 1, right_offset: float = 0.0) -> bytes:
+    """Per page: full-width title and abstract, then two columns of tagged sentences, a
+    full-width figure caption, and two more column blocks below it."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for page in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.set_xy(15, 15)
+        pdf.multi_cell(180, 7, f"Title of page {page + 1}: a full-width heading", align="C")
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(15, 32)
+        pdf.multi_cell(180, 4.5, " ".join(_sentence("A", i) for i in range(3)))
+        for block, top in enumerate((62, 178)):
+            left = " ".join(_sentence(f"P{page}B{block}L", i) for i in range(6))
+            right = " ".join(_sentence(f"P{page}B{block}R", i) for i in range(6))
+            pdf.set_xy(15, top)
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.cell(85, 4.5, "Results")  # a short heading inside the left column
+            pdf.set_font("Helvetica", size=9)
+            pdf.set_xy(15, top + 4.5)
+            pdf.multi_cell(85, 4.5, left)
+            pdf.set_xy(110, top + right_offset)
+            pdf.multi_cell(85, 4.5, right)
+        pdf.set_xy(15, 160)
+        pdf.multi_cell(
+            180,
+            4.5,
+            "Figure 1. Overall survival by arm: a caption that runs across the whole width of "
+            "the page, over the gutter between the two columns of text.",
+        )
+    return bytes(pdf.output())
+
+
+TABLE_ROWS = (
+    ("Arm", "ORR, n (%)", "Median OS, mo (95% CI)"),
+    ("Inotuzumab", "12 (40.0)", "10.4 (8.3-14.3)"),
+    ("Standard care", "7 (23.3)", "6.1 (4.0-9.9)"),
+)
+
+
+def make_table_pdf(borders: str = "ALL") -> bytes:
+    """Prose, a table title, a table (fpdf2 ``borders_layout``), more prose."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, "Responses were assessed after two cycles in both arms of the study.")
+    pdf.ln(4)
+    pdf.cell(0, 6, "Table 2. Responses by arm", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(borders_layout=borders) as table:
+        for values in TABLE_ROWS:
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, "Discussion resumes after the table with more prose.")
+    return bytes(pdf.output())
+
+
+def make_text_pdf(pages: int = 1, *, text: str = "The overall response rate was 45%.") -> bytes:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for page in range(pages):
+        pdf.add_page()
+        pdf.cell(0, 10, f"{text} Page {page + 1}.")
+    return bytes(pdf.output())
+
+
+def make_one_column_pdf() -> bytes:
+    """Justified prose across the page: must not be mistaken for two columns."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(
+        0, 5, " ".join(_sentence("S", i, length=9 + i % 7) for i in range(30)), align="J"
+    )
+    return bytes(pdf.output())
+
+
+def make_encrypted_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 10, "Secret results.")
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    return bytes(pdf.output())
+
+
+def make_image_only_pdf(pages: int = 1) -> bytes:
+    pdf = FPDF()
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.image(Image.new("RGB", (120, 60), "gray"), x=10, y=10, w=120)
+    return bytes(pdf.output())
+
+
+def make_mixed_scan_pdf() -> bytes:
+    """A text page, then a page with only an image (a scanned page)."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 10, "Text on the first page.")
+    pdf.add_page()
+    pdf.image(Image.new("RGB", (120, 60), "gray"), x=10, y=10, w=120)
+    return bytes(pdf.output())
+
+
+def make_truncated_pdf() -> bytes:
+    data = make_text_pdf(pages=3)
+    return data[: len(data) // 2]
+
+
+def _body_line(page: int, line: int) -> str:
+    return "42" if line == 2 else _sentence("T", page * 5 + line, length=6 + line)
+
+
+def make_running_header_pdf(pages: int = 4) -> bytes:
+    """Pages with a running header, a page-number footer and body text (one body line is a
+    bare number, in the middle of the page: it must stay)."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for page in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_xy(10, 8)
+        pdf.cell(0, 4, f"Blood Advances | 24 May 2022 | Volume 6, Number {page + 10}")
+        pdf.set_font("Helvetica", size=10)
+        for line in range(5):
+            pdf.set_xy(10, 30 + 6 * line)
+            pdf.cell(0, 5, _body_line(page, line))
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_xy(100, 285)
+        pdf.cell(10, 4, str(page + 1))
+    return bytes(pdf.output())
+
+
+def make_superscript_pdf() -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(20, 20)
+    pdf.write(5, "Outcomes have historically been dismal.")
+    pdf.set_font("Helvetica", size=6)
+    pdf.set_xy(pdf.get_x(), 19)
+    pdf.write(3, "1,2")
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(pdf.get_x(), 20)
+    pdf.write(5, " The CR rate was 45%.")
+    pdf.set_xy(20, 26)
+    pdf.write(5, "A second line.")
+    return bytes(pdf.output())
+
+
+def _positions(text: str, pattern: str) -> list[int]:
+    return [match.start() for match in re.finditer(pattern, text)]
+
+
+@pytest.mark.parametrize("right_offset", [0.0, 1.3, 2.9])
+def test_pdf_two_columns_read_column_by_column(right_offset: float) -> None:
+    text = pdf_to_text(make_two_column_pdf(right_offset=right_offset), source="two.pdf")
+    title = text.index("Title of page 1")
+    abstract = text.index("A00")
+    for block in (0, 1):
+        left = _positions(text, rf"P0B{block}L\d\d")
+        right = _positions(text, rf"P0B{block}R\d\d")
+        assert len(left) == 6 and len(right) == 6
+        assert left == sorted(left) and right == sorted(right)
+        assert title < abstract < left[0]
+        assert text.index("Results", abstract) < left[0]
+        assert max(left) < min(right), "column 1 must be read entirely before column 2"
+    caption = text.index("Figure 1.")
+    assert max(_positions(text, r"P0B0[LR]")) < caption < min(_positions(text, r"P0B1[LR]"))
+
+
+def test_pdf_two_columns_keep_lines_whole() -> None:
+    text = pdf_to_text(make_two_column_pdf(), source="two.pdf")
+    for line in text.splitlines():
+        assert not (re.search(r"B\dL", line) and re.search(r"B\dR", line)), line
+
+
+def test_pdf_pages_joined_with_blank_lines() -> None:
+    result = extract_pdf(make_two_column_pdf(pages=2), source="two.pdf")
+    assert result.pages == 2
+    first, second = result.text.index("Title of page 1"), result.text.index("Title of page 2")
+    assert max(_positions(result.text, r"P0B1[LR]")) < second
+    assert result.text[second - 2 : second] == "\n\n"
+    assert first == 0
+
+
+def test_pdf_one_column_stays_in_order() -> None:
+    text = pdf_to_text(make_one_column_pdf(), source="one.pdf")
+    order = [int(number) for number in re.findall(r"S(\d\d)", text)]
+    assert order == list(range(30))
+
+
+def test_pdf_table_rendered_as_pipe_table() -> None:
+    text = pdf_to_text(make_table_pdf(), source="table.pdf")
+    lines = text.splitlines()
+    header = lines.index("Arm | ORR, n (%) | Median OS, mo (95% CI) |")
+    assert lines[header + 1] == "---|---|---|"
+    assert lines[header + 2] == "Inotuzumab | 12 (40.0) | 10.4 (8.3-14.3) |"
+    assert lines[header + 3] == "Standard care | 7 (23.3) | 6.1 (4.0-9.9) |"
+    assert text.index("Table 2. Responses by arm") < text.index("Arm | ORR")
+    assert text.index("Responses were assessed") < text.index("Table 2.")
+    assert text.index("Standard care | 7") < text.index("Discussion resumes")
+
+
+@pytest.mark.parametrize("value", ["12 (40.0)", "10.4 (8.3-14.3)", "Standard care", "6.1"])
+def test_pdf_table_words_not_repeated_in_prose(value: str) -> None:
+    text = pdf_to_text(make_table_pdf(), source="table.pdf")
+    assert text.count(value) == 1
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "reason"),
+    [
+        (make_truncated_pdf, InputError, "truncated"),
+        (make_encrypted_pdf, InputError, "encrypted"),
+        (make_image_only_pdf, InputError, "no text layer"),
+        (lambda: b"%PDF-1.4\nnot really a pdf\n%%EOF\n", InputError, "not a readable PDF"),
+        (lambda: b"plain text, not a PDF", InputError, "not a PDF"),
+        (lambda: make_text_pdf(pages=4), LimitExceeded, "4 pages, over the limit of 3"),
+    ],
+    ids=["truncated", "encrypted", "image-only", "damaged", "no-header", "pages"],
+)
+def test_pdf_broken_input_is_one_line_error(build, error: type[Exception], reason: str) -> None:
+    with pytest.raises(error) as caught:
+        extract_pdf(build(), source="dir/My Paper.pdf", max_pages=3)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("dir/My Paper.pdf: ")
+    assert reason in message.replace("without a text layer", "no text layer")
+
+
+def test_pdf_scanned_page_in_text_pdf_is_a_warning() -> None:
+    result = extract_pdf(make_mixed_scan_pdf(), source="mixed.pdf")
+    assert result.text == "Text on the first page."
+    assert [flag.code for flag in result.warnings] == ["pdf_page_without_text"]
+    assert "page(s) 2" in result.warnings[0].message
+
+
+def test_pdf_encrypted_with_empty_user_password_is_read() -> None:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 10, "Readable despite an owner password.")
+    pdf.set_encryption(owner_password="owner")
+    assert pdf_to_text(bytes(pdf.output()), source="x.pdf") == "Readable despite an owner password."
+
+
+@pytest.mark.slow
+def test_pdf_2000_pages_hit_the_page_limit_before_parsing() -> None:
+    data = make_text_pdf(pages=2000)
+    with pytest.raises(LimitExceeded) as caught:
+        extract_pdf(data, source="huge.pdf", max_pages=500)
+    assert str(caught.value) == ("huge.pdf: 2000 pages, over the limit of 500 (TRIALEX_MAX_PAGES)")
+
+
+def test_pdf_running_headers_and_page_numbers_dropped() -> None:
+    text = pdf_to_text(make_running_header_pdf(), source="run.pdf")
+    assert "Blood Advances" not in text
+    assert text.split("\n\n") == [
+        "\n".join(_body_line(page, line) for line in range(5)) for page in range(4)
+    ]
+
+
+def test_pdf_superscript_citation_stays_on_its_line() -> None:
+    text = pdf_to_text(make_superscript_pdf(), source="sup.pdf")
+    assert text == "Outcomes have historically been dismal.1,2 The CR rate was 45%.\nA second line."
+
+
+@pytest.mark.parametrize("borders", ["ALL", "NO_HORIZONTAL_LINES"])
+def test_pdf_ruled_tables_rows_and_cells(borders: str) -> None:
+    text = pdf_to_text(make_table_pdf(borders), source="table.pdf")
+    rows = [" | ".join(values) + " |" for values in TABLE_ROWS]
+    assert rows[0] + "\n---|---|---|\n" + "\n".join(rows[1:]) in text
+
+
+@pytest.mark.parametrize("borders", ["HORIZONTAL_LINES", "SINGLE_TOP_LINE", "MINIMAL", "NONE"])
+def test_pdf_unruled_table_is_not_read_as_two_columns(borders: str) -> None:
+    text = pdf_to_text(make_table_pdf(borders), source="table.pdf")
+    lines = text.splitlines()
+    for values in TABLE_ROWS:  # each row stays one line, in order
+        assert " ".join(values) in lines
+    order = [text.index(" ".join(values)) for values in TABLE_ROWS]
+    assert order == sorted(order)
+    assert order[-1] < text.index("Discussion resumes")
+
+
+def test_pdf_time_limit_is_not_swallowed_as_a_page_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trialex.pdf
+
+    def timed_out(page: object) -> str:
+        raise LimitExceeded("slow.pdf", "processing took over 1 s")
+
+    monkeypatch.setattr(trialex.pdf, "_page_text", timed_out)
+    with pytest.raises(LimitExceeded, match="processing took over"):
+        extract_pdf(make_text_pdf(pages=2), source="slow.pdf")
+
+
+def test_pdf_broken_page_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trialex.pdf
+
+    real = trialex.pdf._page_text
+
+    def flaky(page: object) -> str:
+        if getattr(page, "page_number", 0) == 2:
+            raise KeyError("bad font")
+        return real(page)
+
+    monkeypatch.setattr(trialex.pdf, "_page_text", flaky)
+    result = extract_pdf(make_text_pdf(pages=3), source="flaky.pdf")
+    assert "Page 1." in result.text and "Page 3." in result.text and "Page 2." not in result.text
+    assert [flag.code for flag in result.warnings] == ["pdf_page_unreadable"]
