@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from trialex import PIPELINE_VERSION
+from trialex.limits import time_limit
 from trialex.nlp import get_nlp
 from trialex.records import Document, DocumentResult
 from trialex.settings import Settings
@@ -66,20 +67,29 @@ def process_many(
     settings = settings or Settings()
     nlp = nlp or get_nlp(settings)
     size = batch_size or settings.batch_size
+    limit = settings.doc_timeout_s
     iterator = iter(documents)
     while batch := list(islice(iterator, size)):
         try:
-            docs = list(nlp.pipe((d.text for d in batch), batch_size=size))
-        except Exception:  # isolate the failing document(s), keep the rest
+            # The batch shares the time budget of its documents; over it, or on any error, the
+            # documents are redone one by one so that only the culprit fails.
+            with time_limit(limit * len(batch), f"batch of {len(batch)} documents"):
+                docs = list(nlp.pipe((d.text for d in batch), batch_size=size))
+        except Exception:
             logger.debug("batch failed, retrying its documents one by one", exc_info=True)
             for document in batch:
                 try:
-                    yield document, process(document, nlp=nlp)
+                    with time_limit(limit, document.source):
+                        result = process(document, nlp=nlp)
                 except Exception as error:
                     on_error(document, error)
+                    continue
+                yield document, result
             continue
         for document, doc in zip(batch, docs, strict=True):
             try:
-                yield document, to_result(document, doc)
+                result = to_result(document, doc)
             except Exception as error:
                 on_error(document, error)
+                continue
+            yield document, result
