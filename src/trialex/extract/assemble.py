@@ -1,0 +1,1163 @@
+"""Assembly: link value mentions to endpoints, statistics and populations, and build records.
+
+Prose is read sentence by sentence and clause by clause (value mentions from
+:mod:`trialex.extract.numbers`, endpoint terms from :mod:`trialex.extract.rules`); tables are read
+row by row with their row label, group-header row and column header (arm size ``(n = 165)`` ->
+``N``). All cue words are data (``resources/assembly.json``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
+from trialex.extract.rules import Term, assembly, cue
+from trialex.records import Record, Section, Span, Timepoint
+
+logger = logging.getLogger(__name__)
+
+TIME_ENDPOINTS = frozenset(
+    {"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "TTP", "DOR", "follow_up", "time_to_event"}
+)
+RATE_ENDPOINTS = frozenset({"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "NRM", "relapse"})
+VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
+RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
+_ABBREV_END = re.compile(
+    r"(?i)(?:\b(?:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)|\b[A-Z])\.$"
+)
+_SENT_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
+    r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
+    r"|(?<=[。！？])|\n+"
+)
+_NUMERIC = re.compile(
+    r"[\d%]|(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|none|neither|no patients?)\b)|"
+    r"(?i:teen\b)"
+)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_CLAUSE = re.compile(
+    r";|；|:\s|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
+)
+
+
+@dataclass
+class Candidate:
+    """A value mention on its way to becoming a record."""
+
+    mention: Mention
+    endpoint: str | None = None
+    statistic: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    n: int | None = None
+    N: int | None = None
+    ci: tuple[float | None, float | None, float | None] = (None, None, None)
+    p: tuple[str | None, float | None] = (None, None)
+    timepoint: Timepoint | None = None
+    group: str | None = None
+    label: str | None = None
+    origin: str = "this_study"
+    span: tuple[int, int] = (0, 0)
+    source: str = "vocab"
+    flags: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- text structure
+
+
+def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence offsets in ``text[start:end]`` (no split after "vs.", "e.g.", initials)."""
+    pos = start
+    chunk = text[start:end]
+    for m in _SENT_END.finditer(chunk):
+        cut = start + m.start()
+        if (
+            m.group(0)
+            and "\n" not in m.group(0)
+            and _ABBREV_END.search(text[max(pos, cut - 8) : cut])
+        ):
+            continue
+        if cut > pos:
+            yield pos, cut
+        pos = start + m.end()
+    if pos < end:
+        yield pos, end
+
+
+def paren_depths(text: str) -> list[int]:
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([（":
+            depth += 1
+        out.append(depth)
+        if ch in ")]）" and depth:
+            depth -= 1
+    return out
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause offsets of a sentence: split at ";", ":", ", while/which/and ..." outside brackets."""
+    seg = text[start:end]
+    depths = paren_depths(seg)
+    cuts = [m for m in _CLAUSE.finditer(seg) if depths[m.start()] == 0]
+    out, pos = [], 0
+    for m in cuts:
+        if m.start() > pos:
+            out.append((start + pos, start + m.start()))
+        pos = m.end()
+    out.append((start + pos, end))
+    return out
+
+
+def _in(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in spans:
+        if s <= pos < e:
+            return s, e
+    return spans[-1]
+
+
+def _terms_between(terms: list[Term], starts: list[int], lo: int, hi: int) -> list[Term]:
+    i = bisect.bisect_left(starts, lo)
+    out = []
+    while i < len(terms) and terms[i].start < hi:
+        if terms[i].end <= hi:
+            out.append(terms[i])
+        i += 1
+    return out
+
+
+# ----------------------------------------------------------------------------- prose
+
+
+def _is_qualifier(text: str, term: Term) -> bool:
+    after = text[term.end : term.end + 14]
+    before = text[max(0, term.start - 30) : term.start]
+    if re.search(r"(?i)rates?$", text[term.start : term.end]) or re.match(
+        r"(?i)\s?rates?\b", after
+    ):
+        return False
+    if term.code in TIME_ENDPOINTS:
+        return bool(cue("qualifier_after_term").search(after))
+    return bool(
+        cue("qualifier_after_term").search(after) or cue("qualifier_before_term").search(before)
+    )
+
+
+def choose_term(
+    text: str,
+    pos: int,
+    end: int,
+    candidates: list[Term],
+    kind: str = "pct",
+    others: Sequence[tuple[int, int]] = (),
+) -> Term | None:
+    """The endpoint term a value at ``[pos, end)`` reports: highest priority, then nearest.
+
+    Durations only report time endpoints; percentages never report median-only ones. A clause
+    naming both CR and CRh ("CR or CR with partial hematologic recovery (CRh)") is the composite.
+    """
+    priority = assembly().priority
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    codes = {t.code for t in candidates}
+    for t in candidates:
+        inside = pos <= t.start and t.end <= end  # "hazard ratio for CR was 2.1"
+        if not inside and _is_qualifier(text, t):
+            continue
+        if kind == "duration" and t.code not in TIME_ENDPOINTS:
+            continue
+        if kind in ("pct", "pct_range") and t.code in TIME_ENDPOINTS - RATE_ENDPOINTS:
+            continue
+        dist = pos - t.end if t.end <= pos else t.start - end if t.start >= end else 0
+        gap_lo, gap_hi = (t.end, pos) if t.end <= pos else (end, t.start)
+        between = any(gap_lo <= o[0] < gap_hi for o in others)
+        gap = text[gap_lo:gap_hi]
+        linked = not between and bool(cue("link_gap").match(gap))
+        if t.start >= end and text[pos:gap_lo].count("(") + gap.count("(") > text[pos:gap_lo].count(
+            ")"
+        ) + gap.count(")"):
+            linked = False  # the term sits in a bracket the value is not in
+        if linked and t.start >= end:
+            # "24% and non-relapse mortality was 11%": the term introduces the next value
+            nxt = [o for o in others if o[0] >= t.end]
+            if nxt:
+                after = text[t.end : min(o[0] for o in nxt)]
+                if len(after) <= len(gap) and cue("link_gap").match(after):
+                    linked = False
+        key = (0 if linked else 1, -priority.get(t.code, 2), abs(dist))
+        if best is None or key < best:
+            best, chosen = key, t
+    if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
+        chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
+    return chosen
+
+
+def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str) -> str:
+    clause_text = text[clause[0] : clause[1]]
+    sent_text = text[sent[0] : sent[1]]
+    if cue("own_study").search(clause_text):
+        return "this_study"
+    if kind not in ("introduction", "discussion", "abstract", "other", "key_points", "conclusion"):
+        return "this_study"
+    if cue("citation_marker").search(clause_text) or cue("cited_clause").search(clause_text):
+        return "cited"
+    if kind in ("introduction", "discussion") and not cue("own_study").search(sent_text):
+        if cue("citation_marker").search(sent_text) or cue("cited_clause").search(sent_text):
+            return "cited"
+        if kind == "introduction":
+            return "cited"
+    return "this_study"
+
+
+def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> str | None:
+    grade = cue("grade").search(text[clause[0] : clause[1]])
+    parts = []
+    if code in ("adverse_events", "time_to_event", "other") and term is not None:
+        parts.append(text[term.start : term.end])
+    if grade:
+        parts.append(grade.group(0).lower())
+    return ", ".join(parts) or None
+
+
+def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
+    best = None
+    for t in mentions:
+        if t.kind != "timepoint" or not (clause[0] <= t.start < clause[1]) or t.value is None:
+            continue
+        dist = t.start - m.end if t.start >= m.end else (m.start - t.end) + 40
+        if best is None or dist < best[0]:
+            best = (dist, t)
+    if best is None:
+        return None
+    return Timepoint(value=best[1].value or 0.0, unit=best[1].unit or "years")
+
+
+def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
+    """Join "complete remission (CR)" into one term: an abbreviation in brackets right after a
+    term belongs to it (and so is never read as a second endpoint)."""
+    out: list[Term] = []
+    for t in terms:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end : t.start]
+            if gap.strip() == "(" and text[t.end : t.end + 1] == ")" and len(gap) <= 2:
+                out[-1] = Term(prev.start, t.end + 1, prev.code, prev.source)
+                continue
+        out.append(t)
+    return out
+
+
+def prose_candidates(
+    text: str, start: int, end: int, language: str, kind: str, terms: list[Term]
+) -> list[Candidate]:
+    starts = [t.start for t in terms]
+    out: list[Candidate] = []
+    for s_start, s_end in sentences(text, start, end):
+        sent_text = text[s_start:s_end]
+        if not _NUMERIC.search(sent_text):
+            continue
+        excluded = bool(cue("exclude_sentence").search(sent_text))
+        mentions = find_mentions(sent_text, language, s_start)
+        if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
+            continue
+        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
+        out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
+    return out
+
+
+def _sentence(
+    text: str,
+    sent: tuple[int, int],
+    mentions: list[Mention],
+    terms: list[Term],
+    starts: list[int],
+    language: str,
+    kind: str,
+) -> list[Candidate]:
+    s_start, s_end = sent
+    cls = clauses(text, s_start, s_end)
+    depths = paren_depths(text[s_start:s_end])
+    sent_terms = _terms_between(terms, starts, s_start, s_end)
+    cands: list[Candidate] = []
+    last_count: int | None = None
+    for m in mentions:
+        clause = _in(cls, m.start)
+        clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
+        if m.kind == "n_eq":
+            prev = cands[-1] if cands else None
+            if (
+                prev is not None
+                and prev.mention.kind == "pct"
+                and prev.n is None
+                and m.start - prev.span[1] < 40
+                and _in(cls, prev.mention.start) == clause
+            ):
+                prev.n = int(m.value or 0)
+                continue
+            c = Candidate(m, value=m.value, span=(m.start, m.end))
+            head = _n_eq_term(text, m, clause, clause_terms, s_start, depths)
+            cause = _death_cause(text, m, sent_terms, s_start)
+            if cause is not None:
+                c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
+            elif head is not None:
+                c.endpoint, c.statistic, c.unit, c.source = (
+                    head.code,
+                    "count",
+                    "patients",
+                    head.source,
+                )
+                c.label = _label(text, clause, head, head.code)
+            elif any(x.mention.kind != "n_eq" for x in cands) and _in_list(
+                text, m, s_start, depths
+            ):
+                continue
+            else:
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+            cands.append(c)
+            continue
+        if m.kind not in VALUE_KINDS:
+            continue
+        c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
+        of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
+        if of_these and last_count and c.N is None and m.kind in ("pct", "count"):
+            c.N = last_count
+        if m.kind in ("count", "pct") and m.n is not None:
+            last_count = m.n
+        if (
+            m.rule == "pct_paren_count"
+            and kind in ("introduction", "discussion")
+            and re.search(r"\(\s?\d{1,3}\s?\)$", text[m.start : m.end])
+        ):
+            c.n = None  # "87.5% (12)" in a literature review is a reference number
+        cands.append(c)
+
+    # CIs and p values attach to the values before them
+    values = [c for c in cands]
+    for m in mentions:
+        if m.kind == "ci":
+            prev = [c for c in values if c.span[1] <= m.start and m.start - c.span[1] < 60]
+            if prev and prev[-1].ci == (None, None, None):
+                prev[-1].ci = (m.ci_low, m.ci_high, m.ci_level)
+    last_p = s_start
+    for m in mentions:
+        if m.kind != "p":
+            continue
+        targets = [
+            c
+            for c in values
+            if last_p <= c.span[0] < m.start and c.p == (None, None) and c.endpoint != "sample_size"
+        ]
+        between = [
+            b.end()
+            for b in re.finditer(r"\bbetween\b", text[last_p : m.start])
+            if depths[last_p + b.start() - s_start] <= depths[m.start - s_start]
+        ]
+        if between and [c for c in targets if c.span[0] >= last_p + between[-1]]:
+            targets = [c for c in targets if c.span[0] >= last_p + between[-1]]
+        if targets:
+            for c in targets:
+                c.p = (m.p_op, m.p_value)
+        else:
+            c = Candidate(m, value=m.p_value, statistic="p_value", span=(m.start, m.end))
+            c.p = (m.p_op, m.p_value)
+            cands.append(c)
+        last_p = m.end
+    cands.sort(key=lambda c: c.span[0])
+    _denominators(cands)
+
+    # "respectively": terms in order map onto top-level values in order
+    resp = cue("respectively").search(text, s_start, s_end)
+    assigned: dict[int, Term] = {}
+    if resp:
+        r_clause = _in(cls, resp.start())
+        in_scope = [
+            c for c in cands if r_clause[0] <= c.span[0] < resp.start() and c.endpoint is None
+        ]
+        if in_scope:
+            top = min(depths[c.span[0] - s_start] for c in in_scope)
+            tops = [c for c in in_scope if depths[c.span[0] - s_start] == top]
+            first = tops[0].span[0]
+            seen: list[str] = []
+            firsts: list[Term] = []
+            for t in sent_terms:
+                if t.start >= first or t.start < r_clause[0] or _is_qualifier(text, t):
+                    continue
+                if t.code not in seen:
+                    seen.append(t.code)
+                    firsts.append(t)
+            k = len(firsts)
+            while k >= 2 and len(tops) % k:
+                k -= 1
+            firsts = firsts[-k:] if k >= 2 else []
+            if firsts:
+                size = len(tops) // len(firsts)
+                for i, c in enumerate(tops):
+                    assigned[id(c)] = firsts[i // size]
+
+    result: list[Candidate] = []
+    prev_top: Candidate | None = None
+    value_spans = [c.span for c in cands if c.mention.kind != "n_eq"]
+    for c in cands:
+        others = [v for v in value_spans if v != c.span]
+        m = c.mention
+        clause = _in(cls, c.span[0])
+        clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
+        depth = depths[c.span[0] - s_start]
+        term = assigned.get(id(c))
+        if c.endpoint is None and term is None:
+            if (
+                prev_top is not None
+                and prev_top.endpoint not in (None, "sample_size")
+                and _in(cls, prev_top.span[0]) == clause
+                and not [
+                    t
+                    for t in clause_terms
+                    if max(prev_top.mention.end, text.rfind("(", 0, c.span[0]))
+                    <= t.start
+                    < c.span[0]
+                ]
+                and depth > depths[prev_top.span[0] - s_start]
+                and prev_top.span[1] <= c.span[0]
+            ):
+                own = _linked_after(text, c, clause_terms, others)
+                c.endpoint = own.code if own is not None else prev_top.endpoint
+            elif cue("arm_definition").match(text[c.span[1] : c.span[1] + 80]):
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.value = float(c.n) if c.n is not None else c.value
+            elif cue("exposure_after").match(text[c.span[1] : c.span[1] + 60]):
+                continue
+            elif (
+                m.kind == "count"
+                and re.match(r"\s?(?:from|due to|of)\b", text[m.end : m.end + 8])
+                and (cause := _death_cause(text, m, sent_terms, s_start))
+            ):
+                c.endpoint, c.label = cause, "cause"
+            elif m.kind == "count" and m.extra.get("pair") is None:
+                term = _count_term(text, c, clause, clause_terms, language, others)
+                inherited = (
+                    _inherit(text, c, cands, clause_terms, depths, s_start)
+                    if term is None
+                    else None
+                )
+                if inherited is not None:
+                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                elif term is None and m.N is None and _cohort_count(text, c, clause, language):
+                    c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                elif term is None and m.N is not None:
+                    term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
+            else:
+                term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
+                inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
+                if term is None and inherited is not None:
+                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                elif term is None:
+                    near = [
+                        t
+                        for t in sent_terms
+                        if abs(t.start - c.span[0]) < 200
+                        and not cue("contrast").search(
+                            _BRACKETED.sub(
+                                "", text[min(t.end, c.span[1]) : max(t.start, c.span[0])]
+                            )
+                        )
+                    ]
+                    term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
+        if term is not None:
+            c.endpoint, c.source = term.code, term.source
+            c.label = c.label or _label(text, clause, term, term.code)
+        if c.endpoint is None:
+            continue
+        if not _statistic(text, c, clause, (s_start, s_end), mentions):
+            continue
+        c.origin = _origin(text, (s_start, s_end), clause, kind)
+        if c.group is None and c.endpoint != "sample_size":
+            pop = cue("population").search(text, clause[0], clause[1])
+            if pop:
+                c.group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=") or None
+        if term is not None and clause[0] <= term.start and term.end <= clause[1]:
+            lo, hi = min(term.start, c.span[0]), max(term.end, c.span[1])
+            crossing = any(lo <= o[0] < hi and o != c.span for o in others)
+            if hi - lo <= 160 and not crossing:
+                c.span = (lo, hi)
+        if depth == 0 or prev_top is None:
+            prev_top = c
+        result.extend(_expand(c))
+        if term is not None and c.statistic == "count" and term.start >= c.mention.end:
+            result.extend(_coordinated(text, c, term, sent_terms))
+    return result
+
+
+def _coordinated(text: str, c: Candidate, term: Term, sent_terms: list[Term]) -> list[Candidate]:
+    """ "1 patient developed grade 1 CRS and grade 1 ICANS": the count also reports the
+    endpoint joined to its term by and/or (one record per endpoint)."""
+    out: list[Candidate] = []
+    last = term
+    for t in sent_terms:
+        if t.start < last.end:
+            continue
+        if not cue("coordination").match(text[last.end : t.start]) or t.code == c.endpoint:
+            break
+        twin = Candidate(
+            c.mention,
+            endpoint=t.code,
+            statistic=c.statistic,
+            value=c.value,
+            unit=c.unit,
+            n=c.n,
+            N=c.N,
+            label=c.label,
+            origin=c.origin,
+            span=(c.mention.start, t.end),
+            source=t.source,
+        )
+        out.append(twin)
+        last = t
+    return out
+
+
+def _death_cause(text: str, m: Mention, sent_terms: list[Term], s_start: int) -> str | None:
+    """In a sentence about deaths, a count of one cause ("infection (n = 1)", "5 from
+    treatment-related toxicity") is NRM for non-relapse causes, else mortality (GUIDELINES §4)."""
+    if not any(t.code in ("mortality", "NRM") and t.end <= m.start for t in sent_terms):
+        return None
+    item_start = max(s_start, m.start - 60)
+    item_end = m.start
+    while item_end > item_start and text[item_end - 1] in " ,;(":
+        item_end -= 1
+    for sep in (",", ";", "(", ":"):
+        k = text.rfind(sep, item_start, item_end)
+        if k >= 0:
+            item_start = max(item_start, k + 1)
+    item = text[item_start : m.start] + text[m.end : m.end + 40].split(",")[0].split(";")[0]
+    if cue("nonrelapse_cause").search(item):
+        return "NRM"
+    if cue("relapse_cause").search(item):
+        return "mortality"
+    return None
+
+
+def _denominators(cands: list[Candidate]) -> None:
+    """ "Of the 25 patients ..., 6 (24%) underwent alloHSCT": a percentage with n but no N takes
+    the nearest earlier number of its sentence that reproduces it (n/N rounds to the value)."""
+    for i, c in enumerate(cands):
+        if c.mention.kind != "pct" or c.n is None or c.N is not None or not c.value:
+            continue
+        for prev in reversed(cands[:i]):
+            pm = prev.mention
+            options = [prev.N, prev.n if pm.kind == "count" else None]
+            if pm.kind == "n_eq" and prev.value is not None:
+                options.append(int(prev.value))
+            found = next(
+                (d for d in options if d and d >= c.n and abs(100 * c.n / d - c.value) <= 0.6),
+                None,
+            )
+            if found:
+                c.N = found
+                break
+
+
+def _linked_after(
+    text: str, c: Candidate, clause_terms: list[Term], others: Sequence[tuple[int, int]]
+) -> Term | None:
+    """The term a value names right after itself ("2 with isolated CNS relapse")."""
+    for t in clause_terms:
+        if t.start < c.span[1]:
+            continue
+        gap = text[c.span[1] : t.start]
+        if len(gap) > 40 or not cue("link_gap").match(gap):
+            return None
+        if any(c.span[1] <= o[0] < t.start for o in others):
+            return None
+        return None if _is_qualifier(text, t) else t
+    return None
+
+
+def _in_list(text: str, m: Mention, s_start: int, depths: list[int]) -> bool:
+    """An "n = 3" inside a bracketed list of items ("(regimen A, n = 3; regimen B, n = 1)")
+    counts a breakdown, not a cohort."""
+    depth = depths[m.start - s_start]
+    if depth == 0:
+        return False
+    lo = m.start
+    while lo > s_start and depths[lo - s_start] >= depth:
+        lo -= 1
+    hi = m.end
+    while hi < s_start + len(depths) and depths[hi - s_start] >= depth:
+        hi += 1
+    return ";" in text[lo:hi]
+
+
+def _inherit(
+    text: str,
+    c: Candidate,
+    cands: list[Candidate],
+    clause_terms: list[Term],
+    depths: list[int],
+    s_start: int,
+) -> Candidate | None:
+    """A breakdown after a colon or in a list ("achieved CR: 13 of 25 after X, and 3 of 4 after
+    Y") reports the endpoint of the value it elaborates."""
+    if clause_terms:
+        return None
+    depth = depths[c.span[0] - s_start]
+    before = [
+        p
+        for p in cands
+        if p.span[1] <= c.span[0]
+        and p.endpoint not in (None, "sample_size")
+        and depths[p.span[0] - s_start] <= depth
+    ]
+    if not before:
+        return None
+    prev = before[-1]
+    gap = text[prev.span[1] : c.span[0]]
+    if ":" not in gap and not re.search(r",\s(?:and\s)?$", gap[-6:]):
+        return None
+    if re.search(r";|\b(?:whereas|while|but)\b", gap):
+        return None
+    return prev
+
+
+def _n_eq_term(
+    text: str,
+    m: Mention,
+    clause: tuple[int, int],
+    clause_terms: list[Term],
+    s_start: int,
+    depths: list[int],
+) -> Term | None:
+    """The endpoint an "n = 7" counts: a term just before it in its own bracket or list item
+    ("CD22neg/dim, n = 7"), else the head term before the bracket that holds the list ("died
+    (progressive disease, n = 4; infection, n = 1)"); None means a cohort size."""
+    depth = depths[m.start - s_start]
+    open_at = m.start
+    while open_at > clause[0] and depths[open_at - s_start] >= depth and depth > 0:
+        open_at -= 1
+    item_start = max(clause[0], m.start - 40)
+    for sep in (";", "(", "["):
+        k = text.rfind(sep, item_start, m.start)
+        if k >= 0:
+            item_start = max(item_start, k)
+    near = [t for t in clause_terms if item_start <= t.start and t.end <= m.start]
+    if near and near[-1].code not in ("transplant", "relapse"):
+        return near[-1]
+    if depth > 0:
+        heads = [
+            t
+            for t in clause_terms
+            if t.end <= open_at and open_at - t.end < 40 and not _is_qualifier(text, t)
+        ]
+        if heads:
+            return heads[-1]
+    return None
+
+
+def _count_term(
+    text: str,
+    c: Candidate,
+    clause: tuple[int, int],
+    clause_terms: list[Term],
+    language: str,
+    others: Sequence[tuple[int, int]] = (),
+) -> Term | None:
+    """Which endpoint a bare count reports: a term after it with no relative clause in between,
+    or a term right before it in the same clause ("grade 3 CRS in 2 patients")."""
+    after = [t for t in clause_terms if t.start >= c.span[1]]
+    for t in after:
+        gap = text[c.span[1] : t.start]
+        if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
+            break
+        if any(c.span[1] <= o[0] < t.start for o in others):
+            break
+        if not _is_qualifier(text, t):
+            return t
+    before_text = text[max(clause[0], c.span[0] - 40) : c.span[0]]
+    if c.N is None and (
+        cue("cohort_strict").search(before_text) or _cohort_count(text, c, clause, language)
+    ):
+        return None
+    before = [t for t in clause_terms if t.end <= c.span[0] and c.span[0] - t.end < 60]
+    if before and not _is_qualifier(text, before[-1]):
+        return before[-1]
+    return None
+
+
+def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
+    if language == "zh":
+        return True
+    m = c.mention
+    if m.rule not in ("count",):
+        return False
+    before = text[max(clause[0], m.start - 40) : m.start]
+    if cue("cohort_before_count").search(before):
+        return True
+    after = text[m.end : m.end + 30]
+    return bool(cue("cohort_in").search(before) and cue("cohort_defined_after").match(after))
+
+
+def _statistic(
+    text: str,
+    c: Candidate,
+    clause: tuple[int, int],
+    sent: tuple[int, int],
+    mentions: list[Mention],
+) -> bool:
+    """Fill statistic/unit/timepoint; False when the value is not a record of its endpoint."""
+    m = c.mention
+    code = c.endpoint or ""
+    if c.statistic:
+        return True
+    if m.kind in RATIO_STATISTICS:
+        c.statistic, c.unit = RATIO_STATISTICS[m.kind], None
+        return True
+    if m.kind == "duration":
+        if code not in TIME_ENDPOINTS:
+            return False
+        c.statistic = "median"
+        return True
+    if m.kind in ("pct", "pct_range"):
+        clause_text = text[clause[0] : clause[1]]
+        tp = _timepoint(mentions, m, clause) or _timepoint(mentions, m, sent)
+        if code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
+            tp = tp or _timepoint(mentions, m, sent)
+            c.statistic, c.timepoint = "rate", tp
+        elif code in TIME_ENDPOINTS - RATE_ENDPOINTS:
+            return False
+        else:
+            c.statistic = "proportion"
+        c.unit = "%"
+        return True
+    if m.kind == "count":
+        if code in TIME_ENDPOINTS - {"OS"}:
+            return False
+        c.statistic, c.unit = "count", "patients"
+        if c.N is None:  # a bare count is its value; n is kept only with a denominator
+            c.n = None
+        elif c.n is None and c.value is not None and c.value.is_integer():
+            c.n = int(c.value)
+        if code == "sample_size":
+            c.n = c.N = None
+        return True
+    return False
+
+
+def _expand(c: Candidate) -> list[Candidate]:
+    m = c.mention
+    if m.kind != "pct_range":
+        return [c]
+    out = []
+    for value, label in ((m.lo, "lower bound"), (m.hi, "upper bound")):
+        if value is None:
+            continue
+        out.append(
+            Candidate(
+                m,
+                endpoint=c.endpoint,
+                statistic=c.statistic,
+                value=value,
+                unit="%",
+                timepoint=c.timepoint,
+                group=c.group,
+                label=label if not c.label else f"{c.label}; {label}",
+                origin=c.origin,
+                span=c.span,
+                source=c.source,
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+def table_blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Maximal runs of lines containing "|" inside ``[start, end)``."""
+    blocks: list[tuple[int, int]] = []
+    pos = start
+    run: tuple[int, int] | None = None
+    for line in text[start:end].splitlines(keepends=True):
+        l_start, l_end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        if "|" in line:
+            run = (run[0], l_end) if run else (l_start, l_end)
+        elif line.strip() and run:
+            blocks.append(run)
+            run = None
+    if run:
+        blocks.append(run)
+    return blocks
+
+
+def _split_cells(text: str, s: int, e: int) -> list[Cell]:
+    cells, pos = [], s
+    for part in text[s:e].split("|"):
+        raw_s = pos
+        pos += len(part) + 1
+        stripped = part.strip()
+        lead = len(part) - len(part.lstrip())
+        cells.append(
+            Cell(
+                stripped.rstrip(" .").strip() if stripped.endswith(" .") else stripped,
+                raw_s + lead,
+                raw_s + lead + len(stripped),
+            )
+        )
+    return cells
+
+
+def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, pos = [], s
+    for line in text[s:e].split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+_SEPARATOR = re.compile(r"^\s*(?:-{2,}\s*\|\s*)+-*\s*\|?\s*$")
+_VALUE_CELL = re.compile(r"^(?:[\d.<>≤≥—–−-]|NR$|NE$|$)")
+
+
+def _rows(text: str, s: int, e: int) -> Iterator[tuple[str, list[Cell] | None]]:
+    """Yield ("header", cells) / ("row", cells) for a table block (one line per row, or one
+    line per cell as in web tables ``cell |``)."""
+    lines = _lines(text, s, e)
+    multi = sum(1 for a, b in lines if text[a:b].count("|") >= 2 and text[a:b].strip("| \t"))
+    one_per_line = multi < len(lines) / 2
+    if not one_per_line:
+        for i, (a, b) in enumerate(lines):
+            line = text[a:b]
+            if _SEPARATOR.match(line):
+                continue
+            cells = _split_cells(text, a, b)
+            while cells and not cells[-1].text:
+                cells.pop()
+            nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
+            yield ("header" if _SEPARATOR.match(nxt) else "row"), cells
+        return
+    cells: list[Cell] = []
+    for a, b in lines:
+        line = text[a:b]
+        if _SEPARATOR.match(line):
+            yield "header", [c for c in cells if c.text and len(c.text) < 80]
+            cells = []
+            continue
+        stripped = line.strip()
+        if stripped and set(stripped) == {"|"}:
+            cells.extend(Cell("", a, a) for _ in range(len(stripped)))
+            continue
+        parts = _split_cells(text, a, b)
+        cells.extend(p for p in parts[:-1] if True) if line.rstrip().endswith(
+            "|"
+        ) else cells.extend(parts)
+    yield "cells", cells
+
+
+def _group_cells(cells: list[Cell], header_first: str | None) -> Iterator[tuple[str, list[Cell]]]:
+    row: list[Cell] = []
+    for cell in cells:
+        if cell.text and not _VALUE_CELL.match(cell.text):
+            if row:
+                yield "row", row
+            row = [cell]
+            if header_first and cell.text == header_first:
+                row = [cell]
+        elif row:
+            row.append(cell)
+    if row:
+        yield "row", row
+
+
+def table_candidates(
+    text: str, start: int, end: int, caption: str, terms: list[Term], seen: set[tuple[str, ...]]
+) -> list[Candidate]:
+    if cue("table_skip_caption").search(caption):
+        return []
+    starts = [t.start for t in terms]
+    header: list[Cell] = []
+    group: Cell | None = None
+    group_p: tuple[str | None, float | None] = (None, None)
+    out: list[Candidate] = []
+    stream: list[tuple[str, list[Cell]]] = []
+    for kind, cells in _rows(text, start, end):
+        if kind == "cells":
+            stream.extend(_group_cells(cells or [], header[0].text if header else None))
+        else:
+            stream.append((kind, cells or []))
+    pending_header: list[Cell] = []
+    parent: Term | None = None
+    for kind, cells in stream:
+        if kind == "header":
+            header = cells
+            group, group_p = None, (None, None)
+            out.extend(_header_sizes(text, header, terms, starts, seen))
+            continue
+        if not cells:
+            continue
+        label, values = cells[0], cells[1:]
+        if cue("group_end_row").search(label.text):
+            group, group_p = None, (None, None)
+        if header and label.text == header[0].text and not any(v.text for v in values):
+            pending_header = [label]
+            continue
+        if pending_header:
+            if not any(v.text for v in values) and len(pending_header) < max(len(header), 2):
+                pending_header.append(label)
+                if len(pending_header) == len(header):
+                    header, pending_header = pending_header, []
+                continue
+            header, pending_header = pending_header + header[len(pending_header) :], []
+        filled = [v for v in values if v.text]
+        if not filled or all(cue("cell_p").match(v.text) for v in filled):
+            group = label
+            ps = [cue("cell_p").match(v.text) for v in filled]
+            group_p = (None, None)
+            if ps and ps[0]:
+                group_p = (ps[0].group("p_op") or "=", parse_number(ps[0].group("p_value")))
+            continue
+        key = (label.text, *(v.text for v in values))
+        if key in seen:
+            continue
+        seen.add(key)
+        if cue("exclude_row").search(label.text) or (
+            group and cue("exclude_row").search(group.text)
+        ):
+            continue
+        rows = _row(text, label, values, header, group, group_p, caption, terms, starts, parent)
+        if rows:
+            parent = Term(label.start, label.end, rows[0].endpoint or "other", rows[0].source)
+        out.extend(rows)
+    return out
+
+
+def _header_sizes(
+    text: str, header: list[Cell], terms: list[Term], starts: list[int], seen: set[tuple[str, ...]]
+) -> list[Candidate]:
+    out = []
+    key = ("#header", *(c.text for c in header))
+    if key in seen:
+        return out
+    seen.add(key)
+    for cell in header[1:]:
+        m = cue("header_arm_n").search(cell.text)
+        if not m:
+            continue
+        value = float(m.group("N"))
+        mention = Mention(
+            "n_eq", cell.start + m.start("N"), cell.start + m.end("N"), "header_arm_n", value=value
+        )
+        c = Candidate(
+            mention, endpoint="sample_size", statistic="count", value=value, unit="patients"
+        )
+        c.span = (cell.start, cell.end)
+        c.group = cue("header_arm_n").sub("", cell.text).strip(" ()[].") or None
+        out.append(c)
+    return out
+
+
+def _column(header: list[Cell], i: int, count: int) -> Cell | None:
+    cols = header[1:]
+    if not cols:
+        return None
+    if len(cols) == count:
+        return cols[i]
+    if count % len(cols) == 0:
+        return cols[i // (count // len(cols))]
+    return cols[min(i, len(cols) - 1)]
+
+
+def _row(
+    text: str,
+    label: Cell,
+    values: list[Cell],
+    header: list[Cell],
+    group: Cell | None,
+    group_p: tuple[str | None, float | None],
+    caption: str,
+    terms: list[Term],
+    starts: list[int],
+    parent: Term | None = None,
+) -> list[Candidate]:
+    def term_in(cell: Cell | None) -> Term | None:
+        if cell is None:
+            return None
+        found = [t for t in _terms_between(terms, starts, cell.start, cell.end)]
+        heads = [t for t in found if not _is_qualifier(text, t)]
+        return heads[0] if heads else None
+
+    row_p: tuple[str | None, float | None] = group_p
+    if header and len(values) >= len(header) - 1 and cue("header_p").match(header[-1].text):
+        last = values[len(header) - 2] if len(values) >= len(header) - 1 else None
+        pm = cue("cell_p").match(last.text) if last is not None and last.text else None
+        if pm:
+            row_p = (pm.group("p_op") or "=", parse_number(pm.group("p_value")))
+        values = values[: len(header) - 2]
+    out = []
+    row_term = term_in(label)
+    if row_term is None and parent is not None and cue("sub_row").search(label.text):
+        row_term = parent
+    for i, cell in enumerate(values):
+        if not cell.text:
+            continue
+        col = _column(header, i, len(values))
+        col_text = col.text if col else ""
+        short_label = len(label.text.split()) <= 3
+        term = term_in(col) or row_term or (term_in(group) if short_label else None)
+        if term is None:
+            for h in header[1:]:
+                term = term or term_in(h)
+        if term is None:
+            continue
+        c = _cell(text, cell, col_text, term)
+        if c is None:
+            continue
+        if c.statistic == "proportion" and c.N is None:
+            arm = cue("header_arm_n").search(col_text)
+            if arm:
+                c.N = int(arm.group("N"))
+        if c.p == (None, None) and c.statistic != "hazard_ratio":
+            c.p = row_p
+        c.group = (
+            label.text
+            if not col_text
+            else f"{label.text}; {cue('header_arm_n').sub('', col_text).strip(' ().')}"
+        )
+        c.label = label.text if term.code in ("adverse_events", "time_to_event", "other") else None
+        c.span = (
+            (label.start, cell.end) if cell.end - label.start <= 200 else (cell.start, cell.end)
+        )
+        out.append(c)
+    return out
+
+
+def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
+    t = cell.text
+    mention = Mention("cell", cell.start, cell.end, "table")
+    c = Candidate(mention, endpoint=term.code, source=term.source, span=(cell.start, cell.end))
+    if m := cue("cell_frac_pct").match(t):
+        c.statistic, c.value, c.unit = "proportion", float(m.group("value")), "%"
+        c.n, c.N = int(m.group("n")), int(m.group("N"))
+        return c
+    if m := cue("cell_n_pct").match(t):
+        c.statistic, c.value, c.unit, c.n = (
+            "proportion",
+            float(m.group("value")),
+            "%",
+            int(m.group("n")),
+        )
+        if m.group("ci_low"):
+            c.ci = (float(m.group("ci_low")), float(m.group("ci_high")), None)
+        return c
+    if cue("header_hr").search(col) and (m := cue("cell_hr_p").match(t)):
+        c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+        if m.group("p_value"):
+            op = m.group("p_op")
+            c.p = ({"≤": "<=", "≥": ">="}.get(op, op), parse_number(m.group("p_value")))
+        return c
+    if m := cue("cell_est_interval").match(t):
+        c.value = float(m.group("value"))
+        unit = cue("header_unit").search(col)
+        is_time = term.code in TIME_ENDPOINTS or bool(cue("median").search(col))
+        if not is_time:
+            return None
+        c.statistic = "median"
+        c.unit = (
+            {"d": "days", "mo": "months", "y": "years"}.get(unit.group("unit"), unit.group("unit"))
+            if unit
+            else None
+        )
+        if term.code not in TIME_ENDPOINTS:
+            c.endpoint = "time_to_event"
+        if cue("header_ci").search(col):
+            hi = parse_number(m.group("hi"))
+            level = re.search(r"(\d{2})\s?%", col)
+            c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
+        return c
+    return None
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def _caption(text: str, start: int) -> str:
+    window = text[max(0, start - 400) : start]
+    found = list(cue("table_caption").finditer(window))
+    return found[-1].group(0) if found else ""
+
+
+def candidates(
+    text: str, sections: list[Section], terms: list[Term]
+) -> list[tuple[Candidate, Section]]:
+    skip = assembly().skip_sections
+    terms = merge_abbreviations(text, terms)
+    seen: set[tuple[str, ...]] = set()
+    out: list[tuple[Candidate, Section]] = []
+    for section in sections:
+        if section.kind in skip or section.end <= section.start:
+            continue
+        pos = section.start
+        for b_start, b_end in table_blocks(text, section.start, section.end):
+            for c in prose_candidates(text, pos, b_start, section.language, section.kind, terms):
+                out.append((c, section))
+            for c in table_candidates(text, b_start, b_end, _caption(text, b_start), terms, seen):
+                out.append((c, section))
+            pos = b_end
+        for c in prose_candidates(text, pos, section.end, section.language, section.kind, terms):
+            out.append((c, section))
+    return out
+
+
+def to_record(text: str, c: Candidate, section: Section) -> Record | None:
+    if c.endpoint is None or c.statistic is None or c.value is None:
+        return None
+    start, end = c.span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if c.endpoint == "sample_size":  # GUIDELINES §4: sample sizes leave n and N empty
+        c.n = c.N = None
+    p_op, p_value = c.p
+    ci_low, ci_high, ci_level = c.ci
+    extractor = "rules"
+    if c.source.startswith("model:"):
+        extractor = f"rules+ner:{c.source.split(':', 1)[1]}"
+    kind = "table" if c.mention.kind == "cell" or c.mention.rule == "header_arm_n" else section.kind
+    if section.kind != "other":
+        kind = section.kind
+    return Record(
+        endpoint=c.endpoint,  # type: ignore[arg-type]
+        statistic=c.statistic,  # type: ignore[arg-type]
+        value=c.value,
+        unit=c.unit,
+        n=c.n,
+        N=c.N,
+        ci_low=ci_low,
+        ci_high=ci_high,
+        ci_level=ci_level,
+        p_op=p_op,  # type: ignore[arg-type]
+        p_value=p_value,
+        timepoint=c.timepoint,
+        group=c.group,
+        label=c.label,
+        origin=c.origin,  # type: ignore[arg-type]
+        language=section.language,
+        section=kind,  # type: ignore[arg-type]
+        span=Span(start=start, end=end),
+        text=text[start:end],
+        extractor=extractor,
+    )
+
+
+__all__ = ["DASHES", "Candidate", "candidates", "to_record"]

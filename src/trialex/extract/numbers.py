@@ -1,0 +1,296 @@
+"""Value mentions: numbers, percentages, n/N, CIs, p values, HRs and durations as printed.
+
+The patterns are data (``resources/{en,zh}/patterns.json``): each has an ``id``, a ``kind`` that
+tells :func:`find_mentions` how to read its named groups, the regex (with ``{MACRO}`` references
+to the file's ``macros``) and ``examples`` that a test runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+KINDS = frozenset(
+    {
+        "ignore",
+        "pct",
+        "pct_range",
+        "pct_pair",
+        "ci",
+        "p",
+        "hr",
+        "n_eq",
+        "timepoint",
+        "duration",
+        "count",
+        "count_pair",
+        "duration_pair",
+        "or",
+        "rr",
+    }
+)
+_FILE_KEYS = {"version", "language", "macros", "patterns"}
+_PATTERN_KEYS = {"id", "kind", "pattern", "examples", "requires"}
+_MACRO = re.compile(r"\{([A-Z]+)\}")
+
+_UNITS_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+    "fifteen sixteen seventeen eighteen nineteen",
+)
+WORD_NUMBERS: dict[str, int] = {
+    w: i for i, w in enumerate(word for line in _UNITS_WORDS for word in line.split(" "))
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_TENS.update({"seventy": 70, "eighty": 80, "ninety": 90})
+_ZERO_WORDS = {"none", "neither", "no"}
+DASHES = "-−–—"
+UNITS = {
+    "month": "months",
+    "months": "months",
+    "mo": "months",
+    "day": "days",
+    "days": "days",
+    "d": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "year": "years",
+    "years": "years",
+    "y": "years",
+    "yr": "years",
+    "个月": "months",
+    "月": "months",
+    "天": "days",
+    "日": "days",
+    "年": "years",
+    "周": "weeks",
+}
+
+
+class PatternFileError(ValueError):
+    """A rule file with an unknown key, a duplicate id, an unknown kind or a bad regex."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    kind: str
+    regex: re.Pattern[str]
+    examples: dict[str, list[str]]
+    requires: tuple[str, ...] = ()  # run only on text holding one of these literals (speed)
+
+
+@dataclass
+class Mention:
+    """One value mention in the text; offsets are absolute (into the document text)."""
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+    value: float | None = None
+    n: int | None = None
+    N: int | None = None
+    lo: float | None = None
+    hi: float | None = None
+    unit: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = None
+    p_op: str | None = None
+    p_value: float | None = None
+    approx: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_number(text: str) -> float | None:
+    """A printed number as a float: "1,234", ".049", "Forty-five", "Twelve", "none" -> 0."""
+    t = text.strip().replace(",", "").replace(" ", "-").lower()
+    if not t:
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    if t in _ZERO_WORDS:
+        return 0.0
+    if t in WORD_NUMBERS:
+        return float(WORD_NUMBERS[t])
+    if t in _TENS:
+        return float(_TENS[t])
+    if t == "one-hundred":
+        return 100.0
+    head, _, tail = t.partition("-")
+    if head in _TENS and tail in WORD_NUMBERS:
+        return float(_TENS[head] + WORD_NUMBERS[tail])
+    return None
+
+
+def _as_int(value: float | None) -> int | None:
+    return int(value) if value is not None and float(value).is_integer() else None
+
+
+def _compile(raw: str, macros: dict[str, str], where: str) -> re.Pattern[str]:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise PatternFileError(f"{where}: unknown macro {{{m.group(1)}}}")
+        return macros[m.group(1)]
+
+    try:
+        return re.compile(_MACRO.sub(sub, raw))
+    except re.error as error:
+        raise PatternFileError(f"{where}: bad regex: {error}") from error
+
+
+def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pattern]:
+    """Validate and compile one pattern file (unknown keys and duplicate ids are errors)."""
+    unknown = set(data) - _FILE_KEYS
+    if unknown:
+        raise PatternFileError(f"{where}: unknown keys {sorted(unknown)}")
+    macros = {k: str(v) for k, v in data.get("macros", {}).items()}
+    patterns: list[Pattern] = []
+    seen: set[str] = set()
+    for entry in data["patterns"]:
+        extra = set(entry) - _PATTERN_KEYS
+        if extra:
+            raise PatternFileError(f"{where}: pattern {entry.get('id')}: unknown keys {extra}")
+        pid = entry["id"]
+        if pid in seen:
+            raise PatternFileError(f"{where}: duplicate id {pid!r}")
+        seen.add(pid)
+        if entry["kind"] not in KINDS:
+            raise PatternFileError(f"{where}: pattern {pid}: unknown kind {entry['kind']!r}")
+        examples = entry.get("examples", {})
+        if set(examples) - {"match", "no_match"}:
+            raise PatternFileError(f"{where}: pattern {pid}: bad examples keys")
+        patterns.append(
+            Pattern(
+                pid,
+                entry["kind"],
+                _compile(entry["pattern"], macros, f"{where}:{pid}"),
+                {"match": examples.get("match", []), "no_match": examples.get("no_match", [])},
+                tuple(entry.get("requires", ())),
+            )
+        )
+    return patterns
+
+
+@functools.cache
+def patterns_for(language: str) -> tuple[Pattern, ...]:
+    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once."""
+    lang = "zh" if language == "zh" else "en"
+    path = resources.files("trialex") / "resources" / lang / "patterns.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(load_pattern_file(data, f"{lang}/patterns.json"))
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
+    start, end = m.start() + offset, m.end() + offset
+    g = m.groupdict()
+    approx = m.group(0).lstrip()[:1] in "∼~"
+    if p.kind == "duration_pair":
+        unit = (g.get("unit") or "").lower()
+        unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
+        pair = []
+        for name in ("a", "b"):
+            s, e = m.span(name)
+            pair.append(
+                Mention(
+                    "duration",
+                    s + offset,
+                    e + offset,
+                    p.id,
+                    value=parse_number(m.group(name)),
+                    unit=unit,
+                )
+            )
+        pair[-1].end = end
+        return pair
+    if p.kind in ("pct_pair", "count_pair"):
+        out = []
+        for name in ("a", "b"):
+            s, e = m.span(name)
+            kind = "pct" if p.kind == "pct_pair" else "count"
+            v = parse_number(m.group(name))
+            out.append(
+                Mention(
+                    kind,
+                    s + offset,
+                    e + offset,
+                    p.id,
+                    value=v,
+                    n=_as_int(v) if kind == "count" else None,
+                )
+            )
+        # the pair shares the unit word: widen the last mention to the pattern end
+        out[-1].end = end
+        out[0].extra["pair"] = True
+        out[1].extra["pair"] = True
+        return out
+    mention = Mention(p.kind, start, end, p.id, approx=approx)
+    if p.kind == "pct_range":
+        mention.lo = parse_number(g.get("lo") or g.get("lo2") or "")
+        mention.hi = parse_number(g.get("hi") or g.get("hi2") or "")
+        mention.unit = "%"
+    elif p.kind == "ci":
+        mention.ci_level = parse_number(g["ci_level"])
+        mention.ci_low = parse_number(g["ci_low"])
+        mention.ci_high = parse_number(g["ci_high"])
+    elif p.kind == "p":
+        mention.p_op = {"≤": "<=", "≥": ">="}.get(g["p_op"], g["p_op"])
+        mention.p_value = parse_number(g["p_value"])
+        mention.value = mention.p_value
+    elif p.kind in ("timepoint", "duration"):
+        raw_v = g.get("value") or g.get("value2") or ""
+        mention.value = parse_number(raw_v)
+        unit = (g.get("unit") or g.get("unit2") or "").lower()
+        mention.unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
+    else:
+        if g.get("zero"):
+            mention.value = 0.0
+            mention.n = 0
+        raw_value = g.get("value")
+        if raw_value is not None:
+            mention.value = parse_number(raw_value)
+        if g.get("n") is not None:
+            mention.n = _as_int(parse_number(g["n"]))
+        if g.get("N") is not None:
+            mention.N = _as_int(parse_number(g["N"]))
+        if p.kind == "count" and mention.value is None:
+            mention.value = float(mention.n) if mention.n is not None else None
+        if p.kind == "pct":
+            mention.unit = "%"
+    return [mention]
+
+
+def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Mention]:
+    """All non-overlapping value mentions of ``text`` (longest match wins, then rule order)."""
+    found: list[tuple[int, int, int, Pattern, re.Match[str]]] = []
+    for order, pattern in enumerate(patterns_for(language)):
+        if pattern.requires and not any(r in text for r in pattern.requires):
+            continue
+        for m in pattern.regex.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), order, pattern, m))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    out: list[Mention] = []
+    last_end = -1
+    for start, neg_len, _order, pattern, m in found:
+        if start < last_end:
+            continue
+        last_end = start - neg_len
+        if pattern.kind == "ignore":
+            continue
+        out.extend(
+            x
+            for x in _mention(pattern, m, offset)
+            if x.value is not None or x.kind in ("ci", "pct_range")
+        )
+    return out
