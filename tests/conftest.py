@@ -6,11 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW_DIR = ROOT / "raw"
-GOLD_DIR = ROOT / "fixtures" / "gold"
-GOLD_FILES = sorted(GOLD_DIR.glob("*.gold.json"))
-RAW_FILES = sorted(RAW_DIR.glob("*.txt"))
+from _paths import GOLD_DIR, RAW_DIR, ROOT
 
 
 @pytest.fixture(scope="session")

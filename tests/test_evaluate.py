@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLD_FILES, RAW_DIR
+from _paths import GOLD_FILES, RAW_DIR
 from trialex.evaluate import (
     GoldAnchor,
     GoldDocument,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import GOLD_DIR, RAW_DIR, RAW_FILES
 
+from _paths import GOLD_DIR, RAW_DIR, RAW_FILES
 from trialex.evaluate import Evaluation, evaluate
 from trialex.ingest import load_path
 from trialex.io import write_result

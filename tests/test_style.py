@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+
+from _paths import ROOT
 
 
 @pytest.mark.parametrize(
