@@ -1,4 +1,8 @@
-"""Every custom spaCy attribute trialex uses, declared in one place (as medspaCy does)."""
+"""Every custom spaCy attribute trialex uses, declared in one place (as medspaCy does).
+
+scispaCy's abbreviation detector also declares ``Doc._.abbreviations`` and ``Span._.long_form``
+itself (with ``force=True``); they are listed here so that the full set is visible in one file.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,13 @@ _DOC_EXTENSIONS: dict[str, object] = {
     "languages": None,  # list[str], languages present in the document
     "records": None,  # list[trialex.records.Record]
     "doc_warnings": None,  # list[trialex.records.Flag]
+    "abbreviations": [],  # list[Span] short forms (scispaCy), each with span._.long_form
 }
 _SPAN_EXTENSIONS: dict[str, object] = {
     "value": None,  # a parsed value mention (trialex.extract.numbers) on a value span
     "endpoint": None,  # endpoint code of an endpoint-term span
+    "source": None,  # on doc.spans["trialex_terms"]: "vocab" | "abbrev" | "model:<name>"
+    "long_form": None,  # on an abbreviation short form: the Span of its definition (scispaCy)
 }
 
 
@@ -24,3 +31,20 @@ def register_extensions() -> None:
     for name, default in _SPAN_EXTENSIONS.items():
         if not Span.has_extension(name):
             Span.set_extension(name, default=default)
+
+
+TEXT_KEY = "trialex_text"  # doc.user_data key of the cached text (read by trialex.extract)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc and kept in ``doc.user_data["trialex_text"]``.
+
+    spaCy rebuilds ``doc.text`` from every token on each access (about 0.2 s per MB); the text
+    of a Doc never changes, retokenizing included.
+    """
+    cached = doc.user_data.get(TEXT_KEY)
+    if isinstance(cached, str):
+        return cached
+    text = doc.text
+    doc.user_data[TEXT_KEY] = text
+    return text
