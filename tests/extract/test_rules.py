@@ -129,3 +129,23 @@ def test_rules_cue_examples(name: str) -> None:
         assert c.regex.search(example), (name, example)
     for example in c.examples.get("no_match", []):
         assert not c.regex.search(example), (name, example)
+
+
+def test_rules_pipeline_terms_are_completed_by_the_vocabulary() -> None:
+    """A phrase the pipeline's tokens missed ("(CR)/complete" as one token, a U+2010 hyphen)
+    is taken from the vocabulary; a pipeline span that a longer vocabulary phrase contains is
+    replaced by the phrase."""
+    import spacy
+    from spacy.tokens import Span
+
+    from trialex.extract.numbers import fold
+    from trialex.extract.rules import find_terms
+
+    text = "The event\u2010free survival and the complete remission rate were reported."
+    doc = spacy.blank("en")(text)
+    remission = next(t.i for t in doc if t.text == "remission")
+    doc.spans["trialex_terms"] = [
+        Span(doc, remission, remission + 1, label="ENDPOINT", span_id="CR"),
+    ]
+    found = {(text[t.start : t.end], t.code) for t in find_terms(doc, fold(text))}
+    assert found == {("event\u2010free survival", "EFS"), ("complete remission", "CR")}

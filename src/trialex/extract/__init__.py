@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from trialex.extract.assemble import candidates, to_record
+from trialex.extract.numbers import fold
 from trialex.extract.rules import find_terms
 from trialex.records import Flag, Record, Section
 
@@ -32,9 +33,10 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     )
     if not sections:
         sections = [Section(kind="other", title=None, language="en", start=0, end=len(text))]
-    terms = find_terms(doc, text)
+    folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
+    terms = find_terms(doc, folded)
     records: list[Record] = []
-    for candidate, section in candidates(text, sections, terms):
+    for candidate, section in candidates(folded, sections, terms):
         record = to_record(text, candidate, section)
         if record is not None:
             records.append(validate_record(record))

@@ -41,7 +41,8 @@ _NUMERIC = re.compile(
 )
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _CLAUSE = re.compile(
-    r";|；|:\s|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
+    r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
+    r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
 )
 
 
@@ -89,14 +90,24 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield pos, end
 
 
+_BRACKET_CHAR = re.compile(r"[(\[（)\]）]")
+
+
 def paren_depths(text: str) -> list[int]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "([（":
+    """The bracket depth at each character (an opening bracket counts as inside, a closing one
+    too); the loop runs over brackets only, the runs between them are filled in one step."""
+    depth, pos, out = 0, 0, []
+    for m in _BRACKET_CHAR.finditer(text):
+        i = m.start()
+        out.extend([depth] * (i - pos))
+        if text[i] in "([（":
             depth += 1
-        out.append(depth)
-        if ch in ")]）" and depth:
-            depth -= 1
+            out.append(depth)
+        else:
+            out.append(depth)
+            depth = max(depth - 1, 0)
+        pos = i + 1
+    out.extend([depth] * (len(text) - pos))
     return out
 
 
@@ -177,7 +188,9 @@ def choose_term(
         gap_lo, gap_hi = (t.end, pos) if t.end <= pos else (end, t.start)
         between = any(gap_lo <= o[0] < gap_hi for o in others)
         gap = text[gap_lo:gap_hi]
-        linked = not between and bool(cue("link_gap").match(gap))
+        linked = not between and bool(
+            cue("link_gap").match(gap) or (t.end <= pos and cue("label_gap").match(gap))
+        )
         if t.start >= end and text[pos:gap_lo].count("(") + gap.count("(") > text[pos:gap_lo].count(
             ")"
         ) + gap.count(")"):
@@ -204,6 +217,13 @@ def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str
         return "this_study"
     if kind not in ("introduction", "discussion", "abstract", "other", "key_points", "conclusion"):
         return "this_study"
+    if kind in ("abstract", "key_points", "conclusion"):
+        # an abstract summarises its own study ("In this phase 2 trial", "In study 1022"): only
+        # a citation or an explicit "previously reported" makes a number cited
+        explicit = cue("citation_marker").search(clause_text) or cue("cited_explicit").search(
+            clause_text
+        )
+        return "cited" if explicit else "this_study"
     if cue("citation_marker").search(clause_text) or cue("cited_clause").search(clause_text):
         return "cited"
     if kind in ("introduction", "discussion") and not cue("own_study").search(sent_text):
@@ -225,6 +245,17 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
 
 
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
+    pair = [
+        t
+        for t in mentions
+        if t.kind == "timepoint" and "pair" in t.extra and clause[0] <= t.start < clause[1]
+    ]
+    if len(pair) == 2 and m.start > pair[1].end:
+        # "OS at 1 and 2 years was 36% and 20%": the values take the time points in order
+        values = [v for v in mentions if v.kind == "pct" and pair[1].end < v.start < clause[1]]
+        if len(values) == 2 and m in values:
+            t = pair[values.index(m)]
+            return Timepoint(value=t.value or 0.0, unit=t.unit or "years")
     best = None
     for t in mentions:
         if t.kind != "timepoint" or not (clause[0] <= t.start < clause[1]) or t.value is None:
@@ -248,6 +279,67 @@ def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
             if gap.strip() == "(" and text[t.end : t.end + 1] == ")" and len(gap) <= 2:
                 out[-1] = Term(prev.start, t.end + 1, prev.code, prev.source)
                 continue
+        out.append(t)
+    return out
+
+
+_SUBTYPES = frozenset({"CRi", "CRp", "CRh"})
+
+
+def refine_terms(text: str, terms: list[Term]) -> list[Term]:
+    """Context rules on the endpoint terms of a document (both the pipeline's and the
+    vocabulary's), applied in order:
+
+    * population phrases are not endpoints: "relapsed/refractory ALL", "relapsed or refractory",
+      "refractory-relapsed", "relapsed ALL", "in first relapse" (the relapse endpoint keeps
+      "12 (40%) relapsed", "cumulative incidence of relapse");
+    * a bare "MRD" reports MRD response only as a label ("MRD = 81%", "MRD: 81%"), never in
+      "MRD+ disease", "MRD-positive ALL", "MRD at the time of treatment";
+    * an abbreviation in brackets defines the phrase before it: "a CR with no platelet
+      recovery (CRp)" is CRp, "marrow CR without count recovery (CRi)" is CRi;
+    * composite names read as one endpoint: "CR/CRi", "CR or CRi", "CR + CRi" are the paper's
+      CR rate, "CR/CRh" (and "CR/CRh/CRi") is CR_CRh.
+    """
+    kept: list[Term] = []
+    for t in terms:
+        if t.code == "relapse" and (
+            cue("population_before_relapse").search(text[max(0, t.start - 20) : t.start])
+            or cue("population_after_relapse").match(text[t.end : t.end + 60])
+        ):
+            continue
+        if (
+            t.code == "MRD_response"
+            and text[t.start : t.end] == "MRD"
+            and not cue("mrd_outcome_after").match(text[t.end : t.end + 12])
+        ):
+            continue
+        kept.append(t)
+    defined: list[Term] = []
+    for t in kept:
+        prev = defined[-1] if defined else None
+        if (
+            prev is not None
+            and t.code != prev.code
+            and text[t.start - 1 : t.start] == "("
+            and text[t.end : t.end + 1] == ")"
+            and t.end - t.start <= 8
+            and cue("definition_gap").match(text[prev.end : t.start])
+        ):
+            defined[-1] = Term(prev.start, t.end + 1, t.code, t.source)
+            continue
+        defined.append(t)
+    out: list[Term] = []
+    for t in defined:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.code in ("CR", "CR_CRh")
+            and (t.code in _SUBTYPES or (t.code == "CR_CRh" and prev.code == "CR"))
+            and cue("composite_gap").match(text[prev.end : t.start])
+        ):
+            code = "CR_CRh" if "CR_CRh" in (prev.code, t.code) or t.code == "CRh" else "CR"
+            out[-1] = Term(prev.start, t.end, code, prev.source)
+            continue
         out.append(t)
     return out
 
@@ -359,6 +451,7 @@ def _sentence(
         ]
         if between and [c for c in targets if c.span[0] >= last_p + between[-1]]:
             targets = [c for c in targets if c.span[0] >= last_p + between[-1]]
+        targets = _p_scope(text, m, targets, cls, depths, s_start)
         if targets:
             for c in targets:
                 c.p = (m.p_op, m.p_value)
@@ -420,6 +513,12 @@ def _sentence(
                     if max(prev_top.mention.end, text.rfind("(", 0, c.span[0]))
                     <= t.start
                     < c.span[0]
+                    # "including 28 CRs (34.1%)": the term right before the bracket is its own
+                    or (
+                        prev_top.mention.end <= t.start
+                        and 0 <= text.rfind("(", 0, c.span[0]) - t.end <= 2
+                        and not _is_qualifier(text, t)
+                    )
                 ]
                 and depth > depths[prev_top.span[0] - s_start]
                 and prev_top.span[1] <= c.span[0]
@@ -429,6 +528,13 @@ def _sentence(
             elif cue("arm_definition").match(text[c.span[1] : c.span[1] + 80]):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
                 c.value = float(c.n) if c.n is not None else c.value
+            elif (
+                m.kind == "count"
+                and m.N is None
+                and not _predicate_term(text, c, clause_terms)
+                and _cohort_count(text, c, clause, language)
+            ):
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
             elif cue("exposure_after").match(text[c.span[1] : c.span[1] + 60]):
                 continue
             elif (
@@ -453,8 +559,11 @@ def _sentence(
             else:
                 term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
+                compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 if term is None and inherited is not None:
                     c.endpoint, c.source = inherited.endpoint, inherited.source
+                elif term is None and compared is not None:
+                    c.endpoint, c.source = compared.endpoint, compared.source
                 elif term is None:
                     near = [
                         t
@@ -469,6 +578,8 @@ def _sentence(
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
         if term is not None:
             c.endpoint, c.source = term.code, term.source
+            if m.kind == "hr" and term.code == "mortality":
+                c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
             c.label = c.label or _label(text, clause, term, term.code)
         if c.endpoint is None:
             continue
@@ -490,6 +601,71 @@ def _sentence(
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
     return result
+
+
+def _compared(
+    text: str,
+    c: Candidate,
+    cls: list[tuple[int, int]],
+    clause: tuple[int, int],
+    clause_terms: list[Term],
+    prev_top: Candidate | None,
+) -> Candidate | None:
+    """ "The CR rate was 90% with A, while it was 50% with B": a value in a clause that opens
+    with a comparison ("while", "whereas", "compared with") and names no endpoint reports the
+    endpoint of the value it is compared with (the last one of the clause before)."""
+    if clause_terms or prev_top is None or prev_top.endpoint in (None, "sample_size"):
+        return None
+    k = cls.index(clause) if clause in cls else 0
+    if k == 0 or not (cls[k - 1][0] <= prev_top.span[0] < cls[k - 1][1]):
+        return None
+    if prev_top.mention.kind != c.mention.kind:
+        return None
+    if not cue("comparison_join").match(text[cls[k - 1][1] : clause[1]]):
+        return None
+    if not cue("comparison_anaphor").search(text, clause[0], clause[1]):
+        return None  # "whereas 14 (56%) had persistent CD19 expression" names its own outcome
+    return prev_top
+
+
+def _p_scope(
+    text: str,
+    p: Mention,
+    targets: list[Candidate],
+    cls: list[tuple[int, int]],
+    depths: list[int],
+    s_start: int,
+) -> list[Candidate]:
+    """The values a p value belongs to: those of the comparison it closes. Inside a bracket
+    with values before it ("(hazard ratio, 0.77; 97.5% CI ...; P = .02)") only the bracket's
+    values; else the values of its clause (or of the clause it follows: "53% vs 24%; P = .005"),
+    and of those only the last "X vs Y" pair when the clause holds one."""
+    if not targets:
+        return targets
+    depth = depths[p.start - s_start]
+    anchor = p.start
+    if depth > 0:
+        while anchor > s_start and depths[anchor - s_start] >= depth:
+            anchor -= 1
+        inner = [c for c in targets if c.span[0] > anchor]
+        if inner:
+            return inner
+    k = next((i for i, (a, b) in enumerate(cls) if a <= anchor < b), len(cls) - 1)
+    first_k = k  # "X, while Y (p = .02)" and "X; contrariwise, Y (p = .03)" compare X and Y
+    while first_k > 0 and cue("comparison_join").match(text[cls[first_k - 1][1] : cls[first_k][1]]):
+        first_k -= 1
+    scoped = [c for c in targets if cls[first_k][0] <= c.span[0] < cls[k][1]]
+    if not scoped and k > 0:
+        scoped = [c for c in targets if cls[k - 1][0] <= c.span[0] < cls[k - 1][1]]
+    if not scoped:
+        return targets
+    top = min(depths[c.span[0] - s_start] for c in scoped)
+    tops = [c for c in scoped if depths[c.span[0] - s_start] == top]
+    for i in range(len(tops) - 1, 0, -1):
+        if cue("vs").search(text, tops[i - 1].span[1], tops[i].span[0]):
+            first = tops[i - 1].span[0]
+            return [c for c in scoped if c.span[0] >= first]
+    return scoped
 
 
 def _coordinated(text: str, c: Candidate, term: Term, sent_terms: list[Term]) -> list[Candidate]:
@@ -687,16 +863,45 @@ def _count_term(
     return None
 
 
+def _predicate_term(text: str, c: Candidate, clause_terms: list[Term]) -> Term | None:
+    """The endpoint a count's own verb names: "20 patients were treated with HSCT" (a term
+    within the verb phrase), not "49 patients were treated and the CR rate was 68%"."""
+    after = text[c.span[1] : c.span[1] + 60]
+    verb = cue("cohort_after_count").match(after)
+    if verb is None:
+        return _count_term(text, c, (c.span[0], c.span[1] + 90), clause_terms, "en")
+    end = c.span[1] + verb.end()
+    reach = end + 25
+    for t in clause_terms:
+        if c.span[1] <= t.start < reach and not re.search(r",|;|\band\b", text[end : t.start]):
+            return t
+    return None
+
+
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
     if language == "zh":
         return True
     m = c.mention
+    if m.rule == "bare_count" and m.kind == "count":  # "218 were evaluable"
+        return bool(cue("cohort_after_count").match(text[m.end : m.end + 60]))
     if m.rule not in ("count",):
         return False
+    if cue("characteristic_count").search(text, m.start, m.end):
+        return False  # "4 Philadelphia chromosome-positive patients": a characteristic
+    if cue("cohort_adjective").search(text, m.start, m.end):
+        return True  # "in 90 evaluable patients", "405 randomized patients"
     before = text[max(clause[0], m.start - 40) : m.start]
-    if cue("cohort_before_count").search(before):
+    if cue("cohort_before_count").search(before) or cue("cohort_ordinal_before").search(before):
         return True
-    after = text[m.end : m.end + 30]
+    if (
+        before.endswith(("(", "["))
+        and re.match(r"\s?[)\]]", text[m.end : m.end + 2])
+        and cue("arm_size_context").search(text, clause[0], m.start)
+    ):
+        return True  # "randomly assigned to receive X (271 patients) or Y (134 patients)"
+    after = text[m.end : m.end + 60]
+    if cue("cohort_after_count").match(after):
+        return True  # "Ninety patients were treated", "16 patients in study B received"
     return bool(cue("cohort_in").search(before) and cue("cohort_defined_after").match(after))
 
 
@@ -1100,7 +1305,7 @@ def candidates(
     text: str, sections: list[Section], terms: list[Term]
 ) -> list[tuple[Candidate, Section]]:
     skip = assembly().skip_sections
-    terms = merge_abbreviations(text, terms)
+    terms = refine_terms(text, merge_abbreviations(text, terms))
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
     for section in sections:

@@ -25,6 +25,7 @@ KINDS = frozenset(
         "hr",
         "n_eq",
         "timepoint",
+        "timepoint_pair",
         "duration",
         "count",
         "count_pair",
@@ -47,7 +48,33 @@ WORD_NUMBERS: dict[str, int] = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
 _TENS.update({"seventy": 70, "eighty": 80, "ninety": 90})
 _ZERO_WORDS = {"none", "neither", "no"}
-DASHES = "-−–—"
+DASHES = "-‐‑‒–—−﹣－"
+# One-for-one character folding applied before matching (offsets never move): every dash and
+# minus form reads as "-", exotic spaces as " ", the Lancet decimal point "·" as ".", the
+# full-width percent sign as "%". Records still quote the original text.
+FOLD = str.maketrans(
+    {
+        **{ch: "-" for ch in DASHES[1:]},
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u00b7": ".",
+        "\uff05": "%",
+    }
+)
+
+
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD) + "]")
+
+
+def fold(text: str) -> str:
+    """``text`` with dashes, spaces, decimal dots and percent signs folded (same length)."""
+    return _FOLDABLE.sub(lambda m: FOLD[ord(m.group())], text)  # type: ignore[return-value]
+
+
 UNITS = {
     "month": "months",
     "months": "months",
@@ -195,6 +222,20 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
     start, end = m.start() + offset, m.end() + offset
     g = m.groupdict()
     approx = m.group(0).lstrip()[:1] in "∼~"
+    if p.kind == "timepoint_pair":  # "at 1 and 2 years": one time point per value, in order
+        unit = (g.get("unit") or "").lower()
+        unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
+        points = []
+        for i, name in enumerate(("a", "b")):
+            s, e = m.span(name)
+            tp = Mention(
+                "timepoint", s + offset, e + offset, p.id, value=parse_number(m.group(name))
+            )
+            tp.unit = unit
+            tp.extra["pair"] = i
+            points.append(tp)
+        points[-1].end = end
+        return points
     if p.kind == "duration_pair":
         unit = (g.get("unit") or "").lower()
         unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
@@ -240,11 +281,13 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
         mention.hi = parse_number(g.get("hi") or g.get("hi2") or "")
         mention.unit = "%"
     elif p.kind == "ci":
-        mention.ci_level = parse_number(g["ci_level"])
-        mention.ci_low = parse_number(g["ci_low"])
-        mention.ci_high = parse_number(g["ci_high"])
+        # a bracketed interval right after an estimate ("10.5% [6.2%-16.3%]") has no level
+        mention.ci_level = parse_number(g.get("ci_level") or "")
+        mention.ci_low = parse_number(g.get("ci_low") or g.get("ci_low2") or "")
+        mention.ci_high = parse_number(g.get("ci_high") or g.get("ci_high2") or "")
     elif p.kind == "p":
-        mention.p_op = {"≤": "<=", "≥": ">="}.get(g["p_op"], g["p_op"])
+        op = g.get("p_op") or "="  # "the P value was .04"
+        mention.p_op = {"≤": "<=", "≥": ">="}.get(op, op)
         mention.p_value = parse_number(g["p_value"])
         mention.value = mention.p_value
     elif p.kind in ("timepoint", "duration"):
@@ -274,8 +317,12 @@ def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Ment
     """All non-overlapping value mentions of ``text`` (longest match wins, then rule order)."""
     found: list[tuple[int, int, int, Pattern, re.Match[str]]] = []
     for order, pattern in enumerate(patterns_for(language)):
-        if pattern.requires and not any(r in text for r in pattern.requires):
-            continue
+        if pattern.requires:
+            for literal in pattern.requires:  # a plain loop: cheaper than any() per sentence
+                if literal in text:
+                    break
+            else:
+                continue
         for m in pattern.regex.finditer(text):
             if m.end() > m.start():
                 found.append((m.start(), -(m.end() - m.start()), order, pattern, m))

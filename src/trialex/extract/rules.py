@@ -8,6 +8,7 @@ precompiled regex, so the extractor does not depend on the component order.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from trialex.records import ENDPOINTS
 
@@ -156,9 +157,17 @@ def _term_regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     def alternation(terms: list[str]) -> str:
         return trie_pattern(terms)
 
+    def first_chars(terms: list[str], fold_case: bool) -> str:
+        # a position whose character starts no term fails at once (speed; same matches)
+        chars = {t[0] for t in terms} | ({t[0].upper() for t in terms} if fold_case else set())
+        return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
     edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
-    ci = re.compile(f"{edge_l}(?:{alternation(ci_terms)}){edge_r}", re.IGNORECASE)
-    cs = re.compile(f"(?:{edge_l}(?:{alternation(cs_terms)}){edge_r}|(?:{alternation(cs_terms)}))")
+    ci = re.compile(
+        f"{first_chars(ci_terms, True)}{edge_l}(?:{alternation(ci_terms)}){edge_r}", re.IGNORECASE
+    )
+    cs_alt = alternation(cs_terms)
+    cs = re.compile(f"{first_chars(cs_terms, False)}(?:{edge_l}(?:{cs_alt}){edge_r}|(?:{cs_alt}))")
     return ci, cs, code_of
 
 
@@ -187,12 +196,45 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
     group = doc.spans.get("trialex_terms") if hasattr(doc, "spans") else None
     if group is not None and len(group):
         terms = []
+        has_source = Span.has_extension("source")
         for span in group:
-            if span.label_ != "ENDPOINT" or span.id_ not in ENDPOINTS:
+            if span.label_ != "ENDPOINT":
+                continue
+            code = span.id_
+            if code not in ENDPOINTS:
                 continue
             source = "vocab"
-            if span.has_extension("source") and span._.source:
-                source = str(span._.source)
-            terms.append(Term(span.start_char, span.end_char, span.id_, source))
-        return sorted(terms, key=lambda t: t.start)
+            if has_source and (value := span._.source):
+                source = str(value)
+            terms.append(Term(span.start_char, span.end_char, code, source))
+        return _union(sorted(terms, key=lambda t: t.start), match_terms(text or doc.text))
     return match_terms(doc.text if text is None else text)
+
+
+def _union(pipeline: list[Term], vocab: list[Term]) -> list[Term]:
+    """The pipeline's terms, plus each vocabulary term that overlaps none of them or strictly
+    contains the ones it overlaps (a token boundary the tokenizer missed, "(CR)/complete",
+    must not hide a phrase of the vocabulary)."""
+    out = list(pipeline)
+    starts = [t.start for t in pipeline]
+    drop: set[int] = set()
+    for v in vocab:
+        i = bisect.bisect_left(starts, v.start - 200)
+        hits = []
+        while i < len(pipeline) and pipeline[i].start < v.end:
+            if v.start < pipeline[i].end:
+                hits.append(i)
+            i += 1
+        if not hits:
+            out.append(v)
+        elif all(
+            v.start <= pipeline[k].start
+            and pipeline[k].end <= v.end
+            and v.end - v.start > pipeline[k].end - pipeline[k].start
+            and pipeline[k].source == "vocab"
+            for k in hits
+        ):
+            drop.update(hits)
+            out.append(v)
+    kept = [t for k, t in enumerate(out) if k not in drop or k >= len(pipeline)]
+    return sorted(kept, key=lambda t: (t.start, -(t.end - t.start)))
