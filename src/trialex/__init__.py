@@ -1,4 +1,4 @@
-"""trialex: numeric endpoints from clinical literature, traceable to the characters they came from."""
+"""trialex: numeric endpoints from clinical literature, traceable to their characters."""
 
 from __future__ import annotations
 
