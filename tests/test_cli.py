@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import RAW_FILES
+from _paths import RAW_FILES
 from trialex.cli import EXIT_FAILED, EXIT_USAGE, app
 from trialex.records import DocumentResult
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -165,12 +166,17 @@ def extract(
     """
     from trialex.ingest import discover, load_path, load_stdin
     from trialex.io import atomic_write_text, write_result
+    from trialex.limits import read_at_most, time_limit
     from trialex.pipeline import process, process_many
+    from trialex.settings import Settings
 
+    settings = Settings()
     if paths == ["-"]:
         try:
-            document = load_stdin(sys.stdin.buffer.read())
-            result = process(document)
+            data = read_at_most(sys.stdin.buffer, settings.max_file_mb, "<stdin>")
+            document = load_stdin(data, settings=settings)
+            with time_limit(settings.doc_timeout_s, "<stdin>"):
+                result = process(document, settings=settings)
         except Exception as error:
             _error(one_line_error("<stdin>", error))
             raise typer.Exit(EXIT_FAILED) from None
@@ -180,7 +186,7 @@ def extract(
         _error("'-' (standard input) cannot be mixed with paths")
         raise typer.Exit(EXIT_USAGE)
 
-    files = list(discover(paths))
+    files = list(discover(paths, follow_symlinks=settings.follow_symlinks))
     if not files:
         _error(f"no supported files in {' '.join(paths)}")
         raise typer.Exit(EXIT_USAGE)
@@ -194,7 +200,7 @@ def extract(
     def documents() -> Iterator[Document]:
         for path in files:
             try:
-                yield load_path(path)
+                yield load_path(path, settings=settings)
             except Exception as error:  # one bad file never stops the batch
                 report(str(path), error)
             finally:
@@ -213,7 +219,7 @@ def extract(
     ) as progress:
         task = progress.add_task("extracting", total=len(files))
         for document, result in process_many(
-            documents(), on_error=lambda d, e: report(d.source, e)
+            documents(), settings=settings, on_error=lambda d, e: report(d.source, e)
         ):
             write_result(result, document.text, out)
             written.append(result) if fmt is not OutputFormat.json else None
@@ -275,6 +281,174 @@ def eval_(
     if min_f1 is not None and f1 < min_f1:
         err.print(f"F1 {f1:.3f} is below the gate {min_f1:.3f}", markup=False)
         raise typer.Exit(EXIT_FAILED)
+
+
+_SCHEDULER = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
+def _corpus_flows():  # type: ignore[no-untyped-def]
+    """``flows.corpus`` (Prefect is imported only by the commands that run flows)."""
+    try:
+        import flows.corpus as module
+    except ModuleNotFoundError:  # not installed: the flows/ folder of this checkout
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+        import flows.corpus as module
+    return module
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Folders, files or glob patterns [default: raw]", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("extracted"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-extract files whose output is up to date.")
+    ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Run the batches on Dask: a local cluster of --workers processes, or the "
+            "scheduler whose address follows (--dask tcp://host:8786).",
+        ),
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Local Dask worker processes.")] = 2,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Documents per task [default: settings]")
+    ] = None,
+) -> None:
+    """Incremental corpus run as a Prefect flow: extract new and changed files only, write
+    <out>/_summary.json. Uses the Prefect server at PREFECT_API_URL, or a temporary local one.
+    Exit status 1 when any document failed."""
+    addresses = [i for i in inputs or [] if _SCHEDULER.match(i)]
+    if (addresses and not dask) or len(addresses) > 1:
+        _error(f"a scheduler address goes after --dask, once: {' '.join(addresses)}")
+        raise typer.Exit(EXIT_USAGE)
+    paths = [i for i in inputs or [] if i not in addresses]
+    summary = _corpus_flows().run(
+        paths or None,
+        str(out),
+        force=force,
+        dask=dask,
+        address=addresses[0] if addresses else None,
+        workers=workers,
+        batch_size=batch_size,
+    )
+    counts = summary["counts"]
+    for failure in summary["failed"]:
+        _error(failure["reason"])
+    typer.echo(
+        ", ".join(f"{counts[s]} {s}" for s in ("new", "changed", "forced", "skipped", "failed"))
+        + f"; {summary['records']} records; summary in {out / '_summary.json'}",
+        err=True,
+    )
+    raise typer.Exit(int(summary["exit_status"]))
+
+
+@app.command()
+def serve(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Folders, files or glob patterns [default: raw]", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("extracted"),
+    cron: Annotated[
+        str, typer.Option(help="Schedule of the corpus run (cron syntax, server time zone).")
+    ] = "0 3 * * *",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "trialex-corpus-daily",
+) -> None:
+    """Serve the corpus flow on a schedule (default daily at 03:00) until interrupted."""
+    _corpus_flows().serve(inputs or None, str(out), cron=cron, name=name)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+@app.command()
+def report(
+    results: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Document results (<doc_id>.json with <doc_id>.txt beside it) or folders of them.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder for <doc_id>.html and index.html.")
+    ] = Path("report"),
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of <doc_id>.gold.json: show misses and false positives "
+            "(default: fixtures/gold when it exists).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a self-contained HTML review page per document (text by section, highlighted
+    records, endpoint summary, gold differences) and an index.html linking them."""
+    from trialex.errors import TrialexError
+    from trialex.report import default_gold_dir, write_reports
+
+    if gold is not None and not gold.is_dir():
+        _error(f"gold folder not found: {gold}")
+        raise typer.Exit(EXIT_USAGE)
+    failures: list[str] = []
+
+    def failed(path: Path, error: TrialexError) -> None:
+        failures.append(str(error))
+        _error(str(error))
+
+    try:
+        index = write_reports(
+            results, out, gold if gold is not None else default_gold_dir(), on_error=failed
+        )
+    except TrialexError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_USAGE) from None
+    typer.echo(str(index))
+    if failures:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("export")
+def export_(
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Folders of document results or <doc_id>.json files (default: extracted).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Row format.")] = (
+        ExportFormat.csv
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Output file (default: standard output; parquet needs a file)."
+        ),
+    ] = None,
+) -> None:
+    """Export every record as one row (doc_id and all fields, stable column order)."""
+    from trialex.errors import TrialexError
+    from trialex.export import ExportError, export_records
+
+    try:
+        count = export_records(inputs or [Path("extracted")], fmt.value, out=out, stream=sys.stdout)
+    except ExportError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_USAGE) from None
+    except TrialexError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_FAILED) from None
+    if out is not None:
+        typer.echo(f"{count} records written to {out}", err=True)
 
 
 @app.command()
