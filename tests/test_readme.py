@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-from _paths import ROOT
+from _paths import RAW_DIR, ROOT
+from trialex.ingest import load_path
+from trialex.pipeline import process
+from trialex.records import DocumentResult
 
 README = (ROOT / "README.md").read_text("utf-8")
 BLOCKS = re.findall(r"```bash\n(.*?)```", README, flags=re.S)
@@ -35,3 +39,14 @@ def test_readme_paths_it_links_exist() -> None:
     for link in re.findall(r"\]\(([^)#]+)\)", README):
         if not link.startswith("http"):
             assert (ROOT / link).exists(), link
+
+
+def test_readme_example_record_is_what_the_pipeline_produces() -> None:
+    """The README's example document result is real: its sections and record come out of raw/."""
+    example = json.loads(next(b for b in re.findall(r"```json\n(.*?)```", README, flags=re.S)))
+    shown = DocumentResult.model_validate(example)
+    result = process(load_path(RAW_DIR / f"{shown.doc_id}.txt"))
+    assert result.sha256 == shown.sha256
+    assert result.languages == shown.languages
+    assert result.sections[: len(shown.sections)] == shown.sections
+    assert shown.records[0] in result.records
