@@ -147,11 +147,14 @@ def test_bad_input_every_discovered_file_loads_or_fails_cleanly(tmp_path: Path) 
     assert len(ids) == len(set(ids))
 
 
+# VmHWM, not ru_maxrss: on Linux a child's ru_maxrss keeps the parent's high-water mark from
+# before exec (the pytest process), so it measured the test runner, not the load.
 _PEAK_SCRIPT = """
-import json, resource, sys
+import json, sys
 from trialex.ingest import load_path
 document = load_path(sys.argv[1])
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(json.dumps({"chars": len(document.text), "peak_mb": peak_kb / 1024}))
 """
 
