@@ -130,3 +130,26 @@ def test_components_doc_text_is_cached_in_user_data(tok_nlp: Language) -> None:
     doc = tok_nlp.make_doc("Median OS was 8.5 months.")
     assert doc_text(doc) == doc.text
     assert doc.user_data["trialex_text"] == doc.text
+
+
+BRACKET_CASES = [
+    "(AB) at the start, then acute lymphoblastic leukemia (ALL) and ALL again.",
+    "x (complete remission with hematologic recovery) CRh later, CR (complete remission).",
+    "minimal residual disease (M) one letter; overall survival (OVERALLSURVIVAL) ten letters.",
+    "event free survival (EFS 2) with a space; relapse free survival (R-F-S) and (n = 38).",
+    "a (b c d e f g h i j) nine inside; CRh (complete remission partial recovery) here.",
+    "bone marrow (BM) blasts (BM blasts) (( nested (NB) )) and unclosed (XY",
+    "hazard ratio (HR) 0.5 (0.3-0.8); odds ratio (OR); 12 (40%) patients (pts) pts.",
+    "alpha beta charlie delta echo foxtrot golf hotel india (ABCDEFGHI) nine letters.",
+    "alpha beta charlie delta echo foxtrot golf hotel india juliet (ABCDEFGHIJ) ten.",
+]
+
+
+@pytest.mark.parametrize("text", BRACKET_CASES, ids=[t[:20] for t in BRACKET_CASES])
+def test_components_abbreviations_equal_scispacy_on_bracket_cases(
+    tok_nlp: Language, text: str
+) -> None:
+    """The array prefilter of the candidates keeps exactly what scispaCy's filters keep."""
+    ours = AbbreviationsComponent(tok_nlp)(tok_nlp.make_doc(text))
+    theirs = AbbreviationDetector(tok_nlp)(tok_nlp.make_doc(text))
+    assert _abbreviations(ours) == _abbreviations(theirs)

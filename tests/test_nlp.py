@@ -6,6 +6,8 @@ import re
 
 import pytest
 import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from _paths import RAW_FILES
@@ -259,3 +261,73 @@ def test_nlp_degenerate_texts_pass_every_component(text: str) -> None:
         doc = nlp(text)
     assert doc.text == text
     assert list(doc.spans["trialex_terms"]) == []
+
+
+def _token_rows(doc) -> list[tuple[object, ...]]:
+    return [(t.text, t.whitespace_, t.norm_, t.idx, t.lex_id, t.is_sent_start) for t in doc]
+
+
+LINE_CASES = [
+    "One line, no break.",
+    "Results\nThe ORR was 64% (n=38).\nMedian OS 10.4 (8.3−14.3) months",
+    " Opens with a space\nvs. e.g. et al. no. and/or — Fig. 2\n",
+    "Trailing space \nand tab\t\nnext",
+    "\n\nBlank lines\n\n\n  indented line\n \nlast",
+    "CRLF line\r\nnext line\r\n",
+    "总缓解率为 64%。\n中位总生存期为14.3个月\n",
+    "non-breaking\xa0space\n\xa0starts a line\n\u3000ideographic space",
+    "\n",
+    "",
+]
+
+
+def _tokenizer(min_piece: int):
+    tokenizer = make_tokenizer(spacy.blank("en"))
+    tokenizer.min_piece = min_piece  # type: ignore[attr-defined]
+    return tokenizer
+
+
+PIECE_TOKENIZERS = {size: _tokenizer(size) for size in (1, 40, 300)}
+
+
+@pytest.mark.parametrize("min_piece", sorted(PIECE_TOKENIZERS))
+@pytest.mark.parametrize("text", LINE_CASES, ids=[repr(t)[:30] for t in LINE_CASES])
+def test_nlp_tokenizer_by_pieces_equals_whole_text(text: str, min_piece: int) -> None:
+    """Tokenizing piece by piece (for spaCy's cache) gives exactly the tokens of one call."""
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = PIECE_TOKENIZERS[min_piece]
+    doc = tokenizer(text)
+    assert _token_rows(doc) == _token_rows(Tokenizer.__call__(tokenizer, text))
+    assert doc.text == text
+    assert doc.user_data["trialex_text"] == text
+
+
+FRAGMENTS = [
+    *["\n", " ", "\n ", " \n", "\t", "\xa0", "\r\n", "\n\n", "  ", "\u3000", "\x0c"],
+    *["vs.", "e.g.", "—", "no.", "et al.", "Fig.", "and/or", ":)", "'s", "don't", "a.m."],
+    *["(n=38)", "64%", "10.4 (8.3−14.3)", "P=.049", "CR/CRh", "B-ALL", "(", ")", ".", "a"],
+    *["总缓解率为", "。", "https://x.org/a"],
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=60), st.sampled_from([1, 40]))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_nlp_tokenizer_by_pieces_equals_whole_text_property(
+    parts: list[str], min_piece: int
+) -> None:
+    from spacy.tokenizer import Tokenizer
+
+    text = "".join(parts)
+    tokenizer = PIECE_TOKENIZERS[min_piece]
+    assert _token_rows(tokenizer(text)) == _token_rows(Tokenizer.__call__(tokenizer, text))
+
+
+@pytest.mark.parametrize("min_piece", sorted(PIECE_TOKENIZERS))
+def test_nlp_tokenizer_by_pieces_equals_whole_text_on_raw_articles(min_piece: int) -> None:
+    from spacy.tokenizer import Tokenizer
+
+    tokenizer = PIECE_TOKENIZERS[min_piece]
+    for path in RAW_FILES:
+        text = path.read_text(encoding="utf-8")
+        assert _token_rows(tokenizer(text)) == _token_rows(Tokenizer.__call__(tokenizer, text))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -137,15 +137,30 @@ class AbbreviationsComponent(AbbreviationDetector):
         self._key = nlp.vocab.strings.add("parenthesis")
 
     def _candidates(self, doc: Doc) -> list[tuple[int, int, int]]:
-        orth = doc.to_array(ORTH)
+        """The bracket pairs ``filter_matches`` may keep: at most 8 tokens inside, not at the
+        start of the document, and a short form whose tokens are 2-9 characters long (the first
+        test of scispaCy's ``short_form_filter``, here on an array instead of Span objects)."""
+        attrs = doc.to_array([ORTH, LENGTH])
+        orth, length = attrs[:, 0], attrs[:, 1]
+        # cheap[k]: the length of token k passes; bad_before[k]: tokens < k that fail
+        cheap = (length >= 2) & (length < 10)
+        bad_before = np.concatenate(([0], np.cumsum(~cheap)))
         opens = np.flatnonzero(orth == self._open)
         closes = np.flatnonzero(orth == self._close)
+        lo_all = np.searchsorted(closes, opens + 2)
+        hi_all = np.searchsorted(closes, opens + self.MAX_INSIDE + 1, side="right")
         out: list[tuple[int, int, int]] = []
-        for i in opens.tolist():
-            lo = np.searchsorted(closes, i + 2)
-            hi = np.searchsorted(closes, i + self.MAX_INSIDE + 1, side="right")
+        for i, lo, hi in zip(opens.tolist(), lo_all.tolist(), hi_all.tolist(), strict=True):
+            start = i + 1
+            if start == 1:
+                continue
             for j in closes[lo:hi].tolist():
-                out.append((self._key, i + 1, j))
+                if j - start > 3:  # long form inside, short form the word before the bracket
+                    if not cheap[start - 2]:
+                        continue
+                elif bad_before[j] - bad_before[start]:
+                    continue
+                out.append((self._key, start, j))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -175,8 +190,10 @@ class AbbreviationsComponent(AbbreviationDetector):
             occurrences[long_form].add(short)
             rules[long_form.text] = long_form
             matcher.add(long_form.text, [Doc(doc.vocab, words=[t.text for t in short])])
+        strings = doc.vocab.strings
         for key, start, end in matcher(doc):
-            occurrences[rules[doc.vocab.strings[key]]].add(doc[start:end])
+            # Span(...) is doc[start:end] without the slice normalisation (2-3x faster)
+            occurrences[rules[strings[key]]].add(Span(doc, start, end))
         return list(occurrences.items())
 
 

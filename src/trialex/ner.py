@@ -426,9 +426,10 @@ def longest_per_label(terms: Iterable[Term]) -> list[Term]:
     for term in sorted(set(terms), key=lambda t: (t[0] - t[1], t[0], t[3])):
         start, end, label, _ = term
         taken = occupied.setdefault(label, set())
-        if any(i in taken for i in range(start, end)):
+        tokens = range(start, end)
+        if not taken.isdisjoint(tokens):
             continue
-        taken.update(range(start, end))
+        taken.update(tokens)
         kept.append(term)
     return kept
 
@@ -491,7 +492,7 @@ def merge_term_spans(
         occupied.setdefault(label, set()).update(range(start, end))
     extra = [t for t in abbrev if (t[0], t[1]) not in taken_offsets]
     for term in longest_per_label(extra):
-        if not any(i in occupied.get(term[2], ()) for i in range(term[0], term[1])):
+        if occupied.get(term[2], set()).isdisjoint(range(term[0], term[1])):
             kept.append((term, "abbrev"))
             taken_offsets.add((term[0], term[1]))
     for span in model:
@@ -502,11 +503,13 @@ def merge_term_spans(
         taken_offsets.add((span.start, span.end))
     kept.sort(key=lambda item: (item[0][0], -item[0][1], item[0][2]))
     out: list[Span] = []
+    add = doc.vocab.strings.add
     for (start, end, label, span_id), source in kept:
-        span = Span(doc, start, end, label=label, span_id=span_id)
-        span._.source = source
+        span = Span(doc, start, end, label=add(label), span_id=add(span_id))
+        underscore = span._
+        underscore.source = source
         if label == "ENDPOINT":
-            span._.endpoint = span_id
+            underscore.endpoint = span_id
         out.append(span)
     return out
 

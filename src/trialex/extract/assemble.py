@@ -39,6 +39,7 @@ _NUMERIC = re.compile(
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|none|neither|no patients?)\b)|"
     r"(?i:teen\b)"
 )
+_DIGIT = re.compile(r"[\d%]")  # the first alternative of _NUMERIC, scanned quickly alone
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
@@ -345,13 +346,23 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
 
 
 def prose_candidates(
-    text: str, start: int, end: int, language: str, kind: str, terms: list[Term]
+    text: str,
+    start: int,
+    end: int,
+    language: str,
+    kind: str,
+    terms: list[Term],
+    starts: list[int] | None = None,
 ) -> list[Candidate]:
-    starts = [t.start for t in terms]
+    """``starts`` (the start offsets of ``terms``) is computed once per document by the caller:
+    building it per block made long documents quadratic."""
+    if starts is None:
+        starts = [t.start for t in terms]
     out: list[Candidate] = []
     for s_start, s_end in sentences(text, start, end):
         sent_text = text[s_start:s_end]
-        if not _NUMERIC.search(sent_text):
+        # a digit or "%" (a quick scan) settles most sentences before the word-number test
+        if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
         excluded = bool(cue("exclude_sentence").search(sent_text))
         mentions = find_mentions(sent_text, language, s_start)
@@ -1085,11 +1096,18 @@ def _group_cells(cells: list[Cell], header_first: str | None) -> Iterator[tuple[
 
 
 def table_candidates(
-    text: str, start: int, end: int, caption: str, terms: list[Term], seen: set[tuple[str, ...]]
+    text: str,
+    start: int,
+    end: int,
+    caption: str,
+    terms: list[Term],
+    seen: set[tuple[str, ...]],
+    starts: list[int] | None = None,
 ) -> list[Candidate]:
     if cue("table_skip_caption").search(caption):
         return []
-    starts = [t.start for t in terms]
+    if starts is None:
+        starts = [t.start for t in terms]
     header: list[Cell] = []
     group: Cell | None = None
     group_p: tuple[str | None, float | None] = (None, None)
@@ -1306,19 +1324,22 @@ def candidates(
 ) -> list[tuple[Candidate, Section]]:
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
+    starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
     for section in sections:
         if section.kind in skip or section.end <= section.start:
             continue
         pos = section.start
+        lang, kind = section.language, section.kind
         for b_start, b_end in table_blocks(text, section.start, section.end):
-            for c in prose_candidates(text, pos, b_start, section.language, section.kind, terms):
+            for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts):
                 out.append((c, section))
-            for c in table_candidates(text, b_start, b_end, _caption(text, b_start), terms, seen):
+            caption = _caption(text, b_start)
+            for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
                 out.append((c, section))
             pos = b_end
-        for c in prose_candidates(text, pos, section.end, section.language, section.kind, terms):
+        for c in prose_candidates(text, pos, section.end, lang, kind, terms, starts):
             out.append((c, section))
     return out
 

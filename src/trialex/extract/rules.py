@@ -197,8 +197,9 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
     if group is not None and len(group):
         terms = []
         has_source = Span.has_extension("source")
+        endpoint = doc.vocab.strings.add("ENDPOINT")  # an int compare per span, no string
         for span in group:
-            if span.label_ != "ENDPOINT":
+            if span.label != endpoint:
                 continue
             code = span.id_
             if code not in ENDPOINTS:
