@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,33 +30,3 @@ def corpus_dir(tmp_path: Path) -> Path:
     for path in target.iterdir():
         path.chmod(0o644)
     return target
-
-
-def source_fingerprint() -> str:
-    """A hash of the library's code and rules (what a Dask worker imports when it starts)."""
-    import trialex
-
-    digest = hashlib.sha256()
-    package = Path(trialex.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json", ".jsonl"}:
-            digest.update(str(path.relative_to(package)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-# taken when the test modules (and through them the library) are about to be imported
-SESSION_FINGERPRINT = source_fingerprint()
-
-
-@pytest.fixture
-def skip_if_code_changed() -> Callable[[], None]:
-    """For tests comparing this process's output with fresh processes' (Dask workers): call it
-    before comparing; the comparison means nothing if the sources were edited after this
-    process imported them (several people edit this tree at once)."""
-
-    def check() -> None:
-        if source_fingerprint() != SESSION_FINGERPRINT:
-            pytest.skip("library sources changed during the session: outputs cannot be compared")
-
-    return check

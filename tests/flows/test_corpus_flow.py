@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +150,7 @@ def test_corpus_flow_retries_only_io_errors(state: Any, retry: bool) -> None:
 
 
 def test_corpus_flow_on_dask_writes_what_the_default_runner_writes(
-    corpus_dir: Path, tmp_path: Path, skip_if_code_changed: Callable[[], None]
+    corpus_dir: Path, tmp_path: Path
 ) -> None:
     (corpus_dir / "empty.txt").write_bytes(b"")
     run_flow(corpus_dir, tmp_path / "default", batch_size=2)
@@ -159,7 +158,6 @@ def test_corpus_flow_on_dask_writes_what_the_default_runner_writes(
         [str(corpus_dir)], str(tmp_path / "dask"), dask=True, workers=2, batch_size=2
     )
     assert summary["counts"]["new"] == 5 and summary["counts"]["failed"] == 1
-    skip_if_code_changed()
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "default")
     assert_complete(tmp_path / "dask", 5)
 
@@ -233,9 +231,7 @@ def test_corpus_flow_cli_serve_passes_the_schedule(monkeypatch: pytest.MonkeyPat
     assert call["parameters"] == {"inputs": ["articles"], "out": "o"}
 
 
-def test_corpus_flow_on_an_existing_dask_scheduler(
-    corpus_dir: Path, tmp_path: Path, skip_if_code_changed: Callable[[], None]
-) -> None:
+def test_corpus_flow_on_an_existing_dask_scheduler(corpus_dir: Path, tmp_path: Path) -> None:
     from distributed import LocalCluster
 
     run_flow(corpus_dir, tmp_path / "default", batch_size=3)
@@ -244,5 +240,4 @@ def test_corpus_flow_on_an_existing_dask_scheduler(
             [str(corpus_dir)], str(tmp_path / "remote"), address=cluster.scheduler_address
         )
     assert summary["counts"]["new"] == 5
-    skip_if_code_changed()
     assert outputs(tmp_path / "remote") == outputs(tmp_path / "default")
