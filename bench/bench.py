@@ -22,7 +22,6 @@ re-run before comparing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import multiprocessing
 import os
@@ -142,21 +141,6 @@ def library_run_seconds(folder: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
-@contextlib.contextmanager
-def prefect_server() -> Iterator[None]:
-    """A local Prefect server for the flow runs (its start-up is not measured)."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    server = SubprocessASGIServer()
-    server.start()
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        server.stop()
-
-
 def flow_run_seconds(folder: Path, out: Path, *, dask: bool = False) -> float:
     sys.path.insert(0, str(ROOT))
     from flows.corpus import corpus_flow, dask_runner
@@ -260,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     library = library_run_seconds(folder, WORK / "out_library")
     rows.append(("library run_corpus (read+extract+write)", per_doc(library, n)))
     if not args.no_flow:
-        with prefect_server():
+        sys.path.insert(0, str(ROOT))
+        from flows.corpus import shared_api
+
+        with shared_api():  # server start-up is not measured
             flow_run_seconds(build_corpus(2, WORK / "corpus_warmup"), WORK / "out_warmup")
             flow = flow_run_seconds(folder, WORK / "out_flow")
             rows.append(("corpus flow (default runner)", per_doc(flow, n)))

@@ -220,13 +220,13 @@ def run(
     }
     if not (dask or address):
         return corpus_flow(**parameters, return_state=True).result()  # type: ignore[no-any-return]
-    with _shared_api():
+    with shared_api():
         selected = corpus_flow.with_options(task_runner=dask_runner(address, workers))
         return selected(**parameters, return_state=True).result()  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
-def _shared_api() -> Iterator[None]:
+def shared_api() -> Iterator[None]:
     """Without ``PREFECT_API_URL``, start the temporary local server here and point this process
     at it, so that the Dask workers (which inherit the flow's settings) report to the same API
     instead of each starting a temporary server of its own."""
