@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import trialex.extract.numbers as numbers
 from trialex.extract.numbers import (
     PatternFileError,
     find_mentions,
@@ -207,6 +213,17 @@ def test_numbers_every_pattern_has_examples() -> None:
             {"version": 1, "patterns": [{"id": "a", "kind": "pct", "pattern": "x", "flags": 1}]},
             "unknown keys",
         ),
+        (
+            {"version": 1, "patterns": [{"id": "a", "kind": "pct", "pattern": "x", "anchor": "y"}]},
+            "unknown anchor",
+        ),
+        (
+            {
+                "version": 1,
+                "patterns": [{"id": "a", "kind": "pct", "pattern": "x", "anchor": "number"}],
+            },
+            "opens with",
+        ),
     ],
 )
 def test_numbers_pattern_file_rejects_bad_data(data: dict[str, object], message: str) -> None:
@@ -222,3 +239,126 @@ def test_numbers_required_literals_cover_every_match(lang: str, pattern) -> None
     for example in pattern.examples["match"]:
         m = pattern.regex.search(example)
         assert m and any(r in m.group(0) for r in pattern.requires), (pattern.id, example)
+
+
+RAW = Path(__file__).resolve().parents[2] / "raw"
+# pieces of the field's phrasing, glued at random: numbers of every printed form, word numbers,
+# the characters the {B} boundary looks at, and the words the value patterns follow or skip
+PIECES = [
+    "12",
+    "3.5",
+    ".049",
+    "1,234",
+    "2019",
+    "10",
+    "0",
+    "64%",
+    "%",
+    " percent",
+    "~",
+    "∼",
+    "-",
+    "–",
+    "/",
+    ":",
+    ".",
+    ",",
+    "(",
+    ")",
+    "[",
+    "]",
+    " ",
+    "  ",
+    "\n",
+    "One",
+    "one",
+    "twelve",
+    "Forty-five",
+    "Three",
+    "none",
+    "Seven",
+    " of ",
+    " and ",
+    " vs ",
+    " patients",
+    " months",
+    " mo",
+    " y",
+    " cycles",
+    " mg",
+    " with",
+    " were",
+    " of whom",
+    " (n = 8)",
+    "Fig",
+    "arm ",
+    "x",
+    "e",
+    "N",
+    "CR",
+    "HR",
+    "95% CI",
+    " to ",
+    "±",
+    "≥",
+    "between ",
+    "respectively",
+    "a",
+    "B",
+    "s",
+    "t",
+]
+
+
+def _anchored() -> list[tuple[str, object]]:
+    return [(lang, p) for lang, p in _all_patterns() if p.starts is not None]
+
+
+def _texts() -> list[str]:
+    lines = [line for path in sorted(RAW.glob("*.txt")) for line in path.read_text().splitlines()]
+    examples = [e for _lang, p in _all_patterns() for v in p.examples.values() for e in v]
+    return [line for line in lines if line.strip()] + examples
+
+
+def _unanchored(language: str) -> tuple[numbers.Pattern, ...]:
+    return tuple(dataclasses.replace(p, starts=None) for p in patterns_for(language))
+
+
+def _starts_outside_anchor(pattern: numbers.Pattern, text: str) -> list[int]:
+    assert pattern.starts is not None
+    allowed = {m.start() for m in pattern.starts.finditer(text)}
+    return [m.start() for m in pattern.regex.finditer(text) if m.start() not in allowed]
+
+
+def test_numbers_anchored_patterns_exist() -> None:
+    assert len(_anchored()) >= 10
+
+
+@pytest.mark.parametrize(("lang", "pattern"), _anchored(), ids=lambda x: getattr(x, "id", x))
+def test_numbers_anchored_pattern_starts_only_at_numbers(lang: str, pattern) -> None:  # type: ignore[no-untyped-def]
+    """An "anchor": "number" pattern is tried only where a number starts: it never matches
+    anywhere else (the raw texts, every rule example)."""
+    outside = {t: _starts_outside_anchor(pattern, t) for t in _texts()}
+    assert {t: s for t, s in outside.items() if s} == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
+def test_numbers_anchoring_never_changes_mentions(text: str) -> None:
+    for _lang, pattern in _anchored():
+        assert _starts_outside_anchor(pattern, text) == [], (pattern.id, text)  # type: ignore[arg-type]
+    for lang in ("en", "zh"):
+        fast = find_mentions(text, lang, 3)
+        numbers.patterns_for = lambda language, _lang=lang: _unanchored(_lang)  # type: ignore[assignment]
+        try:
+            slow = find_mentions(text, lang, 3)
+        finally:
+            numbers.patterns_for = patterns_for
+        assert fast == slow
+
+
+def test_numbers_anchoring_never_changes_mentions_on_raw_texts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    texts = [t for t in _texts() if re.search(r"\d", t)]
+    fast = [find_mentions(t, "en") for t in texts]
+    monkeypatch.setattr(numbers, "patterns_for", lambda language: _unanchored("en"))
+    assert [find_mentions(t, "en") for t in texts] == fast

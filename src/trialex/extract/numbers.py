@@ -2,7 +2,10 @@
 
 The patterns are data (``resources/{en,zh}/patterns.json``): each has an ``id``, a ``kind`` that
 tells :func:`find_mentions` how to read its named groups, the regex (with ``{MACRO}`` references
-to the file's ``macros``) and ``examples`` that a test runs.
+to the file's ``macros``) and ``examples`` that a test runs. Two optional keys are for speed
+only and never change a result: ``requires`` (literals: a text holding none of them is skipped)
+and ``"anchor": "number"`` (the pattern opens with ``{B}`` and a number, so it is tried only
+where a number starts, found once per text, instead of at every character).
 """
 
 from __future__ import annotations
@@ -35,7 +38,11 @@ KINDS = frozenset(
     }
 )
 _FILE_KEYS = {"version", "language", "macros", "patterns"}
-_PATTERN_KEYS = {"id", "kind", "pattern", "examples", "requires"}
+_PATTERN_KEYS = {"id", "kind", "pattern", "examples", "requires", "anchor"}
+# "anchor": "number" declares that a match can only start where a number starts: at a {B}
+# position followed by an optional "~" and a digit, a "." or a word number ({W}). Such a
+# pattern is tried only at those positions (found once per sentence), not at every character.
+_ANCHORS = {"number": r"(?={B}[∼~]?(?:[\d.]|{W}))"}
 _MACRO = re.compile(r"\{([A-Z]+)\}")
 
 _UNITS_WORDS = (
@@ -108,6 +115,7 @@ class Pattern:
     regex: re.Pattern[str]
     examples: dict[str, list[str]]
     requires: tuple[str, ...] = ()  # run only on text holding one of these literals (speed)
+    starts: re.Pattern[str] | None = None  # zero-width: the only positions a match can start
 
 
 @dataclass
@@ -180,6 +188,7 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
     macros = {k: str(v) for k, v in data.get("macros", {}).items()}
     patterns: list[Pattern] = []
     seen: set[str] = set()
+    anchors: dict[str, re.Pattern[str]] = {}  # one compiled anchor per file: found once per text
     for entry in data["patterns"]:
         extra = set(entry) - _PATTERN_KEYS
         if extra:
@@ -193,6 +202,20 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
         examples = entry.get("examples", {})
         if set(examples) - {"match", "no_match"}:
             raise PatternFileError(f"{where}: pattern {pid}: bad examples keys")
+        starts = None
+        if "anchor" in entry:
+            if entry["anchor"] not in _ANCHORS:
+                raise PatternFileError(
+                    f"{where}: pattern {pid}: unknown anchor {entry['anchor']!r}"
+                )
+            if not entry["pattern"].startswith("{B}"):
+                raise PatternFileError(
+                    f"{where}: pattern {pid}: an anchored pattern opens with {{B}}"
+                )
+            starts = anchors.get(entry["anchor"])
+            if starts is None:
+                starts = _compile(_ANCHORS[entry["anchor"]], macros, f"{where}:{pid}:anchor")
+                anchors[entry["anchor"]] = starts
         patterns.append(
             Pattern(
                 pid,
@@ -200,6 +223,7 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
                 _compile(entry["pattern"], macros, f"{where}:{pid}"),
                 {"match": examples.get("match", []), "no_match": examples.get("no_match", [])},
                 tuple(entry.get("requires", ())),
+                starts,
             )
         )
     return patterns
@@ -316,6 +340,8 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
 def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Mention]:
     """All non-overlapping value mentions of ``text`` (longest match wins, then rule order)."""
     found: list[tuple[int, int, int, Pattern, re.Match[str]]] = []
+    anchor: re.Pattern[str] | None = None  # the anchor whose start positions are in `positions`
+    positions: list[int] = []
     for order, pattern in enumerate(patterns_for(language)):
         if pattern.requires:
             for literal in pattern.requires:  # a plain loop: cheaper than any() per sentence
@@ -323,9 +349,24 @@ def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Ment
                     break
             else:
                 continue
-        for m in pattern.regex.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start(), -(m.end() - m.start()), order, pattern, m))
+        if pattern.starts is None:
+            for m in pattern.regex.finditer(text):
+                if m.end() > m.start():
+                    found.append((m.start(), -(m.end() - m.start()), order, pattern, m))
+            continue
+        # an anchored pattern: the matches of finditer, tried only where a number starts
+        if pattern.starts is not anchor:  # identity: hashing a compiled regex is slow
+            anchor = pattern.starts
+            positions = [m.start() for m in anchor.finditer(text)]
+        match = pattern.regex.match
+        last_end = 0
+        for pos in positions:
+            if pos < last_end:
+                continue
+            m = match(text, pos)
+            if m is not None and m.end() > pos:
+                found.append((pos, pos - m.end(), order, pattern, m))
+                last_end = m.end()
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     out: list[Mention] = []
     last_end = -1
