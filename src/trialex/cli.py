@@ -133,7 +133,9 @@ def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> N
         writer.writerows(record_rows(result))
 
 
-@app.command()
+@app.command(
+    short_help="Extract records from files, folders or standard input (always re-extracts)."
+)
 def extract(
     paths: Annotated[
         list[str],
@@ -244,7 +246,7 @@ def extract(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command("eval")
+@app.command("eval", short_help="Score extracted records and sections against gold records.")
 def eval_(
     pred: Annotated[
         Path, typer.Option(help="Folder of extracted <doc_id>.json (and .txt).")
@@ -296,7 +298,7 @@ def _corpus_flows():  # type: ignore[no-untyped-def]
     return module
 
 
-@app.command()
+@app.command(short_help="Incremental corpus run as a Prefect flow (new and changed files only).")
 def run(
     inputs: Annotated[
         list[str] | None,
@@ -347,7 +349,7 @@ def run(
     raise typer.Exit(int(summary["exit_status"]))
 
 
-@app.command()
+@app.command(short_help="Serve the corpus flow on a cron schedule (default daily at 03:00).")
 def serve(
     inputs: Annotated[
         list[str] | None,
@@ -369,7 +371,7 @@ class ExportFormat(StrEnum):
     parquet = "parquet"
 
 
-@app.command()
+@app.command(short_help="Write HTML review pages (highlighted records, summary, gold diff).")
 def report(
     results: Annotated[
         list[Path],
@@ -416,7 +418,7 @@ def report(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command("export")
+@app.command("export", short_help="Export every record as one row: CSV, JSON Lines or Parquet.")
 def export_(
     inputs: Annotated[
         list[Path] | None,
@@ -451,7 +453,7 @@ def export_(
         typer.echo(f"{count} records written to {out}", err=True)
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of a document result.")
 def schema() -> None:
     """Print the JSON Schema of a document result (extracted/<doc_id>.json)."""
     from trialex.records import schema_text
