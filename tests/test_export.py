@@ -43,13 +43,6 @@ def test_export_columns_follow_the_record_contract() -> None:
     assert len(set(COLUMNS)) == len(COLUMNS)
 
 
-def test_export_columns_match_the_cli_extract_rows() -> None:
-    cli = pytest.importorskip("trialex.cli")
-    if not hasattr(cli, "RECORD_COLUMNS"):
-        pytest.skip("trialex.cli has no RECORD_COLUMNS")
-    assert tuple(cli.RECORD_COLUMNS) == COLUMNS
-
-
 def test_export_row_flattens_span_timepoint_and_warnings() -> None:
     r = Record(
         endpoint="OS",

@@ -6,7 +6,6 @@ evaluation gate was missed; 2 usage error (no input, bad option).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -77,60 +76,16 @@ def _root(
     """trialex: clinical endpoints from text, HTML and PDF articles."""
 
 
-RECORD_COLUMNS = (
-    "doc_id",
-    "endpoint",
-    "statistic",
-    "value",
-    "unit",
-    "n",
-    "N",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "p_op",
-    "p_value",
-    "timepoint_value",
-    "timepoint_unit",
-    "group",
-    "label",
-    "origin",
-    "language",
-    "section",
-    "span_start",
-    "span_end",
-    "text",
-    "extractor",
-    "warnings",
-)
-
-
-def record_rows(result: DocumentResult) -> Iterator[dict[str, object]]:
-    """One flat row per record, columns in ``RECORD_COLUMNS`` order."""
-    for r in result.records:
-        row = r.model_dump(mode="json", exclude={"span", "timepoint", "warnings"})
-        row.update(
-            doc_id=result.doc_id,
-            timepoint_value=r.timepoint.value if r.timepoint else None,
-            timepoint_unit=r.timepoint.unit if r.timepoint else None,
-            span_start=r.span.start,
-            span_end=r.span.end,
-            warnings="; ".join(f"{w.code}: {w.message}" for w in r.warnings),
-        )
-        yield {c: row.get(c) for c in RECORD_COLUMNS}
-
-
 def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> None:
+    from trialex.export import iter_rows, rows_to_csv, rows_to_jsonl
+
     if fmt is OutputFormat.json:
         stream.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         stream.write("\n")
     elif fmt is OutputFormat.jsonl:
-        for row in record_rows(result):
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        rows_to_jsonl(iter_rows([result]), stream)  # type: ignore[arg-type]
     else:
-        writer = csv.DictWriter(stream, fieldnames=RECORD_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(record_rows(result))
+        rows_to_csv(iter_rows([result]), stream)  # type: ignore[arg-type]
 
 
 @app.command(
@@ -227,16 +182,11 @@ def extract(
             written.append(result) if fmt is not OutputFormat.json else None
 
     if fmt is not OutputFormat.json:
+        from trialex.export import iter_rows, rows_to_csv, rows_to_jsonl
+
         buffer = io.StringIO()
-        if fmt is OutputFormat.csv:
-            writer = csv.DictWriter(buffer, fieldnames=RECORD_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for result in written:
-                writer.writerows(record_rows(result))
-        else:
-            for result in written:
-                for row in record_rows(result):
-                    buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_rows = rows_to_csv if fmt is OutputFormat.csv else rows_to_jsonl
+        write_rows(iter_rows(written), buffer)
         atomic_write_text(out / f"records.{fmt.value}", buffer.getvalue())
 
     ok = len(files) - len(failures)
