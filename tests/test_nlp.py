@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from spacy.language import Language
 
 from _paths import RAW_FILES
 from trialex.ner import RulesError, load_text_rules, parse_text_rules
-from trialex.nlp import build_nlp, get_nlp, make_tokenizer, throughput
+from trialex.nlp import GC_GEN0_THRESHOLD, build_nlp, get_nlp, make_tokenizer, throughput, tune_gc
 from trialex.settings import Settings
 
 
@@ -158,6 +159,36 @@ def test_nlp_build_pipeline_order() -> None:
 def test_nlp_get_nlp_is_cached_per_settings() -> None:
     assert get_nlp() is get_nlp(Settings())
     assert get_nlp(Settings(batch_size=3)) is not get_nlp()
+
+
+def test_nlp_get_nlp_tunes_gc() -> None:
+    get_nlp()
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] >= GC_GEN0_THRESHOLD
+
+
+@pytest.mark.parametrize("gen0", [700, GC_GEN0_THRESHOLD * 2])
+def test_nlp_tune_gc_raises_gen0_never_lowers(gen0: int) -> None:
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(gen0, before[1], before[2])
+        tune_gc()
+        assert gc.get_threshold() == (max(gen0, GC_GEN0_THRESHOLD), before[1], before[2])
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_nlp_tuned_gc_gives_the_same_records() -> None:
+    """The collector settings change when garbage is collected, never a result."""
+    text = RAW_FILES[0].read_text(encoding="utf-8")
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # CPython's default: collections all along the run
+        plain = [r.model_dump_json() for r in build_nlp()(text)._.records]
+    finally:
+        gc.set_threshold(*before)
+    tuned = [r.model_dump_json() for r in get_nlp()(text)._.records]
+    assert tuned == plain and tuned
 
 
 def test_nlp_get_nlp_accepts_long_texts() -> None:
