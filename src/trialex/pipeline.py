@@ -7,6 +7,7 @@ others in its batch are still processed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -23,6 +24,11 @@ from trialex.settings import Settings
 logger = logging.getLogger(__name__)
 
 ErrorHandler = Callable[[Document, Exception], None]
+
+# Documents processed outside memory zones to warm the tokenizer cache, then documents per spaCy
+# memory zone (see process_many).
+WARM_UP_DOCS = 64
+MEMORY_ZONE_DOCS = 256
 
 
 def to_result(document: Document, doc: Doc) -> DocumentResult:
@@ -69,27 +75,57 @@ def process_many(
     size = batch_size or settings.batch_size
     limit = settings.doc_timeout_s
     iterator = iter(documents)
-    while batch := list(islice(iterator, size)):
-        try:
-            # The batch shares the time budget of its documents; over it, or on any error, the
-            # documents are redone one by one so that only the culprit fails.
-            with time_limit(limit * len(batch), f"batch of {len(batch)} documents"):
-                docs = list(nlp.pipe((d.text for d in batch), batch_size=size))
-        except Exception:
-            logger.debug("batch failed, retrying its documents one by one", exc_info=True)
-            for document in batch:
-                try:
-                    with time_limit(limit, document.source):
-                        result = process(document, nlp=nlp)
-                except Exception as error:
-                    on_error(document, error)
-                    continue
-                yield document, result
-            continue
-        for document, doc in zip(batch, docs, strict=True):
+    exhausted = False
+    warm = 0
+    while not exhausted:
+        # The first documents of a process run outside any memory zone, so the tokenizer caches
+        # the field's common words once (spaCy does not update its cache inside a zone). After
+        # that, each memory zone frees the strings its documents added to the shared vocabulary,
+        # so a long run over ever-new text stays flat. Results are plain pydantic objects: no Doc
+        # outlives its zone.
+        zone = contextlib.nullcontext() if warm < WARM_UP_DOCS else nlp.memory_zone()
+        with zone:
+            done = 0
+            while done < MEMORY_ZONE_DOCS:
+                batch = list(islice(iterator, size))
+                if not batch:
+                    exhausted = True
+                    break
+                yield from _process_batch(batch, nlp, limit * len(batch), limit, on_error)
+                done += len(batch)
+                if warm < WARM_UP_DOCS:
+                    warm += len(batch)
+                    if warm >= WARM_UP_DOCS:
+                        break
+
+
+def _process_batch(
+    batch: list[Document],
+    nlp: Language,
+    batch_limit: float,
+    doc_limit: float,
+    on_error: ErrorHandler,
+) -> Iterator[tuple[Document, DocumentResult]]:
+    try:
+        # The batch shares the time budget of its documents; over it, or on any error, the
+        # documents are redone one by one so that only the culprit fails.
+        with time_limit(batch_limit, f"batch of {len(batch)} documents"):
+            docs = list(nlp.pipe((d.text for d in batch), batch_size=len(batch)))
+    except Exception:
+        logger.debug("batch failed, retrying its documents one by one", exc_info=True)
+        for document in batch:
             try:
-                result = to_result(document, doc)
+                with time_limit(doc_limit, document.source):
+                    result = process(document, nlp=nlp)
             except Exception as error:
                 on_error(document, error)
                 continue
             yield document, result
+        return
+    for document, doc in zip(batch, docs, strict=True):
+        try:
+            result = to_result(document, doc)
+        except Exception as error:
+            on_error(document, error)
+            continue
+        yield document, result
