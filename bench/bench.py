@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(rows)
     print(text)
     if not args.no_write:
-        command = " ".join(["/tmp/venv/bin/python bench/bench.py", *(argv or sys.argv[1:])])
+        command = " ".join(["python bench/bench.py", *(argv or sys.argv[1:])])
         RESULTS.write_text(
             "# trialex benchmark\n\n"
             f"Command: `{command}`  \n"
