@@ -122,7 +122,7 @@ def extract(
     Exit status 1 when any document failed.
     """
     from trialex.ingest import discover, load_path, load_stdin
-    from trialex.io import atomic_write_text, write_result
+    from trialex.io import write_result
     from trialex.limits import read_at_most, time_limit
     from trialex.pipeline import process, process_many
     from trialex.settings import Settings
@@ -164,7 +164,7 @@ def extract(
                 progress.advance(task)
 
     show = not quiet and len(files) >= PROGRESS_MIN_FILES
-    written: list[DocumentResult] = []
+    written: list[Path] = []
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -178,16 +178,12 @@ def extract(
         for document, result in process_many(
             documents(), settings=settings, on_error=lambda d, e: report(d.source, e)
         ):
-            write_result(result, document.text, out)
-            written.append(result) if fmt is not OutputFormat.json else None
+            written.append(write_result(result, document.text, out))
 
-    if fmt is not OutputFormat.json:
-        from trialex.export import iter_rows, rows_to_csv, rows_to_jsonl
+    if fmt is not OutputFormat.json:  # the records table of this run, read back from its files
+        from trialex.export import export_records
 
-        buffer = io.StringIO()
-        write_rows = rows_to_csv if fmt is OutputFormat.csv else rows_to_jsonl
-        write_rows(iter_rows(written), buffer)
-        atomic_write_text(out / f"records.{fmt.value}", buffer.getvalue())
+        export_records(written, fmt.value, out / f"records.{fmt.value}")
 
     ok = len(files) - len(failures)
     err.print(f"{ok} of {len(files)} documents extracted into {out}/", markup=False)
