@@ -42,6 +42,7 @@ from trialex.language import (
     statistical_language,
 )
 from trialex.records import SECTION_KINDS, Section
+from trialex.regex import compile_guarded
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +316,7 @@ class SectionRules:
         rules = [r for r in self.patterns[group] if r.strong or not strong_only]
         if combined is ...:
             combined = (
-                re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules), re.IGNORECASE)
+                compile_guarded("|".join(f"(?:{r.regex.pattern})" for r in rules), re.IGNORECASE)
                 if rules
                 else None
             )

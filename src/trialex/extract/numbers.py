@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from trialex.regex import compile_guarded
+
 KINDS = frozenset(
     {
         "ignore",
@@ -175,7 +177,7 @@ def _compile(raw: str, macros: dict[str, str], where: str) -> re.Pattern[str]:
         return macros[m.group(1)]
 
     try:
-        return re.compile(_MACRO.sub(sub, raw))
+        return compile_guarded(_MACRO.sub(sub, raw))
     except re.error as error:
         raise PatternFileError(f"{where}: bad regex: {error}") from error
 

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from trialex.records import ENDPOINTS
+from trialex.regex import compile_guarded
 
 
 class RuleFileError(ValueError):
@@ -99,7 +100,7 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
     for cid, entry in data["cues"].items():
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
-        cues[cid] = Cue(cid, re.compile(entry["pattern"]), entry.get("examples", {}))
+        cues[cid] = Cue(cid, compile_guarded(entry["pattern"]), entry.get("examples", {}))
     return AssemblyConfig(frozenset(data["skip_sections"]), dict(data["priority"]), cues)
 
 
