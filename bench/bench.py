@@ -79,11 +79,11 @@ def _documents(files: list[Path]) -> Iterator[Any]:
 
 def core_seconds(files: list[Path]) -> float:
     """Seconds to read and extract ``files`` in this process (pipeline built beforehand)."""
-    from trialex.nlp import get_nlp
+    from trialex.nlp import get_nlp, warm_up
     from trialex.pipeline import process_many
 
     nlp = get_nlp()
-    nlp("warm-up.")
+    warm_up(nlp)
     start = time.perf_counter()
     for _ in process_many(_documents(files), nlp=nlp, on_error=lambda d, e: None):
         pass
@@ -103,9 +103,9 @@ def _core_worker(files: list[str]) -> int:
 
 
 def _warm(_: int) -> None:
-    from trialex.nlp import get_nlp
+    from trialex.nlp import get_nlp, warm_up
 
-    get_nlp()("warm-up.")
+    warm_up(get_nlp())
 
 
 def core_seconds_parallel(files: list[Path], processes: int) -> float:
@@ -160,13 +160,13 @@ import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from bench.bench import _documents, corpus_files
-from trialex.nlp import get_nlp
+from trialex.nlp import get_nlp, warm_up
 from trialex.pipeline import process_many
 files = corpus_files(Path(sys.argv[1]))
 def hwm():
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
-nlp = get_nlp(); nlp("warm-up.")
+nlp = get_nlp(); warm_up(nlp)
 base = hwm()
 start = time.perf_counter()
 n = sum(1 for _ in process_many(_documents(files), nlp=nlp, on_error=lambda d, e: None))

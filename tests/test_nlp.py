@@ -181,6 +181,22 @@ def test_nlp_tuned_gc_gives_the_same_records() -> None:
     assert tuned == plain and tuned
 
 
+def test_nlp_warm_up_pays_the_one_time_costs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After warm_up, the langdetect profiles and both languages' value patterns are loaded,
+    and the warm-up text itself yields records in both languages."""
+    from trialex import language
+    from trialex.extract.numbers import patterns_for
+    from trialex.nlp import WARM_UP_TEXT, warm_up
+
+    monkeypatch.setattr(language, "_FACTORY", None)
+    patterns_for.cache_clear()
+    warm_up(get_nlp())
+    assert language._FACTORY is not None
+    assert patterns_for.cache_info().currsize == 2
+    records = get_nlp()(WARM_UP_TEXT)._.records
+    assert {r.language for r in records} == {"en", "zh"}
+
+
 def test_nlp_get_nlp_accepts_long_texts() -> None:
     assert get_nlp().max_length >= 10**8
 
