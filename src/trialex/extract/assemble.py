@@ -364,10 +364,10 @@ def prose_candidates(
         # a digit or "%" (a quick scan) settles most sentences before the word-number test
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
-        excluded = bool(cue("exclude_sentence").search(sent_text))
         mentions = find_mentions(sent_text, language, s_start)
         if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
             continue
+        excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
@@ -387,6 +387,7 @@ def _sentence(
     depths = paren_depths(text[s_start:s_end])
     sent_terms = _terms_between(terms, starts, s_start, s_end)
     cands: list[Candidate] = []
+    origins: dict[tuple[int, int], str] = {}
     last_count: int | None = None
     for m in mentions:
         clause = _in(cls, m.start)
@@ -596,7 +597,9 @@ def _sentence(
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
             continue
-        c.origin = _origin(text, (s_start, s_end), clause, kind)
+        if clause not in origins:  # one answer per clause of the sentence
+            origins[clause] = _origin(text, (s_start, s_end), clause, kind)
+        c.origin = origins[clause]
         if c.group is None and c.endpoint != "sample_size":
             pop = cue("population").search(text, clause[0], clause[1])
             if pop:

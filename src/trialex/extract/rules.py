@@ -109,6 +109,7 @@ def assembly() -> AssemblyConfig:
     return load_assembly(_read("assembly.json"))
 
 
+@functools.cache  # called per mention, tens of thousands of times per MB: one C-level lookup
 def cue(name: str) -> re.Pattern[str]:
     return assembly().cues[name].regex
 
