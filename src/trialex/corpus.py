@@ -59,7 +59,7 @@ from trialex.io import atomic_write_text, output_path, write_result
 from trialex.limits import time_limit
 from trialex.pipeline import process_many
 from trialex.records import Document, DocumentResult
-from trialex.settings import Settings
+from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def plan_corpus(
     would overwrite each other's output: the second is ``failed``.
     """
     out_dir = Path(out_dir)
-    settings = settings or Settings()
+    settings = settings or default_settings()
     plan: list[DocStatus] = []
     seen: dict[str, str] = {}
     for path in discover(expand_globs(inputs), follow_symlinks=settings.follow_symlinks):
@@ -265,7 +265,7 @@ def extract_batch(
     starts, so a crash loses at most the document in hand. Failures become ``failed`` items with
     a one-line reason.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     load = load or functools.partial(load_path, settings=settings)
     out_dir = Path(out_dir)
     outcomes: list[DocStatus] = []
@@ -357,7 +357,7 @@ def extract_text(
     """Extract one pasted article (not written anywhere)."""
     if not text.strip():
         raise InputError(doc_id, "empty: no text to extract")
-    settings = settings or Settings()
+    settings = settings or default_settings()
     document = document_from_text(text, doc_id=doc_id, source="<text>")
     errors: list[Exception] = []
     with _time_limit(settings, document.source):
@@ -502,7 +502,7 @@ def run_corpus(
 ) -> dict[str, Any]:
     """Plan, extract and summarise a corpus in this process; returns the summary (also written
     to ``<out>/_summary.json``)."""
-    settings = settings or Settings()
+    settings = settings or default_settings()
     out_dir = Path(out_dir)
     started = _now()
     with corpus_lock(out_dir, timeout=lock_timeout):

@@ -26,7 +26,7 @@ from pathlib import Path
 from trialex.errors import InputError
 from trialex.limits import check_size
 from trialex.records import Document, Flag
-from trialex.settings import Settings
+from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def load_bytes(
     ``settings`` gives the limits (``max_file_mb`` on ``len(data)``, ``max_pages``); the
     defaults of :class:`~trialex.settings.Settings` when omitted.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     source = display_name(source or name)
     suffix = Path(name).suffix.lower()
     check_size(len(data), settings.max_file_mb, source)
@@ -194,7 +194,7 @@ def load_path(path: str | Path, settings: Settings | None = None) -> Document:
     The size limit is checked from ``stat`` before anything is read; only regular files (or
     links to them) are read, so a FIFO or a device cannot hang or flood the run.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     path = Path(path)
     source = display_name(str(path))
     try:

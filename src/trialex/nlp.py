@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 import trialex.components  # noqa: F401  (registers the trialex_* factories)
 from trialex._extensions import TEXT_KEY
 from trialex.ner import load_text_rules
-from trialex.settings import Settings
+from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def build_nlp(settings: Settings | None = None) -> Language:
     Raises :class:`trialex.ner.NerModelError` (one line) when ``settings.ner_model`` is set but
     cannot be loaded.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     nlp = spacy.blank("en")
     nlp.max_length = 10**9  # no parser: memory is linear in the text
     rules_dir = str(settings.rules_dir) if settings.rules_dir else None
@@ -197,7 +197,7 @@ def warm_up(nlp: Language) -> None:
 
 def get_nlp(settings: Settings | None = None) -> Language:
     """The shared pipeline for ``settings`` (built on first use, then reused)."""
-    settings = settings or Settings()
+    settings = settings or default_settings()
     return _cached(settings.model_dump_json())
 
 

@@ -19,7 +19,7 @@ from trialex import PIPELINE_VERSION
 from trialex.limits import time_limit
 from trialex.nlp import get_nlp
 from trialex.records import Document, DocumentResult
-from trialex.settings import Settings
+from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def process_many(
 
     Memory stays flat: only one batch of documents is held at a time.
     """
-    settings = settings or Settings()
+    settings = settings or default_settings()
     nlp = nlp or get_nlp(settings)
     size = batch_size or settings.batch_size
     limit = settings.doc_timeout_s

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -15,7 +17,7 @@ DEFAULT_DOC_TIMEOUT_S = 120.0
 class Settings(BaseSettings):
     """Every knob of the pipeline. ``TRIALEX_NER_MODEL=en_core_sci_sm`` and so on."""
 
-    model_config = SettingsConfigDict(env_prefix="TRIALEX_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="TRIALEX_", extra="forbid", frozen=True)
 
     ner_model: str | None = Field(
         default=None,
@@ -40,3 +42,20 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def default_settings() -> Settings:
+    """``Settings()`` for the current ``TRIALEX_*`` variables, built once per distinct set of them.
+
+    Building reads and validates every variable (~1.5 ms): too much to repeat per document when
+    a caller of :func:`trialex.ingest.load_path` passes no settings. A changed variable gives a
+    fresh instance; settings are frozen, so a shared one cannot be altered.
+    """
+    prefix = Settings.model_config.get("env_prefix", "TRIALEX_").upper()
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(prefix)))
+    return _settings_for(env)
+
+
+@functools.lru_cache(maxsize=16)
+def _settings_for(env: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings()
