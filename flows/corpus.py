@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Completed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from flows.gold import gold_flow
@@ -81,7 +82,15 @@ def extract_batch_task(
     return corpus.raise_on_write_errors(corpus.extract_batch(items, out, settings=settings))
 
 
-@flow(name="trialex-corpus", version=PIPELINE_VERSION, validate_parameters=True)
+# Extraction is CPU-bound Python: threads only contend for the GIL (and keep more batches in
+# memory). Measured on 300 documents: 1 thread 1.36x the core time, 2 threads 1.51x, Prefect's
+# unbounded default 1.73x. Batches run one after another here; --dask scales out.
+@flow(
+    name="trialex-corpus",
+    version=PIPELINE_VERSION,
+    validate_parameters=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=1),
+)
 def corpus_flow(
     inputs: list[str] | None = None,
     out: str = DEFAULT_OUT,
