@@ -42,7 +42,7 @@ from trialex.language import (
     statistical_language,
 )
 from trialex.records import SECTION_KINDS, Section
-from trialex.regex import compile_guarded
+from trialex.regex import compile_guarded, guarded
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,11 @@ class SectionRules:
         rules = [r for r in self.patterns[group] if r.strong or not strong_only]
         if combined is ...:
             combined = (
-                compile_guarded("|".join(f"(?:{r.regex.pattern})" for r in rules), re.IGNORECASE)
+                compile_guarded(
+                    # each rule fails fast on its own first character too
+                    "|".join(f"(?:{guarded(r.regex.pattern, re.IGNORECASE)})" for r in rules),
+                    re.IGNORECASE,
+                )
                 if rules
                 else None
             )
