@@ -466,6 +466,89 @@ def test_assemble_abstract_cites_only_when_it_says_so() -> None:
     assert [r.origin for r in records] == ["cited"]
 
 
+# ------------------------------------------------- 12. abstracts of the field (second round)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # word numbers past a hundred
+        ("One hundred forty-nine patients were enrolled.", [("sample_size", "count", 149.0)]),
+        ("Two hundred and five patients were enrolled.", [("sample_size", "count", 205.0)]),
+        # a cohort verb after a modifier, and the safety population
+        (
+            "Twenty-six consecutive patients with a median age of 46 years (range, 19-70) were "
+            "treated.",
+            [("sample_size", "count", 26.0)],
+        ),
+        ("Overall, 376 patients received at least one dose.", [("sample_size", "count", 376.0)]),
+        # event nouns counted on their own
+        (
+            "There were 12 relapses and 3 early deaths.",
+            [("relapse", "count", 12.0), ("mortality", "count", 3.0)],
+        ),
+        ("Five deaths occurred during the study.", [("mortality", "count", 5.0)]),
+        # synonyms of MRD response
+        ("The MRD conversion rate was 69%.", [("MRD_response", "proportion", 69.0)]),
+        (
+            "MRD clearance was achieved in 23 of 30 patients (77%).",
+            [("MRD_response", "proportion", 77.0)],
+        ),
+        # a relative risk reduction is not a rate; the hazard ratio of death is OS
+        (
+            "Blinatumomab reduced the risk of death by 29% (HR, 0.71; 95% CI, 0.55-0.93).",
+            [("OS", "hazard_ratio", 0.71)],
+        ),
+        ("This is a 29% reduction in the risk of relapse.", []),
+        # a term naming the groups is not the endpoint of the values before it
+        (
+            "The 3-year survival rate was 93% and 65% in the chemotherapy and HSCT groups.",
+            [("OS", "rate", 93.0), ("OS", "rate", 65.0)],
+        ),
+    ],
+)
+def test_assemble_second_round_phrasing(text: str, expected: list[tuple[str, str, float]]) -> None:
+    assert _summary(text) == expected
+
+
+def test_assemble_capital_n_is_a_cohort_size() -> None:
+    records = _records("The median follow-up in all patients (N = 78) was 41.6 months.")
+    assert [(r.endpoint, r.value) for r in records] == [("follow_up", 41.6), ("sample_size", 78.0)]
+
+
+def test_assemble_declared_ci_reads_the_bracket_after_each_value() -> None:
+    records = _records(
+        "The CR/CRi rate (95% CI) was 67% (35-90) for pts < 26 y and 72% (56-85) for pts "
+        "≥26 y; the median (95% CI) OS was 28.6 mo (0.6-not estimable [NE])."
+    )
+    assert [(r.value, r.ci_low, r.ci_high, r.ci_level) for r in records] == [
+        (67.0, 35.0, 90.0, 95.0),
+        (72.0, 56.0, 85.0, 95.0),
+        (28.6, 0.6, None, 95.0),
+    ]
+    # without the declaration a bracketed range is not a CI
+    (plain,) = _records("The median OS was 28.6 months (0.6-40.1).")
+    assert plain.ci_low is None
+
+
+def test_assemble_subgroup_size_is_not_a_numerator() -> None:
+    records = _records("The CR rate was 67% for pts < 26 y (n = 12) and 45% (n = 29) overall.")
+    assert [(r.endpoint, r.value, r.n) for r in records] == [
+        ("CR", 67.0, None),
+        ("sample_size", 12.0, None),
+        ("CR", 45.0, 29),
+    ]
+
+
+def test_assemble_lowercase_letter_and_period_ends_a_sentence() -> None:
+    """ "26 y. For" ends a sentence (an initial is a capital: "J. Smith" does not)."""
+    records = _records(
+        "Grade 3 or higher adverse events occurred in 88% of pts ≥26 y. For pts with 1 prior "
+        "therapy, the CR rate was 90%."
+    )
+    assert [(r.endpoint, r.value) for r in records] == [("adverse_events", 88.0), ("CR", 90.0)]
+
+
 # ----------------------------------------------------------------------------- known gaps
 
 

@@ -26,9 +26,8 @@ TIME_ENDPOINTS = frozenset(
 RATE_ENDPOINTS = frozenset({"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "NRM", "relapse"})
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
-_ABBREV_END = re.compile(
-    r"(?i)(?:\b(?:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)|\b[A-Z])\.$"
-)
+# an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
+_ABBREV_END = re.compile(r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)|\b[A-Z])\.$")
 _SENT_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
@@ -41,6 +40,9 @@ _NUMERIC = re.compile(
 )
 _DIGIT = re.compile(r"[\d%]")  # the first alternative of _NUMERIC, scanned quickly alone
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# how far after a count its cohort verb may come ("26 patients with a median age of 46 years
+# (range, 19-70) were treated")
+COHORT_AFTER = 120
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
     r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
@@ -211,6 +213,32 @@ def choose_term(
     return chosen
 
 
+CI_KINDS = frozenset({"pct", "duration", "hr", "or", "rr"})  # values a CI can belong to
+
+
+def _declared_intervals(text: str, sent: tuple[int, int], values: list[Candidate]) -> None:
+    """ "The CR rate (95% CI) was 67% (35-90)", "The median (95% CI) OS was 28.6 mo (0.6-NE)":
+    once a sentence declares its brackets as CIs, a bare interval right after a later value is
+    that value's CI (a "not estimable"/"NE" bound stays empty)."""
+    declared = cue("declared_ci").search(text, sent[0], sent[1])
+    if declared is None:
+        return
+    level = float(declared.group("level"))
+    for c in values:
+        if (
+            c.ci != (None, None, None)
+            or c.mention.kind not in CI_KINDS
+            or c.mention.start < declared.end()
+        ):
+            continue
+        interval = cue("bracket_interval").match(
+            text[c.mention.end : min(sent[1], c.mention.end + 60)]
+        )
+        if interval is not None:
+            high = interval.group("hi")
+            c.ci = (float(interval.group("lo")), float(high) if high else None, level)
+
+
 def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str) -> str:
     clause_text = text[clause[0] : clause[1]]
     sent_text = text[sent[0] : sent[1]]
@@ -296,6 +324,8 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
       "12 (40%) relapsed", "cumulative incidence of relapse");
     * a bare "MRD" reports MRD response only as a label ("MRD = 81%", "MRD: 81%"), never in
       "MRD+ disease", "MRD-positive ALL", "MRD at the time of treatment";
+    * a term naming a group is not the endpoint of its values: "in the chemotherapy and HSCT
+      groups", "the transplant arm", "CR cohort";
     * an abbreviation in brackets defines the phrase before it: "a CR with no platelet
       recovery (CRp)" is CRp, "marrow CR without count recovery (CRi)" is CRi;
     * composite names read as one endpoint: "CR/CRi", "CR or CRi", "CR + CRi" are the paper's
@@ -313,6 +343,8 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
             and text[t.start : t.end] == "MRD"
             and not cue("mrd_outcome_after").match(text[t.end : t.end + 12])
         ):
+            continue
+        if cue("group_noun_after").match(text[t.end : t.end + 12]):
             continue
         kept.append(t)
     defined: list[Term] = []
@@ -400,7 +432,10 @@ def _sentence(
                 and prev.n is None
                 and m.start - prev.span[1] < 40
                 and _in(cls, prev.mention.start) == clause
+                and not cue("subgroup_between").search(text, prev.mention.end, m.start)
             ):
+                # "45% (n = 29)", "43% of these patients (n = 38)": the numerator; not "67% for
+                # pts < 26 y (n = 12)": the size of the subgroup named in between
                 prev.n = int(m.value or 0)
                 continue
             c = Candidate(m, value=m.value, span=(m.start, m.end))
@@ -408,7 +443,14 @@ def _sentence(
             cause = _death_cause(text, m, sent_terms, s_start)
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
-            elif head is not None:
+            elif (
+                head is not None
+                and not text.startswith("N", m.start)
+                and not cue("subgroup_between").search(text, max(clause[0], m.start - 40), m.start)
+            ):
+                # "(N = 78)": a capital N is the size of the population before it, even after an
+                # endpoint word ("median follow-up in all patients (N = 78)"); so is the n of a
+                # subgroup just named ("67% for pts < 26 y (n = 12)", "in pts with CR (n = 31)")
                 c.endpoint, c.statistic, c.unit, c.source = (
                     head.code,
                     "count",
@@ -447,6 +489,7 @@ def _sentence(
             prev = [c for c in values if c.span[1] <= m.start and m.start - c.span[1] < 60]
             if prev and prev[-1].ci == (None, None, None):
                 prev[-1].ci = (m.ci_low, m.ci_high, m.ci_level)
+    _declared_intervals(text, (s_start, s_end), values)
     last_p = s_start
     for m in mentions:
         if m.kind != "p":
@@ -880,7 +923,7 @@ def _count_term(
 def _predicate_term(text: str, c: Candidate, clause_terms: list[Term]) -> Term | None:
     """The endpoint a count's own verb names: "20 patients were treated with HSCT" (a term
     within the verb phrase), not "49 patients were treated and the CR rate was 68%"."""
-    after = text[c.span[1] : c.span[1] + 60]
+    after = text[c.span[1] : c.span[1] + COHORT_AFTER]
     verb = cue("cohort_after_count").match(after)
     if verb is None:
         return _count_term(text, c, (c.span[0], c.span[1] + 90), clause_terms, "en")
@@ -897,7 +940,7 @@ def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: st
         return True
     m = c.mention
     if m.rule == "bare_count" and m.kind == "count":  # "218 were evaluable"
-        return bool(cue("cohort_after_count").match(text[m.end : m.end + 60]))
+        return bool(cue("cohort_after_count").match(text[m.end : m.end + COHORT_AFTER]))
     if m.rule not in ("count",):
         return False
     if cue("characteristic_count").search(text, m.start, m.end):
@@ -913,7 +956,7 @@ def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: st
         and cue("arm_size_context").search(text, clause[0], m.start)
     ):
         return True  # "randomly assigned to receive X (271 patients) or Y (134 patients)"
-    after = text[m.end : m.end + 60]
+    after = text[m.end : m.end + COHORT_AFTER]
     if cue("cohort_after_count").match(after):
         return True  # "Ninety patients were treated", "16 patients in study B received"
     return bool(cue("cohort_in").search(before) and cue("cohort_defined_after").match(after))

@@ -144,7 +144,8 @@ class Mention:
 
 
 def parse_number(text: str) -> float | None:
-    """A printed number as a float: "1,234", ".049", "Forty-five", "Twelve", "none" -> 0."""
+    """A printed number as a float: "1,234", ".049", "Forty-five", "Twelve", "none" -> 0,
+    "One hundred forty-nine" -> 149, "two hundred and five" -> 205."""
     t = text.strip().replace(",", "").replace(" ", "-").lower()
     if not t:
         return None
@@ -154,12 +155,19 @@ def parse_number(text: str) -> float | None:
         pass
     if t in _ZERO_WORDS:
         return 0.0
+    hundreds, found, rest = t.partition("hundred")
+    if found:
+        count = WORD_NUMBERS.get(hundreds.rstrip("-"))
+        rest = rest.strip("-")
+        rest = rest[4:] if rest.startswith("and-") else rest
+        below = parse_number(rest) if rest else 0.0
+        if count is None or not count or below is None or not 0 <= below < 100:
+            return None
+        return float(100 * count + below)
     if t in WORD_NUMBERS:
         return float(WORD_NUMBERS[t])
     if t in _TENS:
         return float(_TENS[t])
-    if t == "one-hundred":
-        return 100.0
     head, _, tail = t.partition("-")
     if head in _TENS and tail in WORD_NUMBERS:
         return float(_TENS[head] + WORD_NUMBERS[tail])
