@@ -358,8 +358,10 @@ class TermMatcher:
         self._regexes = []
         for exact, items in regexes.items():
             flags = 0 if exact else re.IGNORECASE
-            bounded = [item for item in items if first_char_class(item[0], flags) is not None]
-            broad = [item for item in items if first_char_class(item[0], flags) is None]
+            bounded: list[tuple[str, str, str]] = []
+            broad: list[tuple[str, str, str]] = []
+            for item in items:  # one parse per rule
+                (broad if first_char_class(item[0], flags) is None else bounded).append(item)
             self._regexes.extend(combine_regexes(part, flags) for part in (bounded, broad) if part)
 
     @staticmethod
