@@ -1,0 +1,104 @@
+"""Extract and score one half of ``../shared/gold-dev`` (see ``fixtures/gold-dev-split.md``).
+
+    python bench/gold_dev.py --half tune            # scores with miss / false-positive lists
+    python bench/gold_dev.py --half check           # figures only: the check half is never read
+    python bench/gold_dev.py --half all --json      # both halves, machine-readable
+
+The tune half is for development; the check half is scored and reported, never inspected, so
+its lists are never printed (``--lists`` is refused with ``--half check``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLIT = ROOT / "fixtures" / "gold-dev-split.md"
+DEFAULT_DEV = ROOT.parent / "shared" / "gold-dev"
+
+
+def check_ids(split: Path = SPLIT) -> list[str]:
+    """The doc ids of the check half, from the machine-readable line of the split file."""
+    match = re.search(r"^check:\s*(.+)$", split.read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        raise SystemExit(f"{split}: no 'check:' line")
+    return match.group(1).split()
+
+
+def half_ids(dev: Path, half: str) -> list[str]:
+    every = sorted(p.name.removesuffix(".gold.json") for p in (dev / "gold").glob("*.gold.json"))
+    check = set(check_ids())
+    if half == "check":
+        return [d for d in every if d in check]
+    if half == "tune":
+        return [d for d in every if d not in check]
+    return every
+
+
+def source_of(dev: Path, doc_id: str) -> Path:
+    gold = json.loads((dev / "gold" / f"{doc_id}.gold.json").read_text(encoding="utf-8"))
+    return dev / "raw" / gold.get("pdf", gold["source"])
+
+
+def run(dev: Path, half: str, out: Path) -> dict:
+    from trialex.evaluate import evaluate
+
+    ids = half_ids(dev, half)
+    gold_dir = out / "gold"
+    pred_dir = out / "pred"
+    gold_dir.mkdir(parents=True)
+    pred_dir.mkdir()
+    for doc_id in ids:
+        shutil.copy(dev / "gold" / f"{doc_id}.gold.json", gold_dir)
+    from trialex.corpus import run_corpus
+
+    summary = run_corpus([source_of(dev, d) for d in ids], pred_dir, force=True)
+    for failure in summary.get("failed_documents", []) or []:
+        print(f"failed: {failure}", file=sys.stderr)
+    return {"ids": ids, "evaluation": evaluate(pred_dir, gold_dir, raw_dirs=[dev / "raw"])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=["tune", "check", "all"], default="tune")
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="the gold-dev folder")
+    parser.add_argument("--lists", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--keep", type=Path, help="write the predictions here instead of a temp")
+    args = parser.parse_args(argv)
+    if not (args.dev / "gold").is_dir():
+        print(f"{args.dev}: no gold-dev here (../shared/gold-dev is absent)", file=sys.stderr)
+        return 2
+    if args.half != "tune" and args.lists:
+        print("--lists: the check half is never inspected", file=sys.stderr)
+        return 2
+    lists = args.lists if args.lists is not None else args.half == "tune"
+    from trialex.evaluate import format_report, scores_json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) if args.keep is None else args.keep
+        if args.keep is not None and out.exists():
+            shutil.rmtree(out)
+        result = run(args.dev, args.half, out)
+        evaluation = result["evaluation"]
+        if args.json:
+            data = json.loads(scores_json(evaluation))
+            if not lists:
+                for doc in data["documents"]:
+                    for key in ("misses", "false_positives", "attribute_errors", "section_errors"):
+                        doc.pop(key, None)
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            print(f"gold-dev {args.half} half: {len(result['ids'])} documents")
+            print(format_report(evaluation, show_lists=lists))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
