@@ -64,7 +64,7 @@ VOCAB_LABELS: tuple[str, ...] = ("POPULATION", "DRUG", "DISEASE")
 TERM_LANGUAGES: tuple[str, ...] = ("en", "zh")
 MODEL_LABELS: dict[str, str] = {"CHEMICAL": "DRUG", "DISEASE": "DISEASE"}
 
-_TERM_KEYS = {"id", "label", "phrases", "regex", "case_sensitive", "examples", "note"}
+_TERM_KEYS = {"id", "label", "code", "phrases", "regex", "case_sensitive", "examples", "note"}
 _REQUIRED_KEYS = {"id", "label", "examples"}
 _EXAMPLE_KEYS = {"match", "no_match"}
 
@@ -144,8 +144,16 @@ def parse_terms(lines: Iterable[str], source: str, language: str) -> list[TermRu
         if term_id in seen:
             raise _fail(where, f"duplicate id {term_id!r}")
         seen.add(term_id)
-        if entry["label"] not in VOCAB_LABELS:
+        # an ENDPOINT entry names its endpoint code (the phrasing of one language, e.g. the
+        # Chinese of the field, kept with that language's vocabulary)
+        code = entry.get("code")
+        if entry["label"] == "ENDPOINT":
+            if code not in ENDPOINTS:
+                raise _fail(where, f"{term_id}: ENDPOINT needs a known 'code', not {code!r}")
+        elif entry["label"] not in VOCAB_LABELS:
             raise _fail(where, f"{term_id}: label must be one of {list(VOCAB_LABELS)}")
+        elif code is not None:
+            raise _fail(where, f"{term_id}: 'code' is for ENDPOINT entries only")
         phrases = _string_list(entry.get("phrases", []), where, "phrases")
         regexes = _string_list(entry.get("regex", []), where, "regex")
         if not phrases and not regexes:
@@ -166,7 +174,7 @@ def parse_terms(lines: Iterable[str], source: str, language: str) -> list[TermRu
                 regex=regexes,
                 case_sensitive=case_sensitive,
                 examples=_examples(entry["examples"], where),
-                span_id=term_id,
+                span_id=str(code) if code is not None else term_id,
                 language=language,
             )
         )

@@ -173,6 +173,18 @@ def _term_regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     return ci, cs, code_of
 
 
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """A term that begins or ends with a Latin letter or digit glued to another: "CR" in
+    "高CRP组" (the Chinese terms match without word edges, their Latin ends still need one)."""
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return bool(
+        (first.isascii() and first.isalnum() and before.isascii() and before.isalnum())
+        or (last.isascii() and last.isalnum() and after.isascii() and after.isalnum())
+    )
+
+
 def match_terms(text: str, offset: int = 0) -> list[Term]:
     """Vocabulary terms in ``text`` (longest first, no overlaps)."""
     ci, cs, code_of = _term_regexes()
@@ -181,7 +193,7 @@ def match_terms(text: str, offset: int = 0) -> list[Term]:
         found.append((m.start(), m.end(), code_of[m.group(0).lower()]))
     for m in cs.finditer(text):
         code = code_of.get(m.group(0))
-        if code:
+        if code and not _inside_word(text, m.start(), m.end()):
             found.append((m.start(), m.end(), code))
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out: list[Term] = []
