@@ -175,10 +175,13 @@ def _term_regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
 
 def _inside_word(text: str, start: int, end: int) -> bool:
     """A term that begins or ends with a Latin letter or digit glued to another: "CR" in
-    "高CRP组" (the Chinese terms match without word edges, their Latin ends still need one)."""
+    "高CRP组" (the Chinese terms match without word edges, their Latin ends still need one; a
+    plural "s" is no word of its own)."""
     first, last = text[start], text[end - 1]
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
+    if after == "s" and not text[end + 1 : end + 2].isalnum():
+        after = ""  # a plural: "PFSs", "CRs"
     return bool(
         (first.isascii() and first.isalnum() and before.isascii() and before.isalnum())
         or (last.isascii() and last.isalnum() and after.isascii() and after.isalnum())
