@@ -558,6 +558,8 @@ def _sentence(
         clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
         depth = depths[c.span[0] - s_start]
         term = assigned.get(id(c))
+        if c.endpoint is None and term is None and language == "zh" and _zh_cohort(text, m):
+            c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
         if c.endpoint is None and term is None:
             if (
                 prev_top is not None
@@ -934,6 +936,16 @@ def _predicate_term(text: str, c: Candidate, clause_terms: list[Term]) -> Term |
         if c.span[1] <= t.start < reach and not re.search(r",|;|\band\b", text[end : t.start]):
             return t
     return None
+
+
+def _zh_cohort(text: str, m: Mention) -> bool:
+    """A Chinese count of patients studied: "78例异基因移植患者", "患者78例" (not "6例患者发生")."""
+    if m.kind != "count" or m.N is not None or m.extra.get("pair") is not None:
+        return False
+    return bool(
+        cue("zh_cohort_after_count").match(text, m.end, min(len(text), m.end + 40))
+        or cue("zh_cohort_before_count").search(text[max(0, m.start - 6) : m.start])
+    )
 
 
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
