@@ -377,7 +377,12 @@ class _Normalizer:
                 if not closing:
                     attrs = tag.group("attrs")
                     row_header = row_header and name == "th"
-                    cell = (tag.end(), name == "th", _span_attr(attrs, "colspan"), _span_attr(attrs, "rowspan"))
+                    cell = (
+                        tag.end(),
+                        name == "th",
+                        _span_attr(attrs, "colspan"),
+                        _span_attr(attrs, "rowspan"),
+                    )
                     if row is None:
                         row = []
             elif name == "tr":
@@ -421,7 +426,7 @@ class _Normalizer:
                     empty(cs)
                     col += 1
                 if not first:
-                    out.put(" ", tag_a, tag_a)
+                    out.put(" ", cs, cs)
                 self.run(cs, ce, tables=False, newlines=False)
                 filled = bool(text[cs:ce].strip())
                 out.put(" |" if filled else "|", tag_a, tag_b)

@@ -40,7 +40,9 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
         view = None
     if view is not None and sections:
         sections = [
-            s.model_copy(update=dict(zip(("start", "end"), view.to_view(s.start, s.end))))
+            s.model_copy(
+                update=dict(zip(("start", "end"), view.to_view(s.start, s.end), strict=True))
+            )
             for s in sections
         ]
     if not sections:

@@ -32,7 +32,7 @@ _SENT_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
     r"|(?<=[。！？；])|(?<=;)(?=[\u4e00-\u9fff])|\n+"  # Chinese results run on with "；"
-    r"|(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})"  # a conversion that lost the space: "respectively.Compared"
+    r"|(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})"  # a conversion lost the space: "respectively.Compared"
 )
 _NUMERIC = re.compile(
     r"[\d%]|(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|"
