@@ -275,15 +275,21 @@ def run(
         _error(f"a scheduler address goes after --dask, once: {' '.join(addresses)}")
         raise typer.Exit(EXIT_USAGE)
     paths = [i for i in inputs or [] if i not in addresses]
-    summary = _corpus_flows().run(
-        paths or None,
-        str(out),
-        force=force,
-        dask=dask,
-        address=addresses[0] if addresses else None,
-        workers=workers,
-        batch_size=batch_size,
-    )
+    from flows.server import ServerError
+
+    try:
+        summary = _corpus_flows().run(
+            paths or None,
+            str(out),
+            force=force,
+            dask=dask,
+            address=addresses[0] if addresses else None,
+            workers=workers,
+            batch_size=batch_size,
+        )
+    except ServerError as error:
+        _error(str(error))
+        raise typer.Exit(1) from None
     counts = summary["counts"]
     for failure in summary["failed"]:
         _error(failure["reason"])
@@ -306,9 +312,23 @@ def serve(
         str, typer.Option(help="Schedule of the corpus run (cron syntax, server time zone).")
     ] = "0 3 * * *",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "trialex-corpus-daily",
+    server_timeout: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds to wait for the local Prefect server to answer."),
+    ] = 120.0,
 ) -> None:
-    """Serve the corpus flow on a schedule (default daily at 03:00) until interrupted."""
-    _corpus_flows().serve(inputs or None, str(out), cron=cron, name=name)
+    """Serve the corpus flow on a schedule (default daily at 03:00) until interrupted (Ctrl-C
+    or SIGTERM). With PREFECT_API_URL set, against that server; otherwise trialex starts a local
+    Prefect server (API and scheduler) as a child process for as long as it serves, and stops it
+    on the way out. Its log: <out>/.prefect-server.log."""
+    flows = _corpus_flows()
+    from flows.server import ServerError
+
+    try:
+        flows.serve(inputs or None, str(out), cron=cron, name=name, server_timeout=server_timeout)
+    except ServerError as error:
+        _error(str(error))
+        raise typer.Exit(1) from None
 
 
 class ExportFormat(StrEnum):
