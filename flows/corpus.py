@@ -107,9 +107,9 @@ def corpus_flow(
     Returns the run summary (also ``<out>/_summary.json`` and the ``trialex-corpus-summary``
     table artifact); its ``exit_status`` is 1 when a document failed. The flow run ends
     ``Completed``, named "CompletedWithFailures" when a document failed. With ``report`` the
-    HTML reports go to ``report_dir`` (default: ``reports/`` beside ``out``) and the index is
-    linked as an artifact; with ``gold`` (a folder of ``*.gold.json``) the gold comparison runs
-    as a sub-flow and its scores are published too.
+    HTML reports go to ``report_dir`` (default: ``<out>/reports/``, never outside ``out``) and
+    the index is linked as an artifact; with ``gold`` (a folder of ``*.gold.json``) the gold
+    comparison runs as a sub-flow and its scores are published too.
     """
     logger = get_run_logger()
     inputs = list(inputs or DEFAULT_INPUTS)
@@ -144,7 +144,7 @@ def corpus_flow(
     if gold:
         gold_flow(pred=out, gold=gold, raw=inputs)
     if report:
-        publish_report(Path(out), Path(report_dir or Path(out).parent / "reports"), _path(gold))
+        publish_report(Path(out), Path(report_dir or Path(out) / "reports"), _path(gold))
     counts = summary["counts"]
     message = ", ".join(f"{counts[s]} {s}" for s in corpus.STATUSES if counts[s])
     logger.info("corpus run: %s", message or "no files")
