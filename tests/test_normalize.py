@@ -146,7 +146,7 @@ def test_pipeline_reads_markdown_emphasis_around_p() -> None:
 
 def test_pipeline_reads_html_table_cells_with_arm_sizes() -> None:
     text = (
-        "Table 2 Infections after transplantation\n\n"
+        "Results\n\nTable 2 Infections after transplantation\n\n"
         "<html><body><table><tr><td></td><td>Arm A (n=35)</td><td>Arm B (n=43)</td></tr>"
         "<tr><td>Bacteremia</td><td>6(17.1%)</td><td>23(53.5%)</td></tr></table></body></html>\n"
     )
