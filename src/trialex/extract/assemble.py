@@ -549,6 +549,9 @@ def _sentence(
                 for i, c in enumerate(tops):
                     assigned[id(c)] = firsts[i // size]
 
+    if language == "zh" and not assigned:
+        assigned = _zh_listed(text, cands, sent_terms, mentions)
+
     result: list[Candidate] = []
     prev_top: Candidate | None = None
     value_spans = [c.span for c in cands if c.mention.kind != "n_eq"]
@@ -559,8 +562,20 @@ def _sentence(
         clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
         depth = depths[c.span[0] - s_start]
         term = assigned.get(id(c))
-        if c.endpoint is None and term is None and language == "zh" and _zh_cohort(text, m):
-            c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+        if c.endpoint is None and term is None and language == "zh" and m.kind == "count":
+            # "低CRP组16人发生aGVHD，高CRP组22人": the parallel clause's event, else a cohort
+            twin = next(
+                (
+                    r
+                    for r in reversed(cands)
+                    if r.mention.kind == "count" and r.span[0] < c.span[0] and r.endpoint
+                ),
+                None,
+            )
+            if twin is not None and twin.endpoint != "sample_size" and not clause_terms:
+                c.endpoint, c.source, c.label = twin.endpoint, twin.source, twin.label
+            elif _zh_cohort(text, m):
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
         if c.endpoint is None and term is None:
             if (
                 prev_top is not None
@@ -662,6 +677,51 @@ def _sentence(
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
     return result
+
+
+_ZH_LIST_JOIN = re.compile(r"\s?(?:[(（][^()（）]{1,16}[)）])?\s?(?:、|及|和|与|或|以及|，|,)\s?")
+
+
+def _zh_listed(
+    text: str, cands: list[Candidate], sent_terms: list[Term], mentions: list[Mention]
+) -> dict[int, Term]:
+    """Chinese lists without "分别": "A、B及C发生率无统计学差异(x% vs y%，P=…；x% vs y%，P=…；…)".
+    The terms joined by 、/及/和 take the groups of rates after them in order, one group per
+    term, a group ending at its p value."""
+    runs: list[list[Term]] = []
+    run: list[Term] = []
+    for t in sent_terms:
+        if run and t.start >= run[-1].end and _ZH_LIST_JOIN.fullmatch(text, run[-1].end, t.start):
+            run.append(t)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = [t]
+    if len(run) >= 2:
+        runs.append(run)
+    out: dict[int, Term] = {}
+    for terms in runs:
+        values = [
+            c
+            for c in cands
+            if c.span[0] >= terms[-1].end and c.endpoint is None and c.mention.kind == "pct"
+        ]
+        if not values:
+            continue
+        ps = [m.start for m in mentions if m.kind == "p" and m.start > values[0].span[0]]
+        groups: list[list[Candidate]] = [[]]
+        for c in values:
+            while ps and ps[0] < c.span[0]:
+                ps.pop(0)
+                if groups[-1]:
+                    groups.append([])
+            groups[-1].append(c)
+        if len(groups) != len(terms):
+            continue
+        for term, group in zip(terms, groups, strict=True):
+            for c in group:
+                out[id(c)] = term
+    return out
 
 
 def _compared(
@@ -949,9 +1009,17 @@ def _zh_cohort(text: str, m: Mention) -> bool:
     )
 
 
+def _zh_event(text: str, m: Mention) -> bool:
+    """A Chinese count of patients with an event: "发生2例", "6人曾发生败血症"."""
+    return bool(
+        cue("zh_event_before_count").search(text[max(0, m.start - 6) : m.start])
+        or cue("zh_event_after_count").match(text, m.end, min(len(text), m.end + 24))
+    )
+
+
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
-    if language == "zh":
-        return True
+    if language == "zh":  # a Chinese count is its cohort unless an event is its predicate
+        return not _zh_event(text, c.mention)
     m = c.mention
     if m.rule == "bare_count" and m.kind == "count":  # "218 were evaluable"
         return bool(cue("cohort_after_count").match(text[m.end : m.end + COHORT_AFTER]))
