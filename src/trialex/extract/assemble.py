@@ -47,7 +47,7 @@ COHORT_AFTER = 120
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
     r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
-    r"|[，,](?=[\u4e00-\u9fff])"  # Chinese: each comma clause has its own subject
+    r"|[，,](?=[\u4e00-\u9fff][^，,。；;()（）]{0,11}?组)"  # Chinese: "…，高剂量组…" a new group
 )
 
 
