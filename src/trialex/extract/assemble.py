@@ -572,8 +572,17 @@ def _sentence(
                 ),
                 None,
             )
-            if twin is not None and twin.endpoint != "sample_size" and not clause_terms:
+            same_bracket = (
+                twin is not None
+                and depth > 0
+                and depths[twin.span[0] - s_start] == depth
+                and not re.search(r"[)）]", text[twin.span[1] : c.span[0]])
+            )
+            if twin is not None and not clause_terms and (
+                twin.endpoint != "sample_size" or same_bracket
+            ):  # "(r/r 103 例, MRD+ 29 例)": the sizes of one list
                 c.endpoint, c.source, c.label = twin.endpoint, twin.source, twin.label
+                c.statistic, c.unit = twin.statistic, twin.unit
             elif _zh_cohort(text, m):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
         if c.endpoint is None and term is None:
@@ -1009,17 +1018,9 @@ def _zh_cohort(text: str, m: Mention) -> bool:
     )
 
 
-def _zh_event(text: str, m: Mention) -> bool:
-    """A Chinese count of patients with an event: "发生2例", "6人曾发生败血症"."""
-    return bool(
-        cue("zh_event_before_count").search(text[max(0, m.start - 6) : m.start])
-        or cue("zh_event_after_count").match(text, m.end, min(len(text), m.end + 24))
-    )
-
-
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
-    if language == "zh":  # a Chinese count is its cohort unless an event is its predicate
-        return not _zh_event(text, c.mention)
+    if language == "zh":
+        return _zh_cohort(text, c.mention)
     m = c.mention
     if m.rule == "bare_count" and m.kind == "count":  # "218 were evaluable"
         return bool(cue("cohort_after_count").match(text[m.end : m.end + COHORT_AFTER]))
