@@ -276,15 +276,12 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
 
 
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
-    pair = [
-        t
-        for t in mentions
-        if t.kind == "timepoint" and "pair" in t.extra and clause[0] <= t.start < clause[1]
-    ]
-    if len(pair) == 2 and m.start > pair[1].end:
-        # "OS at 1 and 2 years was 36% and 20%": the values take the time points in order
-        values = [v for v in mentions if v.kind == "pct" and pair[1].end < v.start < clause[1]]
-        if len(values) == 2 and m in values:
+    pair = [t for t in mentions if t.kind == "timepoint" and clause[0] <= t.start < clause[1]]
+    if len(pair) >= 2 and m.start > pair[-1].end:
+        # "OS at 1 and 2 years was 36% and 20%", "1年、3年、5年的总生存率分别为81.8%、72.7%和
+        # 63.6%": as many values as time points after them take the time points in order
+        values = [v for v in mentions if v.kind == "pct" and pair[-1].end < v.start < clause[1]]
+        if len(values) == len(pair) and m in values:
             t = pair[values.index(m)]
             return Timepoint(value=t.value or 0.0, unit=t.unit or "years")
     best = None
