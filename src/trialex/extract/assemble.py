@@ -88,6 +88,8 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             and _ABBREV_END.search(text[max(pos, cut - 8) : cut])
         ):
             continue
+        if not m.group(0) and text[cut - 1 : cut] in "；;" and _in_bracket(text, pos, cut, end):
+            continue  # "(40% vs 20%，P=0.09；15% vs 5%，P=0.28)": one bracket, one sentence
         if cut > pos:
             yield pos, cut
         pos = start + m.end()
@@ -96,6 +98,20 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 _BRACKET_CHAR = re.compile(r"[(\[（)\]）]")
+
+
+def _in_bracket(text: str, start: int, pos: int, end: int) -> bool:
+    """``pos`` lies in a bracket opened after ``start`` and closed before the sentence ends
+    (converted text leaves brackets unclosed: both sides must agree)."""
+
+    def excess(segment: str, opening: bool) -> int:
+        opens = segment.count("(") + segment.count("（")
+        closes = segment.count(")") + segment.count("）")
+        return opens - closes if opening else closes - opens
+
+    after = text[pos : min(end, pos + 300)]
+    stop = min((i for i in (after.find("。"), after.find("\n")) if i >= 0), default=len(after))
+    return excess(text[max(start, pos - 300) : pos], True) > 0 and excess(after[:stop], False) > 0
 
 
 def paren_depths(text: str) -> list[int]:
@@ -575,8 +591,10 @@ def _sentence(
                 and depths[twin.span[0] - s_start] == depth
                 and not re.search(r"[)）]", text[twin.span[1] : c.span[0]])
             )
-            if twin is not None and not clause_terms and (
-                twin.endpoint != "sample_size" or same_bracket
+            if (
+                twin is not None
+                and not clause_terms
+                and (twin.endpoint != "sample_size" or same_bracket)
             ):  # "(r/r 103 例, MRD+ 29 例)": the sizes of one list
                 c.endpoint, c.source, c.label = twin.endpoint, twin.source, twin.label
                 c.statistic, c.unit = twin.statistic, twin.unit
@@ -697,7 +715,9 @@ def _zh_listed(
     runs: list[list[Term]] = []
     run: list[Term] = []
     for t in sent_terms:
-        if run and t.start >= run[-1].end and _ZH_LIST_JOIN.fullmatch(text, run[-1].end, t.start):
+        if run and t.start < run[-1].end:
+            continue  # a term inside the one before ("GVHD" in "急性GVHD")
+        if run and _ZH_LIST_JOIN.fullmatch(text, run[-1].end, t.start):
             run.append(t)
             continue
         if len(run) >= 2:
