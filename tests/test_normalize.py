@@ -155,3 +155,22 @@ def test_pipeline_reads_html_table_cells_with_arm_sizes() -> None:
     assert (17.1, 6, 35) in cells and (53.5, 23, 43) in cells
     for r in records:
         assert text[r.span.start : r.span.end] == r.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<table><tr><td>a" * 2000,
+        "$1 " * 5000,
+        "*a " * 5000,
+        "[a](b " * 3000,
+        "[[1](#c)" * 2000,
+        "$\\mathrm{a} *b* [c](d) <td>" * 1000,
+        "\\" * 5000,
+    ],
+    ids=["unclosed_tables", "dollars", "stars", "links", "citations", "mixed", "backslashes"],
+)
+def test_normalize_adversarial_markup_keeps_a_valid_map(text: str) -> None:
+    view = normalize(text)
+    s, e = view.to_source(0, len(view.text))
+    assert 0 <= s <= e <= len(text)

@@ -150,8 +150,8 @@ def parse_rules(data: Any, source: str) -> Rules:
             dropped=frozenset(latex["dropped"]),
             text_wrappers=frozenset(latex["text_wrappers"]),
             table_start=re.compile(table["pattern"], re.IGNORECASE),
-            table_end=re.compile(table["end"], re.IGNORECASE),
-            tag=re.compile(table["tag"]),
+            table_end=re.compile(table["end"]["pattern"], re.IGNORECASE),
+            tag=re.compile(table["tag"]["pattern"]),
             header_separator=table["header_separator"],
             inline=tuple(inline),
             entities=dict(data["entities"]),
@@ -263,6 +263,7 @@ class _Normalizer:
         self.rules = rules
         self.out = _Builder()
         self.changed = False
+        self.no_table_end = len(text) + 1  # no "</table>" after this position
 
     # -- inline constructs -----------------------------------------------------------------
     def run(self, start: int, end: int, *, tables: bool, newlines: bool = True) -> None:
@@ -338,8 +339,11 @@ class _Normalizer:
     # -- tables ----------------------------------------------------------------------------
     def table(self, a: int, open_end: int, limit: int) -> int:
         text = self.text
-        close = self.rules.table_end.search(text, open_end, limit)
-        if close is None:
+        close = None
+        if open_end < self.no_table_end:
+            close = self.rules.table_end.search(text, open_end, limit)
+        if close is None:  # none later either: later openings need not look again
+            self.no_table_end = min(self.no_table_end, open_end)
             self.out.copy(text, a, open_end)
             return open_end
         b = close.end()
