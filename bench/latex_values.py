@@ -36,53 +36,58 @@ def formula_numbers(text: str) -> list[tuple[int, int, float]]:
     return out
 
 
-def corpus_share(paths: list[Path]) -> dict[str, float]:
-    from trialex.extract.numbers import find_mentions
-    from trialex.normalize import normalize
+_RESULT_FORMULA = re.compile(r"\\%|[Pp]\s?\{?\s?[=<>]|\bC\s?I\b|\\pm|\b(?:O\s?R|H\s?R|R\s?R)\b")
 
-    total = found = 0
+
+def corpus_share(paths: list[Path]) -> dict[str, float]:
+    """Numbers in formulas read as values; apart, those in formulas that print a result
+    (a percentage, a p value, a CI, ±, OR/HR/RR): the rest are units, isotopes, doses,
+    exponents, statistics of laboratory work."""
+    total = found = r_total = r_found = 0
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        view = normalize(text)
         numbers = formula_numbers(text)
         if not numbers:
             continue
-        covered: list[tuple[int, int, set[float]]] = []
-        for language in ("zh", "en"):
-            for mention in find_mentions(view.text, language):
-                s, e = view.to_source(mention.start, mention.end)
-                values = {
-                    v
-                    for v in (
-                        mention.value,
-                        mention.n,
-                        mention.N,
-                        mention.p_value,
-                        mention.ci_low,
-                        mention.ci_high,
-                        mention.lo,
-                        mention.hi,
-                    )
-                    if v is not None
-                }
-                covered.append((s, e, {float(v) for v in values}))
+        covered = _mentions(text)
         for start, end, value in numbers:
+            hit = any(s < end and start < e and value in vals for s, e, vals in covered)
             total += 1
-            if any(s < end and start < e and value in vals for s, e, vals in covered):
-                found += 1
+            found += hit
+            if _RESULT_FORMULA.search(text, start, end):
+                r_total += 1
+                r_found += hit
     return {
         "files": len(paths),
-        "numbers": total,
-        "recovered": found,
+        "numbers_in_formulas": total,
+        "read_as_values": found,
         "share": found / total if total else 0.0,
+        "numbers_in_result_formulas": r_total,
+        "result_read_as_values": r_found,
+        "result_share": r_found / r_total if r_total else 0.0,
     }
+
+
+def _mentions(text: str) -> list[tuple[int, int, set[float]]]:
+    """(source start, source end, values) of every value mention of the document's view."""
+    from trialex.extract.numbers import find_mentions
+    from trialex.normalize import normalize
+
+    view = normalize(text)
+    out = []
+    for language in ("zh", "en"):
+        for m in find_mentions(view.text, language):
+            s, e = view.to_source(m.start, m.end)
+            parts = (m.value, m.n, m.N, m.p_value, m.ci_low, m.ci_high, m.lo, m.hi)
+            out.append((s, e, {float(v) for v in parts if v is not None}))
+    return out
 
 
 def gold_share(paths: list[Path], gold_dir: Path) -> dict[str, float]:
     from trialex.pipeline import process
     from trialex.records import Document
 
-    total = found = 0
+    total = found = read = 0
     for path in paths:
         gold_path = gold_dir / f"{path.stem}.gold.json"
         if not gold_path.is_file():
@@ -90,11 +95,19 @@ def gold_share(paths: list[Path], gold_dir: Path) -> dict[str, float]:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         text = path.read_text(encoding="utf-8")
         result = process(Document(doc_id=path.stem, source=str(path), sha256="", text=text))
+        mentions = _mentions(text)
         for g in gold["records"]:
             if g.get("optional") or "$" not in g["evidence"]:
                 continue
             spans = [(m.start(), m.end()) for m in re.finditer(re.escape(g["evidence"]), text)]
             total += 1
+            value = float(g["value"])
+            if any(
+                s < e0 and s0 < e and any(abs(value - v) < 1e-6 for v in vals)
+                for s, e, vals in mentions
+                for s0, e0 in spans
+            ):
+                read += 1
             if any(
                 r.value is not None
                 and abs(r.value - float(g["value"])) < 1e-6
@@ -104,8 +117,10 @@ def gold_share(paths: list[Path], gold_dir: Path) -> dict[str, float]:
                 found += 1
     return {
         "gold_values_in_math": total,
-        "recovered": found,
-        "share": found / total if total else 0.0,
+        "read_as_values": read,
+        "share_read_as_values": read / total if total else 0.0,
+        "in_a_record": found,
+        "share_in_a_record": found / total if total else 0.0,
     }
 
 

@@ -109,6 +109,7 @@ class Rules:
     header_separator: str
     inline: tuple[InlineRule, ...]
     entities: dict[str, str]
+    latex_dropped: tuple[re.Pattern[str], ...] = ()
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
@@ -155,7 +156,16 @@ def parse_rules(data: Any, source: str) -> Rules:
             header_separator=table["header_separator"],
             inline=tuple(inline),
             entities=dict(data["entities"]),
-            examples={"latex": list(latex["examples"]), "html_table": list(table["examples"])},
+            latex_dropped=tuple(
+                re.compile(e["pattern"]) for e in latex.get("dropped_patterns", [])
+            ),
+            examples={
+                "latex": [
+                    *latex["examples"],
+                    *(x for e in latex.get("dropped_patterns", []) for x in e["examples"]),
+                ],
+                "html_table": list(table["examples"]),
+            },
         )
     except (KeyError, TypeError) as error:
         raise NormalizeRulesError(f"{source}: missing or malformed {error}") from None
@@ -217,6 +227,8 @@ def read_latex(body: str, rules: Rules) -> str:
     text_depth: int | None = None
     pending_text = False
     subscript = False
+    for dropped in rules.latex_dropped:
+        body = dropped.sub("", body)
     for tok in _LATEX_TOKEN.findall(body):
         if tok[0] == "\\" and len(tok) > 1:
             if tok in rules.text_wrappers:
