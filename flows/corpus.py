@@ -101,8 +101,15 @@ def corpus_flow(
     report: bool = True,
     report_dir: str | None = None,
     gold: str | None = None,
+    pubmed: str | None = None,
 ) -> State[dict[str, Any]]:
     """Extract every new or changed article under ``inputs`` (default ``raw/``) into ``out``.
+
+    With ``pubmed`` (a PubMed query), the articles it matches that earlier runs did not fetch
+    are fetched first (:mod:`trialex.pubmed`: MEDLINE XML, or the PMC full text where open)
+    into ``<out>/sources/pubmed/`` and extracted with the rest; without ``inputs`` only they
+    are. A PubMed failure is logged and makes the run's exit status 1; the other inputs still
+    run.
 
     Returns the run summary (also ``<out>/_summary.json`` and the ``trialex-corpus-summary``
     table artifact); its ``exit_status`` is 1 when a document failed. The flow run ends
@@ -112,10 +119,15 @@ def corpus_flow(
     comparison runs as a sub-flow and its scores are published too.
     """
     logger = get_run_logger()
-    inputs = list(inputs or DEFAULT_INPUTS)
+    inputs = list(inputs or ([] if pubmed else DEFAULT_INPUTS))
     settings = Settings() if batch_size is None else Settings(batch_size=batch_size)
     started = corpus._now()
     with corpus.corpus_lock(out, timeout=lock_timeout):
+        fetched: dict[str, Any] | None = None
+        if pubmed:
+            fetched = fetch_pubmed_task(pubmed, out, settings)
+            if "error" not in fetched:
+                inputs.append(fetched["folder"])
         plan = corpus.plan_corpus(inputs, out, force=force, settings=settings)
         groups = corpus.batches(corpus.pending(plan), settings.batch_size)
         logger.info(
@@ -139,6 +151,10 @@ def corpus_flow(
         summary = corpus.summarize(
             outcomes, inputs=inputs, out_dir=out, force=force, started=started
         )
+        if fetched is not None:
+            summary["pubmed"] = fetched
+            if "error" in fetched:
+                summary["exit_status"] = 1
         corpus.write_summary(summary, out)
     publish_summary(summary)
     if gold:
@@ -150,6 +166,26 @@ def corpus_flow(
     logger.info("corpus run: %s", message or "no files")
     name = "CompletedWithFailures" if summary["exit_status"] else "Completed"
     return Completed(name=name, message=message, data=summary)
+
+
+@task(name="fetch-pubmed", cache_policy=NO_CACHE)
+def fetch_pubmed_task(query: str, out: str, settings: Settings) -> dict[str, Any]:
+    """New articles of a PubMed query into ``<out>/sources/pubmed`` (the client retries)."""
+    from trialex.pubmed import PubMedError, fetch_for_run
+
+    try:
+        fetched = fetch_for_run(query, Path(out), settings)
+    except (PubMedError, OSError) as error:
+        get_run_logger().error("pubmed: %s", error)
+        return {"query": query, "error": str(error)}
+    get_run_logger().info(
+        "pubmed %r: %d found, %d new (%d full texts)",
+        query,
+        fetched["found"],
+        fetched["new"],
+        fetched["full_texts"],
+    )
+    return fetched
 
 
 def _path(value: str | None) -> Path | None:
@@ -220,6 +256,7 @@ def run(
     address: str | None = None,
     workers: int = DEFAULT_DASK_WORKERS,
     batch_size: int | None = None,
+    pubmed: str | None = None,
 ) -> dict[str, Any]:
     """Run the corpus flow (on Dask if asked) and return its summary."""
     parameters: dict[str, Any] = {
@@ -227,6 +264,7 @@ def run(
         "out": out,
         "force": force,
         "batch_size": batch_size,
+        "pubmed": pubmed,
     }
     if not (dask or address):
         return _retry_startup(lambda: corpus_flow(**parameters, return_state=True).result())
@@ -283,6 +321,7 @@ def serve(
     cron: str = "0 3 * * *",
     name: str = "trialex-corpus-daily",
     server_timeout: float = server.DEFAULT_STARTUP_TIMEOUT_S,
+    pubmed: str | None = None,
 ) -> None:
     """Serve the corpus flow on a cron schedule (default daily at 03:00) until interrupted.
 
@@ -290,9 +329,11 @@ def serve(
     local Prefect server (API and scheduler; the temporary API cannot schedule) is started as a
     child process for as long as this serves, its log in ``<out>/.prefect-server.log``.
     """
+    default = () if pubmed else DEFAULT_INPUTS
     parameters = {
-        "inputs": [str(Path(i).resolve()) for i in (inputs or DEFAULT_INPUTS)],
+        "inputs": [str(Path(i).resolve()) for i in (inputs or default)],
         "out": str(Path(out).resolve()),
+        "pubmed": pubmed,
     }
 
     def serve_flow() -> None:
