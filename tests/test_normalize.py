@@ -175,3 +175,34 @@ def test_normalize_adversarial_markup_keeps_a_valid_map(text: str) -> None:
     view = normalize(text)
     s, e = view.to_source(0, len(view.text))
     assert 0 <= s <= e <= len(text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "结果：",
+        "高剂量组2年总生存率为 ",
+        "$6 2 . 5 0 \\%$",
+        " vs ",
+        "$4 1 . 3 \\%$",
+        "( $\\scriptstyle P = 0 . 0 2 1$ )",
+        "，低剂量组",
+        "共纳入78例患者，",
+        "*P* < .001",
+        "[[3](#cit/section_1.3)]",
+        "\n\n<table><tr><td></td><td>A (n=35)</td></tr>"
+        "<tr><td>CR</td><td>6(17.1%)</td></tr></table>\n",
+        "Overall survival was 45% (95% CI, 30-60). ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=12))
+def test_pipeline_spans_reproduce_the_source_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
+    for r in result.records:
+        assert 0 <= r.span.start <= r.span.end <= len(text)
+        assert text[r.span.start : r.span.end] == r.text
+    assert result.sections[0].start == 0 and result.sections[-1].end == len(text)
