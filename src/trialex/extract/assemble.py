@@ -1029,10 +1029,17 @@ def _zh_cohort(text: str, m: Mention) -> bool:
     """A Chinese count of patients studied: "78例异基因移植患者", "患者78例" (not "6例患者发生")."""
     if m.kind != "count" or m.N is not None or m.extra.get("pair") is not None:
         return False
+    lo = m.end
+    noun = cue("zh_cohort_noun").search(text, lo, min(len(text), lo + 40))
+    if noun and noun.start() - lo <= 14 and not _ZH_BREAK.search(text, lo, noun.start()):
+        return True  # "78例异基因移植患者": the patients noun closes the count's phrase
     return bool(
-        cue("zh_cohort_after_count").match(text, m.end, min(len(text), m.end + 40))
+        cue("zh_cohort_verb").match(text, lo, min(len(text), lo + 8))
         or cue("zh_cohort_before_count").search(text[max(0, m.start - 6) : m.start])
     )
+
+
+_ZH_BREAK = re.compile(r"[，。；,;:：\d\n]")
 
 
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
