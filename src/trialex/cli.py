@@ -50,6 +50,7 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    table = "table"
 
 
 def _error(message: str) -> None:
@@ -86,6 +87,11 @@ def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> N
     if fmt is OutputFormat.json:
         stream.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         stream.write("\n")
+    elif fmt is OutputFormat.table:
+        from trialex.terminal import print_table
+
+        width = Console(file=stream).width if stream.isatty() else 80  # type: ignore[arg-type]
+        print_table(result, Console(file=stream, width=width))  # type: ignore[arg-type]
     elif fmt is OutputFormat.jsonl:
         rows_to_jsonl(iter_rows([result]), stream)  # type: ignore[arg-type]
     else:
@@ -114,7 +120,8 @@ def extract(
             "-f",
             help="json: one document result per article (the contract). jsonl / csv: one row per "
             "record; written as records.jsonl / records.csv in --out beside the per-article JSON, "
-            "or printed for '-'.",
+            "or printed for '-'. table: a readable table of the records (printed; the JSON is "
+            "still written for files).",
         ),
     ] = OutputFormat.json,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -184,7 +191,12 @@ def extract(
         ):
             written.append(write_result(result, document.text, out))
 
-    if fmt is not OutputFormat.json:  # the records table of this run, read back from its files
+    if fmt is OutputFormat.table:
+        from trialex.io import read_result
+
+        for path in written:
+            _emit(read_result(path), fmt, sys.stdout)  # type: ignore[arg-type]
+    elif fmt is not OutputFormat.json:  # the records table of this run, read back from its files
         from trialex.export import export_records
 
         export_records(written, fmt.value, out / f"records.{fmt.value}")
