@@ -10,6 +10,7 @@ table assembly read it the same way:
 * the article title, then each abstract under a heading line of its own ("Abstract", the
   abstract's own ``<title>``, "摘要" for a ``<trans-abstract xml:lang="zh">``), its ``<sec>``
   titles as heading lines (structured-abstract labels stay in the abstract);
+* whitespace (no-break, thin and hair spaces included) is one space;
 * the body in reading order: each ``<sec>`` title (with its ``<label>`` number) on its own line,
   paragraphs separated by blank lines, lists one item per line;
 * a ``<table-wrap>`` where it stands (a float inside a paragraph comes right after that
@@ -60,7 +61,8 @@ ABSTRACT_SKIP_TYPES = frozenset({"graphical", "teaser", "toc", "web-summary"})
 HEADING_ZH = "摘要"
 MAX_SPAN = 100  # colspan/rowspan beyond this are read as 1 (a malformed table stays linear)
 
-_SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u2028\u2029]+")
+# Whitespace, including the no-break, thin and hair spaces typesetters put in "n = 3": one space.
+_SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _CITATION_SUP = re.compile(r"^[\d\s,;–—\-−]+$")
 
 
