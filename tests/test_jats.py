@@ -240,3 +240,14 @@ def test_jats_every_corpus_file_ingests() -> None:
         assert document.meta.pmcid and document.meta.title
         assert "</" not in document.text
     assert not failures, failures
+
+
+def test_jats_footnote_in_prose_is_kept_apart() -> None:
+    xml = (
+        b"<article><body><sec><title>Results</title><p>The ORR was 40%"
+        b"<fn><p>Assessed centrally.</p></fn> in arm A.</p></sec></body></article>"
+    )
+    document = load_bytes(xml, name="a.xml")  # an .xml holding an <article> is JATS
+    assert document.format == "jats" and document.doc_id == "a"
+    assert "The ORR was 40% in arm A." in document.text
+    assert document.text.index("Footnotes") < document.text.index("Assessed centrally.")

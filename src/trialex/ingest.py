@@ -53,7 +53,6 @@ UNSUPPORTED_FORMATS: dict[str, str] = {
     ".pages": "an Apple Pages document (.pages)",
     ".xlsx": "an Excel workbook (.xlsx)",
     ".xls": "an Excel 97-2003 workbook (.xls)",
-    ".csv": "a CSV table (.csv)",
     ".pptx": "a PowerPoint presentation (.pptx)",
     ".ppt": "a PowerPoint 97-2003 presentation (.ppt)",
     ".epub": "an EPUB e-book (.epub)",

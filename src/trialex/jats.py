@@ -183,10 +183,11 @@ def _preferred_alternative(node: etree._Element) -> etree._Element | None:
 
 
 class _Writer:
-    """Blocks of text separated by blank lines."""
+    """Blocks of text separated by blank lines; footnotes met in the body kept for the end."""
 
     def __init__(self) -> None:
         self.blocks: list[str] = []
+        self.footnotes: list[str] = []
 
     def add(self, text: str) -> None:
         text = text.strip("\n")
@@ -260,11 +261,15 @@ def _render_paragraph(node: etree._Element, out: _Writer) -> None:
     floats: list[etree._Element] = []
     for child in node:
         tag = local(child)
-        if tag in BLOCKS:
+        if tag == "fn":  # a footnote inside the prose: kept apart, under "Footnotes"
+            note = inline_text(child)
+            if note:
+                out.footnotes.append(note)
+        elif tag in BLOCKS:
             if tag in {"table-wrap", "fig", "table-wrap-group", "fig-group"}:
                 floats.append(child)  # floats: after the paragraph, which reads on
             else:
-                out.add(collapse(_inline_join(pieces)))
+                out.add(collapse("".join(pieces)))
                 pieces = []
                 _render_block(child, out)
         else:
@@ -273,13 +278,9 @@ def _render_paragraph(node: etree._Element, out: _Writer) -> None:
             pieces.extend(sub)
         if child.tail:
             pieces.append(child.tail)
-    out.add(collapse(_inline_join(pieces)))
+    out.add(collapse("".join(pieces)))
     for child in floats:
         _render_block(child, out)
-
-
-def _inline_join(pieces: list[str]) -> str:
-    return "".join(pieces)
 
 
 def _render_list(node: etree._Element, out: _Writer) -> None:
@@ -479,6 +480,7 @@ def _render_abstract(node: etree._Element, language: str | None, out: _Writer) -
 
 def _render_back(back: etree._Element | None, out: _Writer) -> None:
     if back is None:
+        _render_footnotes([], out)
         return
     footnotes: list[etree._Element] = []
     references: list[etree._Element] = []
@@ -501,7 +503,7 @@ def _render_back(back: etree._Element | None, out: _Writer) -> None:
 
 
 def _render_footnotes(groups: list[etree._Element], out: _Writer) -> None:
-    lines: list[str] = []
+    lines: list[str] = list(out.footnotes)
     for group in groups:
         for fn in group.iter():
             if local(fn) == "fn":
