@@ -150,3 +150,31 @@ def test_medline_real_efetch_answer() -> None:
             assert document.doc_id.startswith("pmid")
             assert document.meta.pmid and document.meta.title and document.meta.doi
             assert "RESULTS" in document.text.split("\n")
+
+
+def test_medline_pubmed_source_files_become_documents_with_metadata(tmp_path: Path) -> None:
+    """The files the PubMed source writes (one-article sets, JATS full texts) ingest as their
+    articles, ids matching the file names."""
+    from trialex import pubmed
+
+    answer = _set(_article("111", "First.", "ORR 40%."), _article("222", "Second.", "CR 10%."))
+    for pmid, data in pubmed.split_articles(answer):
+        (tmp_path / f"pmid{pmid}.xml").write_bytes(data)
+    jats = pubmed.jats_full_text(
+        b'<?xml version="1.0" ?><pmc-articleset><article><front><article-meta>'
+        b'<article-id pub-id-type="pmc">555</article-id><title-group><article-title>T'
+        b"</article-title></title-group></article-meta></front><body><sec><title>Results"
+        b"</title><p>ORR was 45%.</p></sec></body></article></pmc-articleset>"
+    )
+    assert jats is not None
+    (tmp_path / "PMC555.nxml").write_bytes(jats)
+    plan = corpus.plan_corpus([tmp_path], tmp_path / "out")
+    assert [(p.doc_id, p.status) for p in plan] == [
+        ("PMC555", "new"),
+        ("pmid111", "new"),
+        ("pmid222", "new"),
+    ]
+    for path in sorted(tmp_path.glob("*.*ml")):
+        (document,) = load_documents(path)
+        assert document.doc_id == path.stem
+        assert document.meta.pmid or document.meta.pmcid == "PMC555"
