@@ -251,3 +251,31 @@ def test_jats_footnote_in_prose_is_kept_apart() -> None:
     assert document.format == "jats" and document.doc_id == "a"
     assert "The ORR was 40% in arm A." in document.text
     assert document.text.index("Footnotes") < document.text.index("Assessed centrally.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Untitled opening paragraph of the article body.</p>",
+        "<sec><title>Commentary</title><p>Untitled opening paragraph of the article body.</p></sec>",
+        "<boxed-text><p>Key box.</p></boxed-text><p>Untitled opening paragraph of the article body.</p>",
+    ],
+    ids=["untitled_paragraphs", "unknown_heading", "box_first"],
+)
+def test_jats_body_never_reads_as_the_abstract(body: str) -> None:
+    xml = (
+        "<article><front><article-meta><abstract><p>Short abstract of the study.</p></abstract>"
+        f"</article-meta></front><body>{body}</body></article>"
+    ).encode()
+    text = load_bytes(xml, name="a.nxml").text
+    start = text.index("Untitled opening")
+    (section,) = [s for s in split_sections(text) if s.start <= start < s.end]
+    assert section.kind != "abstract"
+
+
+def test_jats_known_first_heading_gets_no_extra_heading() -> None:
+    xml = (
+        b"<article><front><article-meta><abstract><p>Abstract text.</p></abstract></article-meta>"
+        b"</front><body><sec><title>Introduction</title><p>Intro.</p></sec></body></article>"
+    )
+    assert "Main text" not in load_bytes(xml, name="a.nxml").text

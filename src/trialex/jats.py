@@ -11,8 +11,10 @@ table assembly read it the same way:
   abstract's own ``<title>``, "摘要" for a ``<trans-abstract xml:lang="zh">``), its ``<sec>``
   titles as heading lines (structured-abstract labels stay in the abstract);
 * whitespace (no-break, thin and hair spaces included) is one space;
-* the body in reading order: each ``<sec>`` title (with its ``<label>`` number) on its own line,
-  paragraphs separated by blank lines, lists one item per line;
+* the body in reading order, under "Main text" when it does not open with a known heading (so
+  that it cannot read as the abstract's continuation): each ``<sec>`` title (with its
+  ``<label>`` number) on its own line, paragraphs separated by blank lines, lists one item per
+  line;
 * a ``<table-wrap>`` where it stands (a float inside a paragraph comes right after that
   paragraph): its label and caption on one line, then one line per row ``cell | cell |``, header
   rows merged into one line per column (spanning headers repeated over their columns) followed by
@@ -59,6 +61,7 @@ BLOCKS = frozenset(
 MOVED = frozenset({"fn"})
 ABSTRACT_SKIP_TYPES = frozenset({"graphical", "teaser", "toc", "web-summary"})
 HEADING_ZH = "摘要"
+BODY_HEADING = "Main text"  # BMC's own heading for an article's body; read as its start
 MAX_SPAN = 100  # colspan/rowspan beyond this are read as 1 (a malformed table stays linear)
 
 # Whitespace, including the no-break, thin and hair spaces typesetters put in "n = 3": one space.
@@ -487,7 +490,9 @@ def _render_back(back: etree._Element | None, out: _Writer) -> None:
     for child in back:
         tag = local(child)
         if tag == "ack":
-            out.add(_heading(child) or "Acknowledgments")
+            titled = any(local(c) == "sec" and _heading(c) for c in child)
+            if not titled:
+                out.add(_heading(child) or "Acknowledgments")
             _render_children(child, out)
         elif tag == "fn-group":
             footnotes.append(child)
@@ -674,6 +679,24 @@ def _trial_numbers(root: etree._Element, meta: etree._Element | None) -> list[st
     return found
 
 
+def _needs_body_heading(body: etree._Element) -> bool:
+    """True when the body does not open with a section whose title is a known heading
+    (untitled paragraphs, a box, "Commentary"): without a heading line, the splitter would
+    read the start of the body as the end of the abstract above it."""
+    first = next((c for c in body if local(c) and local(c) not in SKIP), None)
+    if first is None:
+        return False
+    if local(first) != "sec":
+        return True
+    heading = _heading(first)
+    if not heading:
+        return True
+    from trialex.sections import default_rules
+
+    rule, _depth = default_rules().heading(heading)
+    return rule is None
+
+
 def jats_to_text(root: etree._Element, *, source: str) -> XmlText:
     """The text (see the module docstring) and metadata of a JATS ``<article>``."""
     out = _Writer()
@@ -686,6 +709,8 @@ def jats_to_text(root: etree._Element, *, source: str) -> XmlText:
         _render_abstract(abstract, language, out)
     body = _child(root, "body")
     if body is not None:
+        if out.blocks and _needs_body_heading(body):
+            out.add(BODY_HEADING)
         _render_children(body, out)
     for name in ("floats-group", "floats-wrap"):
         floats = _child(root, name)
