@@ -132,7 +132,7 @@ def extract(
     A file that cannot be read gets a one-line error naming it; the others are still extracted.
     Exit status 1 when any document failed.
     """
-    from trialex.ingest import discover, load_path, load_stdin
+    from trialex.ingest import discover, load_documents, load_stdin
     from trialex.io import write_result
     from trialex.limits import read_at_most, time_limit
     from trialex.pipeline import process, process_many
@@ -168,7 +168,7 @@ def extract(
     def documents() -> Iterator[Document]:
         for path in files:
             try:
-                yield load_path(path, settings=settings)
+                yield from load_documents(path, settings=settings)
             except Exception as error:  # one bad file never stops the batch
                 report(str(path), error)
             finally:
@@ -201,8 +201,9 @@ def extract(
 
         export_records(written, fmt.value, out / f"records.{fmt.value}")
 
-    ok = len(files) - len(failures)
-    err.print(f"{ok} of {len(files)} documents extracted into {out}/", markup=False)
+    ok = len(written)
+    total = max(len(files), ok + len(failures))  # a MEDLINE file holds several documents
+    err.print(f"{ok} of {total} documents extracted into {out}/", markup=False)
     if failures:
         err.print(f"{len(failures)} failed", markup=False)
         raise typer.Exit(EXIT_FAILED)
