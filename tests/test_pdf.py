@@ -556,3 +556,41 @@ def test_pdf_broken_page_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     result = extract_pdf(make_text_pdf(pages=3), source="flaky.pdf")
     assert "Page 1." in result.text and "Page 3." in result.text and "Page 2." not in result.text
     assert [flag.code for flag in result.warnings] == ["pdf_page_unreadable"]
+
+
+def make_outcome_hr_pdf() -> bytes:
+    """A results table of hazard ratios for an outcome that is none of the listed endpoints,
+    rows named "Number of ...", ruled only horizontally."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    _text_at(pdf, 20, 20, "Results", 11)
+    _text_at(pdf, 20, 30, "Table 2. Cox regression analyses of the risk of incident stroke", 9)
+    _rule(pdf, 33)
+    _text_at(pdf, 95, 38, "MODEL 1", 8)
+    _text_at(pdf, 140, 38, "MODEL 2", 8)
+    _text_at(pdf, 95, 43, "HR (95% CI)", 8)
+    _text_at(pdf, 140, 43, "HR (95% CI)", 8)
+    _rule(pdf, 45)
+    _text_at(pdf, 20, 50, "Number of adverse life events")
+    _text_at(pdf, 95, 50, "0.97 (0.92-1.02)")
+    _text_at(pdf, 140, 50, "0.96 (0.91-1.01)")
+    _rule(pdf, 53)
+    return bytes(pdf.output())
+
+
+def test_pdf_hazard_ratio_table_reaches_records() -> None:
+    from trialex import pipeline
+    from trialex.ingest import load_bytes
+
+    document = load_bytes(make_outcome_hr_pdf(), name="hr.pdf")
+    result = pipeline.process(document)
+    found = sorted(
+        (r.endpoint, r.statistic, r.value, r.ci_low, r.ci_high, r.ci_level) for r in result.records
+    )
+    assert found == [
+        ("other", "hazard_ratio", 0.96, 0.91, 1.01, 95.0),
+        ("other", "hazard_ratio", 0.97, 0.92, 1.02, 95.0),
+    ]
+    for record in result.records:
+        assert document.text[record.span.start : record.span.end] == record.text
