@@ -594,3 +594,28 @@ def test_pdf_hazard_ratio_table_reaches_records() -> None:
     ]
     for record in result.records:
         assert document.text[record.span.start : record.span.end] == record.text
+
+
+def make_alternating_headers_pdf(pages: int = 6) -> bytes:
+    """Recto pages carry the title and the page number on the right, verso pages the authors
+    on the left (each on only half the pages); a paragraph runs from one page to the next."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for page in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        if page % 2:
+            pdf.text(15, 12, f"{page + 101} A. Author et al.")
+        else:
+            pdf.text(120, 12, f"Short title of the article {page + 101}")
+        pdf.set_font("Helvetica", size=10)
+        for line in range(4):
+            pdf.text(15, 30 + 5 * line, _sentence("T", page * 4 + line, length=10)[:-1])
+        pdf.text(15, 50, f"{WORDS[page]} ends this page with a sentence that goes on over the")
+    return bytes(pdf.output())
+
+
+def test_pdf_alternating_running_headers_dropped_and_paragraph_runs_on() -> None:
+    text = pdf_to_text(make_alternating_headers_pdf(), source="alt.pdf")
+    assert "Author et al." not in text and "Short title" not in text
+    assert "goes on over the\nT" in text  # no blank line where a paragraph crosses a page

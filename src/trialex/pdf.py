@@ -178,7 +178,11 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
                 )
             )
         texts = _drop_running_lines(texts)
-        text = dehyphenate("\n\n".join(texts))
+        text = texts[0]
+        for page in texts[1:]:
+            run_on = _runs_on_text(text[text.rfind("\n") + 1 :], page.split("\n", 1)[0])
+            text += ("\n" if run_on else "\n\n") + page
+        text = dehyphenate(text)
         return PdfText(text=text, pages=len(pages), warnings=tuple(warnings))
 
 
@@ -191,7 +195,8 @@ def _running_key(line: str) -> str:
 
 def _drop_running_lines(pages: list[str]) -> list[str]:
     """Remove running headers and footers: among the first and last ``RUNNING_DEPTH`` lines of
-    each page, page numbers and lines (digits aside) repeated on enough pages."""
+    each page, page numbers and lines (digits aside) repeated on enough pages, or on enough
+    pages of one parity (journals alternate a title header and an authors header)."""
     if len(pages) < 2:
         return pages
     split = [page.split("\n") for page in pages]
@@ -201,17 +206,28 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
         return set(filled[:RUNNING_DEPTH] + filled[-RUNNING_DEPTH:])
 
     counts: dict[str, int] = {}
-    for lines in split:
+    by_parity: dict[tuple[int, str], int] = {}
+    for number, lines in enumerate(split):
         for key in {_running_key(lines[i]) for i in edges(lines)}:
             counts[key] = counts.get(key, 0) + 1
+            by_parity[number % 2, key] = by_parity.get((number % 2, key), 0) + 1
     needed = max(RUNNING_MIN_PAGES, math.ceil(RUNNING_SHARE * len(pages)))
+    parity_needed = [
+        max(RUNNING_MIN_PAGES, math.ceil(RUNNING_SHARE * len(split[parity::2])))
+        for parity in (0, 1)
+    ]
+
+    def running(number: int, line: str) -> bool:
+        key = _running_key(line)
+        return (
+            counts[key] >= needed
+            or by_parity[number % 2, key] >= parity_needed[number % 2]
+            or bool(_PAGE_NUMBER.fullmatch(line.strip()))
+        )
+
     out: list[str] = []
-    for lines in split:
-        drop = {
-            i
-            for i in edges(lines)
-            if counts[_running_key(lines[i])] >= needed or _PAGE_NUMBER.fullmatch(lines[i].strip())
-        }
+    for number, lines in enumerate(split):
+        drop = {i for i in edges(lines) if running(number, lines[i])}
         kept = [line for i, line in enumerate(lines) if i not in drop]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         if text.strip():
@@ -488,11 +504,12 @@ def _reading_order(
     entries: list[_Entry] = []
     middle = (gutter[0] + gutter[1]) / 2 if gutter else 0.0
     previous_full: _Line | None = None
-    for line in lines:
+    for index, line in enumerate(lines):
         if (
             gutter is None
             or _crosses(line, *gutter)
             or _ends_full_block(line, previous_full, middle)
+            or (index == 0 and _stands_alone(line, lines[1:2]))
         ):
             entries.append((line.top, line.bottom, None, line))
             previous_full = line
@@ -542,6 +559,12 @@ def _ends_full_block(line: _Line, previous: _Line | None, middle: float) -> bool
     return len(one_side) == 1 and 0 <= line.top - previous.bottom < 0.8 * height
 
 
+def _stands_alone(line: _Line, following: list[_Line]) -> bool:
+    """A page's top line set apart from what follows (a running header on one side)."""
+    height = max(line.bottom - line.top, 1.0)
+    return not following or following[0].top - line.bottom > height
+
+
 def _stream_items(entries: list[_Entry]) -> list[_Item]:
     """Consecutive lines of one column (or of full width) as paragraphs, tables on their own."""
     items: list[_Item] = []
@@ -575,7 +598,41 @@ def _stream_items(entries: list[_Entry]) -> list[_Item]:
 
 
 def _join_items(items: list[_Item]) -> str:
-    return "\n\n".join("\n".join(item.lines) for item in items if item.lines)
+    """Items separated by blank lines, except a paragraph broken by a column or page end."""
+    parts: list[str] = []
+    previous: _Item | None = None
+    for item in items:
+        if not item.lines:
+            continue
+        if previous is not None:
+            joined = _runs_on(previous, item)
+            parts.append("\n" if joined else "\n\n")
+        parts.append("\n".join(item.lines))
+        previous = item
+    return "".join(parts)
+
+
+MIN_RUN_ON_LINE = 25  # characters: a shorter last line ends a paragraph (or is a heading)
+
+
+def _runs_on(previous: _Item, item: _Item) -> bool:
+    """The previous text ends mid-sentence on a full line and the next text goes on with
+    prose: one paragraph across a column or page end."""
+    if previous.is_table or item.is_table:
+        return False
+    return _runs_on_text(previous.lines[-1], item.lines[0])
+
+
+def _runs_on_text(last: str, first: str) -> bool:
+    last, first = last.strip(), first.strip()
+    if min(len(last), len(first)) < MIN_RUN_ON_LINE or "|" in last or "|" in first:
+        return False
+    if not (last[-1].isalpha() or last[-1] in ",;(-–"):
+        return False
+    rules = default_rules()
+    if rules.first("table_titles", first) or rules.first("figure_captions", first):
+        return False
+    return first[0].isalnum() or first[0] == "("
 
 
 # -- tables without vertical rules ---------------------------------------------------------------

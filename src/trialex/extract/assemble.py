@@ -980,7 +980,9 @@ def _statistic(
     if m.kind == "duration":
         if code not in TIME_ENDPOINTS:
             return False
-        c.statistic = "median"
+        before = text[clause[0] : m.start]
+        mean = cue("mean").search(before) and not cue("median").search(before)
+        c.statistic = "mean" if mean else "median"  # "the mean follow-up time was 7.8 years"
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
