@@ -636,6 +636,8 @@ def _sentence(
             if m.kind == "hr" and term.code == "mortality":
                 c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
             c.label = c.label or _label(text, clause, term, term.code)
+        if c.endpoint is None and m.kind in RATIO_STATISTICS:
+            c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None:
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
