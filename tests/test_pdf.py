@@ -289,14 +289,15 @@ def test_pdf_2000_pages_hit_the_page_limit_before_parsing() -> None:
 def test_pdf_running_headers_and_page_numbers_dropped() -> None:
     text = pdf_to_text(make_running_header_pdf(), source="run.pdf")
     assert "Blood Advances" not in text
-    assert text.split("\n\n") == [
-        "\n".join(_body_line(page, line) for line in range(5)) for page in range(4)
+    assert [page.split() for page in text.split("\n\n")] == [
+        " ".join(_body_line(page, line) for line in range(5)).split() for page in range(4)
     ]
 
 
 def test_pdf_superscript_citation_stays_on_its_line() -> None:
     text = pdf_to_text(make_superscript_pdf(), source="sup.pdf")
-    assert text == "Outcomes have historically been dismal.1,2 The CR rate was 45%.\nA second line."
+    expected = "Outcomes have historically been dismal.1,2 The CR rate was 45%. A second line."
+    assert text.split() == expected.split(" ")
 
 
 @pytest.mark.parametrize("borders", ["ALL", "NO_HORIZONTAL_LINES"])
@@ -524,11 +525,12 @@ def make_heading_between_lines_pdf() -> bytes:
 
 def test_pdf_heading_between_other_column_lines_and_dot_rules() -> None:
     text = pdf_to_text(make_heading_between_lines_pdf(), source="heading.pdf")
-    for line in text.splitlines():
-        assert len(re.findall(r"R\d\d", line)) <= 1, line
-        assert not re.fullmatch(r"[. ]{12,}", line)
+    for i in range(12):  # each sentence whole: no word of the other column or the heading
+        assert _sentence("R", i, length=8) in text and _sentence("L", i, length=8) in text
+        assert not re.search(r"[.]{12,}", text)
     right = _positions(text, r"R\d\d")
     assert len(right) == 12 and right == sorted(right)
+    assert "\nResults\n" in text
 
 
 def test_pdf_time_limit_is_not_swallowed_as_a_page_warning(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -618,4 +620,30 @@ def make_alternating_headers_pdf(pages: int = 6) -> bytes:
 def test_pdf_alternating_running_headers_dropped_and_paragraph_runs_on() -> None:
     text = pdf_to_text(make_alternating_headers_pdf(), source="alt.pdf")
     assert "Author et al." not in text and "Short title" not in text
-    assert "goes on over the\nT" in text  # no blank line where a paragraph crosses a page
+    assert "goes on over the T" in text  # one paragraph across the page end
+
+
+NEXT_LINE = {"new_x": "LMARGIN", "new_y": "NEXT"}
+
+
+def make_wrapped_paragraphs_pdf() -> bytes:
+    """Paragraphs of wrapped lines, a heading between them, a run-in label."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(120, 5, " ".join(_sentence("P", i) for i in range(4)), **NEXT_LINE)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(120, 6, "Study population", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(120, 5, " ".join(_sentence("Q", i) for i in range(3)), **NEXT_LINE)
+    pdf.multi_cell(120, 5, "Results: " + " ".join(_sentence("S", i) for i in range(3)), **NEXT_LINE)
+    return bytes(pdf.output())
+
+
+def test_pdf_wrapped_lines_of_a_paragraph_become_one_line() -> None:
+    """Extraction reads a sentence within a line: a paragraph's wrapped lines are joined with
+    spaces; headings and run-in labels keep their own lines."""
+    lines = pdf_to_text(make_wrapped_paragraphs_pdf(), source="wrap.pdf").splitlines()
+    assert [line.split()[0] for line in lines] == ["P00", "Study", "Q00", "Results:"]
+    assert lines[1] == "Study population"
+    assert lines[0] == " ".join(_sentence("P", i) for i in range(4))

@@ -181,8 +181,8 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
         text = texts[0]
         for page in texts[1:]:
             run_on = _runs_on_text(text[text.rfind("\n") + 1 :], page.split("\n", 1)[0])
-            text += ("\n" if run_on else "\n\n") + page
-        text = dehyphenate(text)
+            text += (SOFT_BREAK if run_on else "\n\n") + page
+        text = dehyphenate(text).replace(SOFT_BREAK, " ")
         return PdfText(text=text, pages=len(pages), warnings=tuple(warnings))
 
 
@@ -339,7 +339,7 @@ def _same_row(row: Sequence[str], other: Sequence[str]) -> bool:
     return norm(row) == norm(other)
 
 
-_HYPHENATED = re.compile(r"(?<![\w-])([^\W\d_]{2,})-\n([^\W\d_A-Z][^\W\d_]*)")
+_HYPHENATED = re.compile(r"(?<![\w-])([^\W\d_]{2,})-[\n\u2028]([^\W\d_A-Z][^\W\d_]*)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -559,6 +559,32 @@ def _ends_full_block(line: _Line, previous: _Line | None, middle: float) -> bool
     return len(one_side) == 1 and 0 <= line.top - previous.bottom < 0.8 * height
 
 
+SOFT_BREAK = "\u2028"  # a line wrapped inside a paragraph: a space in the output text
+WRAP_SLACK = 0.15  # a line ending this share of the column's width short of its right edge ends
+_RUN_IN_LABEL = re.compile(r"^(?:[A-Z][\w'’-]*)(?: [\w'’-]+){0,3}:\s")  # "Methods: ..."
+
+
+def _wrapped(line: _Line, following: _Line, left: float, right: float) -> bool:
+    """The line was wrapped: it reaches the column's right edge and the next one goes on: not
+    a run-in label (``Results: ...``), not a heading (another type size, or a short line
+    without punctuation after a sentence's end)."""
+    end = max(w["x1"] for w in line.words)
+    if end < right - WRAP_SLACK * (right - left) or _RUN_IN_LABEL.match(following.text):
+        return False
+    if abs(_height(following) - _height(line)) > 0.15 * _height(line):
+        return False
+    short = max(w["x1"] for w in following.words) < right - WRAP_SLACK * (right - left)
+    text = following.text.rstrip()
+    return not (short and line.text.rstrip().endswith((".", ":")) and not text.endswith(_ENDS))
+
+
+_ENDS = (".", ",", ";", ":", "!", "?", ")")
+
+
+def _height(line: _Line) -> float:
+    return statistics.median(w["bottom"] - w["top"] for w in line.words)
+
+
 def _stands_alone(line: _Line, following: list[_Line]) -> bool:
     """A page's top line set apart from what follows (a running header on one side)."""
     height = max(line.bottom - line.top, 1.0)
@@ -575,13 +601,19 @@ def _stream_items(entries: list[_Entry]) -> list[_Item]:
             return
         pitches = [b.top - a.top for a, b in itertools.pairwise(run) if b.top > a.top]
         pitch = statistics.median(pitches) if pitches else 0.0
+        right = max(w["x1"] for line in run for w in line.words)
+        left = min(w["x0"] for line in run for w in line.words)
         paragraph: list[str] = [run[0].text]
         top = run[0].top
         for previous, line in itertools.pairwise(run):
             if pitch and line.top - previous.top > PARAGRAPH_GAP * pitch:
                 items.append(_Item(top, previous.bottom, tuple(paragraph)))
                 paragraph, top = [], line.top
-            paragraph.append(line.text)
+                paragraph.append(line.text)
+            elif _wrapped(previous, line, left, right):
+                paragraph[-1] += SOFT_BREAK + line.text
+            else:
+                paragraph.append(line.text)
         items.append(_Item(top, run[-1].bottom, tuple(paragraph)))
         run.clear()
 
@@ -606,7 +638,7 @@ def _join_items(items: list[_Item]) -> str:
             continue
         if previous is not None:
             joined = _runs_on(previous, item)
-            parts.append("\n" if joined else "\n\n")
+            parts.append(SOFT_BREAK if joined else "\n\n")
         parts.append("\n".join(item.lines))
         previous = item
     return "".join(parts)
@@ -624,7 +656,7 @@ def _runs_on(previous: _Item, item: _Item) -> bool:
 
 
 def _runs_on_text(last: str, first: str) -> bool:
-    last, first = last.strip(), first.strip()
+    last, first = last.split(SOFT_BREAK)[-1].strip(), first.split(SOFT_BREAK)[0].strip()
     if min(len(last), len(first)) < MIN_RUN_ON_LINE or "|" in last or "|" in first:
         return False
     if not (last[-1].isalpha() or last[-1] in ",;(-–"):

@@ -65,3 +65,13 @@ def test_mean_follow_up_is_a_mean() -> None:
     )
     got = [(r.endpoint, r.statistic, r.value) for r in _records(text, "results")]
     assert got == [("follow_up", "mean", 7.8), ("follow_up", "median", 11.4)]
+
+
+def test_study_size_in_participants() -> None:
+    for text in (
+        "The study involved 2,462 stroke-free participants aged 55 years and older.",
+        "The study population was composed of 1,208 participants without stroke.",
+        "This left a total of 977 participants.",
+    ):
+        got = [(r.endpoint, r.statistic) for r in _records(text, "results")]
+        assert got == [("sample_size", "count")], text
