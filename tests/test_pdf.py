@@ -1,4 +1,4 @@
-"""PDF ingestion: reading order of two-column pages, ruled tables, broken and oversized PDFs.
+"""PDF ingestion: reading order, ruled and unruled tables, wrapped lines, broken and oversized PDFs.
 
 Every PDF is built here with fpdf2 (no committed binaries). The builders are reused by
 ``test_bad_input.py``.

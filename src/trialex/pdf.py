@@ -1,18 +1,31 @@
-"""PDF to plain text with pdfplumber: reading order across columns, ruled tables as pipe tables.
+"""PDF to plain text with pdfplumber: reading order across columns, tables as pipe tables.
 
 Per page:
 
-1. ruled tables are found with pdfplumber's table finder (``Page.find_tables``); each becomes a
-   pipe table (``cell | cell |`` lines, a ``---|---|`` line after the first row) and the words
-   inside its area are not repeated in the prose;
-2. the other words are grouped into lines; a column gutter is an empty vertical strip in the
-   middle half of the page that many lines do not cross. Lines that cross it are full-width
-   (titles, abstracts, wide figures); between two full-width blocks, the left column is read
-   before the right one, so two-column pages are not interleaved line by line;
-3. a vertical gap clearly larger than the line pitch becomes a blank line (paragraph break).
+1. ruled tables (vertical and horizontal rules) are found with pdfplumber's table finder
+   (``Page.find_tables``); each becomes a pipe table (``cell | cell |`` lines, a ``---|---|``
+   line after the first row) and the words inside its area are not repeated in the prose;
+2. tables ruled only horizontally (booktabs) or not at all are found from their title
+   ("Table 2. ...", the section rules' ``table_titles``) or from a pair of rules of one width
+   around aligned text, and cut into cells by word positions (see the section "tables without
+   vertical rules" below): one header row per column (spanning heads included), a ``---|``
+   line, one line per row; a table continued on the next page is appended to its first part;
+3. the other words are grouped into lines (on the box of each line's first word, so a heading
+   set between two lines of the other column joins neither); a column gutter is an empty
+   vertical strip in the middle half of the page that many lines do not cross. Lines that cross
+   it are full-width (titles, abstracts, wide figures); between two full-width blocks, the left
+   column is read before the right one, so two-column pages are not interleaved line by line;
+4. a vertical gap clearly larger than the line pitch becomes a blank line (paragraph break);
+   within a paragraph, a line that reaches the column's right edge was wrapped and is joined
+   to the next with a space (extraction reads a sentence within a line); headings, run-in
+   labels ("Results: ...") and lines in another type size keep their own lines. Lines drawn
+   with characters (dot leaders used as rules) are dropped.
 
 Running headers and footers (page numbers; lines repeated, digits aside, at the top or bottom of
-at least half the pages) are dropped. Pages are joined with blank lines.
+at least half the pages, or of half the odd or even pages) are dropped. Pages are joined with
+blank lines, except where a sentence runs on over a column or page end. Words broken at a line
+end are joined (the hyphen stays when the document writes the word with one elsewhere). The
+result is the document text itself: records point into it, so no offset map is needed.
 
 Broken input (not a PDF, truncated, encrypted with a password, no text layer at all) is an
 :class:`~trialex.errors.InputError` naming the file; a document over ``max_pages`` pages is a
