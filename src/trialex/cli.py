@@ -476,6 +476,30 @@ def export_(
         typer.echo(f"{count} records written to {out}", err=True)
 
 
+@app.command("train-ner", short_help="Train the outcome/arm tagger from ../shared/training.")
+def train_ner(
+    data: Annotated[
+        Path, typer.Option(help="The training folder (rct_art/gold_corpus, rct_art/ebm_nlp_iob).")
+    ] = Path("../shared/training"),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Model folder [default: the packaged model]"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+) -> None:
+    """Train the OUTCOME/ARM tagger (spaCy tok2vec + ner, CPU, a few minutes) and print its
+    span F1 per label on held-out splits it never saw (also <out>/scores.json)."""
+    from trialex.ner_train import DEFAULT_MODEL, train_and_score
+
+    if not data.is_dir():
+        _error(f"{data}: training folder not found")
+        raise typer.Exit(EXIT_USAGE)
+    scores = train_and_score(data, out or DEFAULT_MODEL, seed=seed)
+    for split in ("test_rct_art", "test_all"):
+        for label, s in scores[split].items():
+            typer.echo(f"{split:<13} {label:<8} P {s['p']:.3f} R {s['r']:.3f} F1 {s['f']:.3f}")
+
+
 @app.command(short_help="Print the JSON Schema of a document result.")
 def schema() -> None:
     """Print the JSON Schema of a document result (extracted/<doc_id>.json)."""
