@@ -647,3 +647,40 @@ def test_pdf_wrapped_lines_of_a_paragraph_become_one_line() -> None:
     assert [line.split()[0] for line in lines] == ["P00", "Study", "Q00", "Results:"]
     assert lines[1] == "Study population"
     assert lines[0] == " ".join(_sentence("P", i) for i in range(4))
+
+
+def make_float_in_sentence_pdf() -> bytes:
+    """A sentence that runs from page 1 to page 2, where a table (and its note) heads page 2;
+    and, on page 2, a table set in the middle of another sentence."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(20, 250)
+    pdf.multi_cell(
+        120,
+        5,
+        "Participants from the five samples of the cohort were followed and the",
+        **NEXT_LINE,
+    )
+    pdf.add_page()
+    _text_at(pdf, 20, 20, "Table 1. Responses", 9)
+    _rule(pdf, 22)
+    _text_at(pdf, 20, 27, "Arm")
+    _text_at(pdf, 90, 27, "ORR, n (%)")
+    _rule(pdf, 29)
+    _text_at(pdf, 20, 34, "Drug A")
+    _text_at(pdf, 90, 34, "12 (40.0)")
+    _rule(pdf, 36)
+    _text_at(pdf, 20, 41, "Note: ORR, overall response rate.", 7)
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(20, 55)
+    pdf.multi_cell(120, 5, "overall response rate was assessed after two cycles of therapy.")
+    return bytes(pdf.output())
+
+
+def test_pdf_sentence_split_by_a_table_is_closed() -> None:
+    text = pdf_to_text(make_float_in_sentence_pdf(), source="float.pdf")
+    assert "cohort were followed and the overall response rate was assessed" in text
+    assert text.index("was assessed after two cycles") < text.index("Table 1. Responses")
+    assert "Arm | ORR, n (%) |\n---|---|\nDrug A | 12 (40.0) |" in text

@@ -178,6 +178,7 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
             else:
                 empty.append(page.page_number)
         _merge_continued_tables(page_items)
+        _close_sentences_around_floats(page_items)
         texts = [text for text in (_join_items(items) for items in page_items) if text.strip()]
         if not texts:
             raise InputError(
@@ -343,6 +344,51 @@ def _merge_continued_tables(pages: list[list[_Item]]) -> None:
         )
         previous.lines = previous.table.lines()
         pages[k].remove(first)
+
+
+def _close_sentences_around_floats(pages: list[list[_Item]]) -> None:
+    """A table set inside a paragraph (mid-column, or at the top of the next page) splits a
+    sentence: the text after the table (and its notes) that goes on in lower case is moved
+    before the table."""
+    for k, items in enumerate(pages):
+        i = 1
+        while i < len(items):
+            j = _after_float(items, i)
+            if j is not None and _continues_sentence(items[i - 1], items[j]):
+                items.insert(i, items.pop(j))
+            i += 1
+        if k == 0 or not pages[k - 1]:
+            continue
+        heads = 0
+        while heads < len(items) and _is_running_head(items[heads]):
+            heads += 1
+        j = _after_float(items, heads)
+        if j is not None and _continues_sentence(pages[k - 1][-1], items[j]):
+            pages[k - 1].append(items.pop(j))
+
+
+def _is_running_head(item: _Item) -> bool:
+    return not item.is_table and len(item.lines) == 1 and len(item.lines[0]) <= 80
+
+
+def _after_float(items: list[_Item], i: int) -> int | None:
+    """When a table starts at ``i``: the index of the first text after it and its notes."""
+    if i >= len(items) or not items[i].is_table:
+        return None
+    rules = default_rules()
+    j = i
+    while j < len(items) and (
+        items[j].is_table or rules.first("table_footnotes", items[j].lines[0])
+    ):
+        j += 1
+    return j if j < len(items) else None
+
+
+def _continues_sentence(before: _Item, after: _Item) -> bool:
+    if before.is_table or after.is_table or not before.lines or not after.lines:
+        return False
+    first = after.lines[0].lstrip()
+    return bool(first) and first[0].islower() and _runs_on(before, after)
 
 
 def _same_row(row: Sequence[str], other: Sequence[str]) -> bool:
@@ -619,7 +665,8 @@ def _stream_items(entries: list[_Entry]) -> list[_Item]:
         paragraph: list[str] = [run[0].text]
         top = run[0].top
         for previous, line in itertools.pairwise(run):
-            if pitch and line.top - previous.top > PARAGRAPH_GAP * pitch:
+            blank = line.top - previous.bottom > max(_height(line), _height(previous))
+            if blank or (pitch and line.top - previous.top > PARAGRAPH_GAP * pitch):
                 items.append(_Item(top, previous.bottom, tuple(paragraph)))
                 paragraph, top = [], line.top
                 paragraph.append(line.text)
@@ -935,8 +982,7 @@ def _titled_table(
         break
     else:
         return None
-    caption_line = _Line(t_top, t_bottom, caption_words)
-    caption = " ".join(caption_line.text.split())
+    caption = " ".join(" ".join(ln.text for ln in _group_lines(caption_words)).split())
     caption_bottom = max(w["bottom"] for w in caption_words)
     body_top = top_rule.y if top_rule is not None else caption_bottom
     bottom_y: float | None = None
