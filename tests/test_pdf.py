@@ -684,3 +684,30 @@ def test_pdf_sentence_split_by_a_table_is_closed() -> None:
     assert "cohort were followed and the overall response rate was assessed" in text
     assert text.index("was assessed after two cycles") < text.index("Table 1. Responses")
     assert "Arm | ORR, n (%) |\n---|---|\nDrug A | 12 (40.0) |" in text
+
+
+def make_grid_table_over_two_pages() -> bytes:
+    """A fully ruled table whose last rows, under the repeated header, open the next page."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(0, 6, "Table 2. Responses by arm", new_x="LMARGIN", new_y="NEXT")
+    for rows in (TABLE_ROWS[:2], (TABLE_ROWS[0], TABLE_ROWS[2])):
+        with pdf.table() as table:
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(value)
+        if rows[1] is TABLE_ROWS[1]:
+            pdf.add_page()
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, "Discussion resumes after the table with more prose.")
+    return bytes(pdf.output())
+
+
+def test_pdf_grid_table_continued_on_next_page_stays_one_table() -> None:
+    text = pdf_to_text(make_grid_table_over_two_pages(), source="grid.pdf")
+    rows = [" | ".join(values) + " |" for values in TABLE_ROWS]
+    assert rows[0] + "\n---|---|---|\n" + "\n".join(rows[1:]) in text
+    assert text.count("Arm | ORR") == 1

@@ -305,9 +305,10 @@ def _page_items(page: Any) -> list[_Item]:
     taken = {index for table in text_tables for index in table.word_ids}
     upright = [word for word in upright if word["_id"] not in taken]
     lines = [line for line in _group_lines(upright) if not _is_rule_text(line)]
-    table_items: list[tuple[tuple[float, float, float, float], tuple[str, ...], Any]] = [
-        (table.bbox, _render_table(table.extract()), None) for table in ruled
-    ]
+    table_items: list[tuple[tuple[float, float, float, float], tuple[str, ...], Any]] = []
+    for table in ruled:
+        grid = _ruled_table(table)
+        table_items.append((table.bbox, grid.lines() if grid else (), grid))
     table_items += [(table.bbox, table.lines(), table) for table in text_tables]
     gutter = _find_gutter(lines, width) or gutter
     items = _reading_order(lines, table_items, gutter)
@@ -336,6 +337,8 @@ def _merge_continued_tables(pages: list[list[_Item]]) -> None:
         before = pages[k][: pages[k].index(first)]
         if not first.table.continued or sum(len(item.lines) for item in before) > 3:
             continue
+        if any(default_rules().first("table_titles", item.lines[0]) for item in before):
+            continue  # a new table with its own title
         if first.table.width() != previous.table.width():
             continue
         head = previous.table.header
@@ -422,6 +425,24 @@ def dehyphenate(text: str) -> str:
         return f"{head}{tail}"
 
     return _HYPHENATED.sub(join, text)
+
+
+def _ruled_table(table: Any) -> _TextTable | None:
+    """A grid table as rows of cells (its first row the header); its title, if any, is a line
+    of text above it, so by itself it may continue a table of the previous page."""
+    stacked = _split_stacked_rows(table.extract())
+    rows = [[" ".join(cell.split()) for cell in row] for row in stacked]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return None
+    return _TextTable(
+        bbox=table.bbox,
+        caption=None,
+        header=rows[0] if len(rows) > 1 else None,
+        rows=rows[1:] if len(rows) > 1 else rows,
+        word_ids=set(),
+        continued=True,
+    )
 
 
 def _is_table(table: Any) -> bool:
