@@ -230,8 +230,8 @@ def ctcae_entries(base: Path, existing: list[dict[str, Any]] | None = None) -> l
     """The CTCAE terms of ``base/ctcae.json`` as ``endpoints.json`` entries.
 
     Each term's code is its own ``code``, else its system organ class's (``soc_codes``, e.g.
-    infections are ``other``), else ``adverse_events``. A phrase that ``existing`` (the entries of ``endpoints.json``) already lists keeps its code
-    there. No file, no entries.
+    infections are ``other``), else ``adverse_events``. A phrase that ``existing`` (the entries
+    of ``endpoints.json``) already lists keeps its code there. No file, no entries.
     """
     path = base / CTCAE_FILE
     if not path.is_file():
@@ -750,10 +750,8 @@ def _defined(text: str, terms: list[EndpointTerm], short: str, code: str) -> boo
     for m in re.finditer(rf"\(\s?{escaped}\s?[),;]", text):
         if any(0 <= m.start() - e <= 2 for e in ends):
             return True
-    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\(\s?", text):
-        if m.end() in starts:
-            return True
-    return False
+    after = re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\(\s?", text)
+    return any(m.end() in starts for m in after)
 
 
 def apply_term_context(
