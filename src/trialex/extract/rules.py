@@ -132,10 +132,16 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
         if code not in ENDPOINTS:
             raise RuleFileError(f"assembly.json: unknown endpoint {code!r}")
     cues: dict[str, Cue] = {}
+    from trialex.extract.numbers import count_noun_macro, count_nouns
+
+    nouns = count_nouns("en")
+    # "{COUNT_NOUNS}": the count nouns of en/count_nouns.json ("patients", "women", "eyes" ...)
+    count_macro = count_noun_macro(nouns, "en") if nouns else r"(?:patients?|subjects?|cases?)\b"
     for cid, entry in data["cues"].items():
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
-        cues[cid] = Cue(cid, compile_guarded(entry["pattern"]), entry.get("examples", {}))
+        pattern = entry["pattern"].replace("{COUNT_NOUNS}", count_macro)
+        cues[cid] = Cue(cid, compile_guarded(pattern), entry.get("examples", {}))
     return AssemblyConfig(frozenset(data["skip_sections"]), dict(data["priority"]), cues)
 
 
