@@ -624,7 +624,7 @@ def terms_between(
 
 TERM_CONTEXT_FILE = "term_context.json"
 CONTEXT_EFFECTS: tuple[str, ...] = ("drop", "recode", "defined_only")
-CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after")
+CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after", "document")
 _CONTEXT_KEYS = {
     "id",
     "codes",
@@ -645,8 +645,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?。！？；;]\s|\n")
 @dataclass(frozen=True)
 class ContextRule:
     """One term context rule: which terms (codes, optionally exact texts), where to look
-    (``scope``: the term's sentence, or ``window`` characters before/after it), what to look
-    for (``pattern``) and the ``effect``."""
+    (``scope``: the term's sentence, ``window`` characters before/after it, or the whole
+    document), what to look for (``pattern``) and the ``effect``."""
 
     id: str
     codes: frozenset[str]
@@ -762,6 +762,7 @@ def apply_term_context(
     if not rules or not terms:
         return terms
     definitions: dict[tuple[str, str], bool] = {}
+    in_document: dict[str, bool] = {}  # rule id -> its pattern occurs in the text
     out: list[EndpointTerm] = []
     for term in terms:
         current: EndpointTerm | None = term
@@ -782,7 +783,12 @@ def apply_term_context(
                 if not definitions[key]:
                     current = None
                 continue
-            if rule.scope == "before":
+            if rule.scope == "document":  # "cytoreductive surgery (CRS)": CRS is not an outcome
+                if rule.id not in in_document:
+                    assert rule.pattern is not None
+                    in_document[rule.id] = rule.pattern.search(text) is not None
+                lo, hi = (0, len(text)) if in_document[rule.id] else (0, 0)
+            elif rule.scope == "before":
                 lo, hi = max(0, current.start - rule.window), current.start
             elif rule.scope == "after":
                 lo, hi = current.end, min(len(text), current.end + rule.window)

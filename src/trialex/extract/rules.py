@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -112,11 +113,17 @@ def endpoints() -> tuple[EndpointEntry, ...]:
     return tuple(load_endpoints({**data, "endpoints": entries}))
 
 
-@functools.cache
-def _labels() -> dict[str, str]:
-    """Lowercased phrase -> record label, for the entries that name one."""
+@functools.lru_cache(maxsize=8)
+def _labels(rules_dir: str | None = None) -> dict[str, str]:
+    """Lowercased phrase -> record label, for the entries that name one (of ``rules_dir``'s
+    ``endpoints.json`` when given, else of the bundled vocabulary)."""
+    entries: tuple[EndpointEntry, ...] = endpoints()
+    if rules_dir is not None:
+        path = Path(rules_dir) / "endpoints.json"
+        if path.is_file():
+            entries = tuple(load_endpoints(json.loads(path.read_text(encoding="utf-8"))))
     out: dict[str, str] = {}
-    for entry in endpoints():
+    for entry in entries:
         if entry.label:
             for terms in entry.terms.values():
                 for term in terms:
@@ -243,12 +250,13 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
     from trialex.ner import apply_term_context, load_term_context
 
     text = text if text is not None else doc.text
+    rules_dir = doc.user_data.get("trialex_rules_dir") if hasattr(doc, "user_data") else None
     group = doc.spans.get("trialex_terms") if hasattr(doc, "spans") else None
     if group is not None and len(group):
         terms = []
         has_source = Span.has_extension("source")
         endpoint = doc.vocab.strings.add("ENDPOINT")  # an int compare per span, no string
-        labels = _labels()
+        labels = _labels(rules_dir)
         for span in group:
             if span.label != endpoint:
                 continue
@@ -263,7 +271,6 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
         found = _union(sorted(terms, key=lambda t: t.start), match_terms(text))
     else:
         found = match_terms(text)
-    rules_dir = doc.user_data.get("trialex_rules_dir") if hasattr(doc, "user_data") else None
     return apply_term_context(text, found, load_term_context(rules_dir))
 
 
