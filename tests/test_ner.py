@@ -589,7 +589,9 @@ def test_ner_term_context_examples(rule, kind: str, text: str) -> None:  # type:
     own = [
         (t.start, t.end, t.code, t.label)
         for t in terms
-        if t.code in rule.codes and (not rule.terms or text[t.start : t.end] in rule.terms)
+        if t.code in rule.codes
+        and (not rule.terms or text[t.start : t.end] in rule.terms)
+        and (rule.term_pattern is None or rule.term_pattern.search(text[t.start : t.end]))
     ]
     assert own, f"{rule.id}: the example holds no term of {sorted(rule.codes)}"
     after = {(t.start, t.end, t.code, t.label) for t in apply_term_context(text, terms, [rule])}

@@ -37,8 +37,9 @@ Term context (``resources/<lang>/term_context.json``, :func:`load_term_context`)
 declare their effect on the endpoint terms of a document (ConText-style, one generic engine in
 :func:`apply_term_context`): ``drop`` a term whose scope matches a pattern (a survey's response
 rate is no ORR, "simulation runs" are no deaths), ``recode`` it to another code with a label
-(an antiemetic "complete response" is ``other``), or keep an abbreviation ``defined_only`` where
-the document defines it ("time to progression (TTP)"; "TTP" alone is also a purpura).
+(an antiemetic "complete response" is ``other``), keep an abbreviation ``defined_only`` where
+the document defines it ("treatment-free survival (TFS)"), or drop one the document
+``defined_otherwise`` ("cardiac rehabilitation (CR)": no "CR" of that document is a remission).
 """
 
 from __future__ import annotations
@@ -623,7 +624,7 @@ def terms_between(
 # --- term context ----------------------------------------------------------------------------
 
 TERM_CONTEXT_FILE = "term_context.json"
-CONTEXT_EFFECTS: tuple[str, ...] = ("drop", "recode", "defined_only")
+CONTEXT_EFFECTS: tuple[str, ...] = ("drop", "recode", "defined_only", "defined_otherwise")
 CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after", "document")
 _CONTEXT_KEYS = {
     "id",
@@ -686,7 +687,7 @@ def parse_term_context(data: Any, source: str) -> list[ContextRule]:
         if scope not in CONTEXT_SCOPES:
             raise _fail(where, f"scope must be one of {list(CONTEXT_SCOPES)}")
         pattern = entry.get("pattern")
-        if effect != "defined_only" and not isinstance(pattern, str):
+        if effect not in ("defined_only", "defined_otherwise") and not isinstance(pattern, str):
             raise _fail(where, f"{entry['id']}: effect {effect!r} needs a 'pattern'")
         if effect == "recode" and entry.get("code") not in ENDPOINTS:
             raise _fail(where, f"{entry['id']}: recode needs a known 'code'")
@@ -741,17 +742,20 @@ def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, nxt.start() + 1 if nxt else min(len(text), end + 400)
 
 
-def _defined(text: str, terms: list[EndpointTerm], short: str, code: str) -> bool:
-    """Whether the document defines the abbreviation ``short`` by a term of ``code``:
-    "time to progression (TTP)" or "TTP (time to progression)"."""
+def _definitions(text: str, terms: list[EndpointTerm], short: str, code: str) -> tuple[int, int]:
+    """How often the document defines the abbreviation ``short`` in brackets, and how often by
+    a term of ``code``: "time to progression (TTP)", "TTP (time to progression)"."""
     escaped = re.escape(short)
     ends = {t.end for t in terms if t.code == code and text[t.start : t.end] != short}
     starts = {t.start for t in terms if t.code == code and text[t.start : t.end] != short}
+    total = by_code = 0
     for m in re.finditer(rf"\(\s?{escaped}\s?[),;]", text):
-        if any(0 <= m.start() - e <= 2 for e in ends):
-            return True
-    after = re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\(\s?", text)
-    return any(m.end() in starts for m in after)
+        total += 1
+        by_code += any(0 <= m.start() - e <= 2 for e in ends)
+    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[^)]{{4,}}\))\s?", text):
+        total += 1
+        by_code += m.end() in starts
+    return total, by_code
 
 
 def apply_term_context(
@@ -776,12 +780,13 @@ def apply_term_context(
                 continue
             if rule.term_pattern is not None and not rule.term_pattern.search(printed):
                 continue
-            if rule.effect == "defined_only":
+            if rule.effect in ("defined_only", "defined_otherwise"):
                 key = (printed, current.code)
                 if key not in definitions:
-                    definitions[key] = _defined(text, terms, printed, current.code)
-                if not definitions[key]:
-                    current = None
+                    definitions[key] = _definitions(text, terms, printed, current.code)
+                total, by_code = definitions[key]
+                if by_code == 0 and (total > 0 or rule.effect == "defined_only"):
+                    current = None  # undefined, or defined as something else
                 continue
             if rule.scope == "document":  # "cytoreductive surgery (CRS)": CRS is not an outcome
                 if rule.id not in in_document:
