@@ -742,20 +742,47 @@ def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, nxt.start() + 1 if nxt else min(len(text), end + 400)
 
 
-def _definitions(text: str, terms: list[EndpointTerm], short: str, code: str) -> tuple[int, int]:
-    """How often the document defines the abbreviation ``short`` in brackets, and how often by
-    a term of ``code``: "time to progression (TTP)", "TTP (time to progression)"."""
+def _long_form_start(text: str, open_at: int, short: str) -> int | None:
+    """Where the long form of "long form (SHORT)" starts: the nearest of the words before the
+    bracket from which the letters of ``short`` follow in order, starting with its first
+    letter's word ("cardiac rehabilitation (CR)"); None if the words do not spell it."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    if not letters:
+        return None
+    words = list(re.finditer(r"[A-Za-z][\w'-]*", text[max(0, open_at - 120) : open_at]))
+    base = max(0, open_at - 120)
+    for k in range(len(words) - 1, max(-1, len(words) - len(letters) - 3), -1):
+        if words[k].group(0)[0].lower() != letters[0]:
+            continue
+        chars = iter(text[base + words[k].start() : open_at].lower())
+        if all(letter in chars for letter in letters):
+            return base + words[k].start()
+    return None
+
+
+def _definitions(text: str, terms: list[EndpointTerm], short: str) -> tuple[int, int]:
+    """How often the document defines the abbreviation ``short`` in brackets ("long form
+    (SHORT)", "SHORT (long form)"), and how often by a long form that is (or holds) an
+    endpoint term of any code ("a marrow CR without count recovery
+    (CRi)" is a definition of the field, "cardiac rehabilitation (CR)" is not)."""
     escaped = re.escape(short)
-    ends = {t.end for t in terms if t.code == code and text[t.start : t.end] != short}
-    starts = {t.start for t in terms if t.code == code and text[t.start : t.end] != short}
-    total = by_code = 0
+    spans = [(t.start, t.end) for t in terms if text[t.start : t.end] != short]
+    total = by_field = 0
     for m in re.finditer(rf"\(\s?{escaped}\s?[),;]", text):
+        lo = _long_form_start(text, m.start(), short)
+        if lo is None:
+            continue  # not a definition ("28 CRs (34.1%)", "(CR) in 5")
         total += 1
-        by_code += any(0 <= m.start() - e <= 2 for e in ends)
-    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[^)]{{4,}}\))\s?", text):
+        by_field += any(lo <= s and e <= m.start() + 1 for s, e in spans)
+    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[A-Za-z][^()]{{3,}}\))", text):
+        close = text.find(")", m.end())
+        inside = text[m.end() : close]
+        initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'-]*", inside))
+        if not initials.startswith(short[0].lower()):
+            continue
         total += 1
-        by_code += m.end() in starts
-    return total, by_code
+        by_field += any(m.end() <= s and e <= close for s, e in spans)
+    return total, by_field
 
 
 def apply_term_context(
@@ -783,9 +810,9 @@ def apply_term_context(
             if rule.effect in ("defined_only", "defined_otherwise"):
                 key = (printed, current.code)
                 if key not in definitions:
-                    definitions[key] = _definitions(text, terms, printed, current.code)
-                total, by_code = definitions[key]
-                if by_code == 0 and (total > 0 or rule.effect == "defined_only"):
+                    definitions[key] = _definitions(text, terms, printed)
+                total, by_field = definitions[key]
+                if by_field == 0 and (total > 0 or rule.effect == "defined_only"):
                     current = None  # undefined, or defined as something else
                 continue
             if rule.scope == "document":  # "cytoreductive surgery (CRS)": CRS is not an outcome
