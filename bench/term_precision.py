@@ -8,6 +8,7 @@ Prints, over the documents of the given folders (``*.txt``): records per endpoin
 terms per code, the terms that touch a letter or digit on either side (a term inside another
 token, "CR" in "CRP": should be 0), and for the endpoints of ``--show`` a seeded sample of
 records with their context, to be judged by eye. Nothing of the corpus is written anywhere.
+The corpus copies of the gold-dev check documents (``bench/_split.py``) are skipped.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ _INSIDE = re.compile(r"[A-Za-z0-9]")
 
 
 def texts(folders: list[Path], limit: int | None) -> list[tuple[str, str]]:
-    paths = sorted(p for folder in folders for p in folder.glob("*.txt"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _split import is_check_copy  # the check half is never inspected
+
+    paths = sorted(
+        p for folder in folders for p in folder.glob("*.txt") if not is_check_copy(p.resolve())
+    )
     if limit:
         paths = paths[:limit]
     return [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in paths]
