@@ -231,8 +231,11 @@ class TermsComponent:
 
     def __init__(self, nlp: Language, rules_dir: str | None = None) -> None:
         self.matcher = TermMatcher(nlp, load_rules(rules_dir))
+        self.rules_dir = rules_dir
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.rules_dir is not None:  # the term context rules of the same folder
+            doc.user_data["trialex_rules_dir"] = self.rules_dir
         model = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         vocab = longest_per_label(self.matcher(doc))
         known = vocab

@@ -285,7 +285,8 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
     grade = cue("grade").search(text[clause[0] : clause[1]])
     parts = []
     if code in ("adverse_events", "time_to_event", "other") and term is not None:
-        parts.append(text[term.start : term.end])
+        # vocabulary: the term's own label (an entry's or a context rule's), else as printed
+        parts.append(term.label or text[term.start : term.end])
     if grade:
         parts.append(grade.group(0).lower())
     return ", ".join(parts) or None

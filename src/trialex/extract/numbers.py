@@ -239,12 +239,55 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
     return patterns
 
 
+COUNT_NOUNS_FILE = "count_nouns.json"
+
+
+def count_noun_macro(data: dict[str, Any], language: str) -> str:
+    """The regex of a language's count nouns (``resources/<lang>/count_nouns.json``): English
+    nouns as whole words, Chinese measure words not followed by a ``not_before`` character."""
+    nouns = sorted({str(n) for n in data["nouns"]}, key=lambda n: (-len(n), n))
+    alternation = "|".join(re.escape(n) for n in nouns)
+    if language == "zh":
+        after = "".join(re.escape(c) for c in data.get("not_before", []))
+        return f"(?:{alternation})" + (f"(?![{after}])" if after else "")
+    return rf"(?:{alternation})\b"
+
+
+def with_count_nouns(data: dict[str, Any], nouns: dict[str, Any], language: str) -> dict[str, Any]:
+    """``data`` (a pattern file) with its count-noun macro (``PAT`` / ``PATZH``) built from
+    ``nouns``, and the nouns added to the ``requires`` of every pattern that uses it."""
+    name = "PATZH" if language == "zh" else "PAT"
+    words = [str(n) for n in nouns["nouns"]]
+    literals = words if language == "zh" else [w for n in words for w in (n, n.capitalize())]
+    patterns = []
+    for entry in data["patterns"]:
+        if "{" + name + "}" in entry["pattern"] and entry.get("requires"):
+            entry = {**entry, "requires": list(dict.fromkeys([*entry["requires"], *literals]))}
+        patterns.append(entry)
+    macros = {**data.get("macros", {}), name: count_noun_macro(nouns, language)}
+    return {**data, "macros": macros, "patterns": patterns}
+
+
+@functools.cache
+def count_nouns(language: str) -> dict[str, Any] | None:
+    """``resources/<lang>/count_nouns.json`` of ``language`` ("zh" or else "en"), if any."""
+    lang = "zh" if language == "zh" else "en"
+    path = resources.files("trialex") / "resources" / lang / COUNT_NOUNS_FILE
+    if not path.is_file():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
 @functools.cache
 def patterns_for(language: str) -> tuple[Pattern, ...]:
-    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once."""
+    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once
+    (with the count nouns of :func:`count_nouns`)."""
     lang = "zh" if language == "zh" else "en"
     path = resources.files("trialex") / "resources" / lang / "patterns.json"
     data = json.loads(path.read_text(encoding="utf-8"))
+    nouns = count_nouns(lang)
+    if nouns is not None:
+        data = with_count_nouns(data, nouns, lang)
     return tuple(load_pattern_file(data, f"{lang}/patterns.json"))
 
 
