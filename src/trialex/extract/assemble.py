@@ -980,7 +980,8 @@ def _statistic(
     if m.kind == "duration":
         if code not in TIME_ENDPOINTS:
             return False
-        c.statistic = "median"
+        # "mean follow-up of 7.8 years", "11.4 years (SD = 5.6)": the value parser says so
+        c.statistic = "mean" if m.extra.get("statistic") == "mean" else "median"
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
