@@ -85,15 +85,16 @@ FOLD = str.maketrans(
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD) + "]")
 
 
-# A thousands group separated by a space ("10 452", "10\u2009452", "1 868 904"): in the folded
-# text the separator reads as "," so every pattern's number macro takes the whole number. A
-# thin or no-break space is typographic and always joins; a plain space joins only outside a run
-# of numbers (a flattened table row "Base 489 251 (34%) 153 39" holds separate cells).
+# A thousands group separated by a space ("10 452", "10\u2009452", "1\u2009868\u2009904"): in the
+# folded text the separator reads as "," so every pattern's number macro takes the whole number.
+# A thin or no-break space is typographic and always joins. A plain space joins one group only,
+# and not inside a run of numbers: a flattened table row ("Base 489 251 (34%) 153 39", "N   401
+# 800   Age", "157 ± 20 159 ± 38", "172 122.54") holds separate cells; "ED50 103" is no number.
 _SPACED_THOUSANDS = re.compile(
-    r"(?<![\d.,])[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f\u2007]\d{3})+(?!\d)"
+    r"(?<![\w.,-])[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f\u2007]\d{3})+(?!\d)"
 )
-_RUN_BEFORE = re.compile(r"\d[%)\]]?\s{1,3}$")
-_RUN_AFTER = re.compile(r"\s?(?:[(\[][^()\[\]]{0,20}[)\]])?\s{1,3}\d")
+_RUN_BEFORE = re.compile(r"(?:\d[%)\]]?\s{1,3}|\s\s|(?:±|\+/-|\+/−)\s?)$")
+_RUN_AFTER = re.compile(r"\s?(?:[(\[][^()\[\]]{0,20}[)\]])?\s{1,3}\d|\s\s|\.\d")
 
 
 def _join_thousands(text: str) -> str:
@@ -103,8 +104,9 @@ def _join_thousands(text: str) -> str:
     for m in _SPACED_THOUSANDS.finditer(text):
         s, e = m.span()
         group = m.group()
-        if " " in group and (
-            _RUN_BEFORE.search(text, max(0, s - 6), s) or _RUN_AFTER.match(text, e)
+        plain = group.count(" ")
+        if plain and (
+            plain > 1 or _RUN_BEFORE.search(text, max(0, s - 6), s) or _RUN_AFTER.match(text, e)
         ):
             continue
         for i in range(s, e):
@@ -478,7 +480,14 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
         )
     elif p.kind == "p":
         op = g.get("p_op") or "="  # "the P value was .04"
-        mention.p_op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(op, op)
+        compact = op.replace(" ", "")
+        if compact in ("<or=", ">or="):  # "P < or = 0.01": the old typewriter "≤"
+            op = compact[0] + "="
+        elif compact in ("=<", "=>") and " " in op:  # "p = <0.001"
+            op = compact[1]
+        else:
+            op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(compact, compact)
+        mention.p_op = op
         mention.p_value = _p_value(g)
         mention.value = mention.p_value
     elif p.kind in ("timepoint", "duration"):
