@@ -112,6 +112,48 @@ CASES = [
         value=pytest.approx(1 / 3),
     ),
     case("fraction-half", "half of the patients relapsed", "fraction", "half", value=0.5),
+    case(
+        "words-and-hyphens",
+        "Two-hundred-and-ninety patients (57.2%) had",
+        "pct",
+        "Two-hundred-and-ninety patients (57.2%)",
+        n=290,
+        value=57.2,
+    ),
+    case(
+        "words-digits-echo",
+        "One hundred and four (104) patients",
+        "count",
+        "One hundred and four (104) patients",
+        n=104,
+    ),
+    case(
+        "words-thousand-comma",
+        "one thousand, two hundred patients",
+        "count",
+        "one thousand, two hundred patients",
+        n=1200,
+    ),
+    # --- a bracket between a duration and its unit: an interval, a CI only where declared
+    case(
+        "duration-bracket",
+        "for a median of 318 (7-773) days",
+        "duration",
+        "318",
+        value=318.0,
+        unit="days",
+    ),
+    case(
+        "duration-bracket-interval",
+        "for a median of 318 (7-773) days",
+        "dispersion",
+        "(7-773)",
+        lo=7.0,
+        hi=773.0,
+        extra={"dispersion": "interval"},
+    ),
+    case("duration-abbrev", "median PFS 8.1 mos", "duration", "8.1 mos", unit="months"),
+    case("duration-wks", "after 12 wks", "duration", "12 wks", unit="weeks"),
     # --- negative values and differences
     case(
         "diff-unicode-minus",

@@ -131,6 +131,8 @@ UNITS = {
     "d": "days",
     "week": "weeks",
     "weeks": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
     "year": "years",
     "years": "years",
     "y": "years",
@@ -497,6 +499,13 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
         if g.get("sd"):  # "70.8 ± 5.6 years": a mean with its standard deviation
             mention.extra["dispersion"] = {"dispersion": "sd", "value": parse_number(g["sd"])}
             mention.extra["statistic"] = "mean"
+        if g.get("bracket"):  # "7.1 (5.9-8.9) months": a CI only where the text declares one
+            s, e = m.span("bracket")
+            interval = Mention("dispersion", s + offset, e + offset, p.id)
+            interval.extra["dispersion"] = "interval"
+            interval.lo, interval.hi = parse_number(g.get("lo") or ""), parse_number(g["hi"] or "")
+            mention.end = _trim_end(m, "bracket", offset)
+            return [mention, interval]
     elif p.kind == "diff":  # a signed difference: "−2.8%", "-0.4 (-1.9 to 1.1)", "+3.1 points"
         mention.value = parse_number(g.get("value") or "")
         mention.unit = "%" if g.get("pct") else "percentage points" if g.get("pp") else None
