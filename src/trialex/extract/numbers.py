@@ -90,7 +90,7 @@ _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD) + "]")
 # A thin or no-break space is typographic and always joins. A plain space joins one group only,
 # and not inside a run of numbers: a flattened table row ("Base 489 251 (34%) 153 39", "N   401
 # 800   Age", "157 ± 20 159 ± 38", "172 122.54") holds separate cells; "ED50 103" is no number.
-_SPACED_THOUSANDS = re.compile(
+_SPACED_THOUSANDS = compile_guarded(
     r"(?<![\w.,-])[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f\u2007]\d{3})+(?!\d)"
 )
 _RUN_BEFORE = re.compile(r"(?:\d[%)\]]?\s{1,3}|\s\s|(?:±|\+/-|\+/−)\s?)$")
@@ -475,7 +475,7 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
         mention.unit = "%"
     elif p.kind == "ci":
         # a bracketed interval right after an estimate ("10.5% [6.2%-16.3%]") has no level
-        mention.ci_level = parse_number(g.get("ci_level") or "")
+        mention.ci_level = parse_number(g.get("ci_level") or g.get("ci_level2") or "")
         mention.ci_low = parse_number(g.get("ci_low") or g.get("ci_low2") or g.get("ci_low3") or "")
         mention.ci_high = parse_number(
             g.get("ci_high") or g.get("ci_high2") or g.get("ci_high3") or ""
