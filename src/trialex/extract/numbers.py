@@ -6,6 +6,15 @@ to the file's ``macros``) and ``examples`` that a test runs. Two optional keys a
 only and never change a result: ``requires`` (literals: a text holding none of them is skipped)
 and ``"anchor": "number"`` (the pattern opens with ``{B}`` and a number, so it is tried only
 where a number starts, found once per text, instead of at every character).
+
+Kinds that no record is made of, kept so that a consumer can read them and no other pattern takes
+their numbers: ``diff`` (a signed difference "−2.8%", "-0.4 (-1.9 to 1.1)", or percentage
+points), ``dispersion`` (a range, IQR, SD or ± after a value, also stored on that value as
+``extra["dispersion"]``; an undeclared bracket between a value and its unit is an ``interval``,
+which assembly reads as a CI only where the sentence declares one), ``fraction`` ("two-thirds"
+-> 2/3) and ``p_ns`` ("NS" after compared values). A duration after "mean" or with an SD carries
+``extra["statistic"] = "mean"``; each bound of a duration range carries ``extra["bound"]``.
+Matching runs on :func:`fold`-ed text (same length as printed, so offsets hold).
 """
 
 from __future__ import annotations
