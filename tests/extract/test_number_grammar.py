@@ -154,6 +154,25 @@ CASES = [
     ),
     case("duration-abbrev", "median PFS 8.1 mos", "duration", "8.1 mos", unit="months"),
     case("duration-wks", "after 12 wks", "duration", "12 wks", unit="weeks"),
+    # --- count nouns beyond "patients", word denominators, zero counts
+    case(
+        "count-participants",
+        "The study involved 2,462 dementia-free participants",
+        "count",
+        "2,462 dementia-free participants",
+        n=2462,
+    ),
+    case("count-women", "a total of 120 women were randomized", "count", "120 women", n=120),
+    case(
+        "count-of-word-denominator",
+        "five of the seven went into remission",
+        "count",
+        "five of the seven",
+        n=5,
+        N=7,
+    ),
+    case("zero-deaths", "but no toxic deaths occurred", "count", "no toxic deaths", n=0),
+    case("zero-none-had", "none had partial response", "count", "none", n=0),
     # --- negative values and differences
     case(
         "diff-unicode-minus",

@@ -523,7 +523,7 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
             mention.end = _trim_end(m, "ci", offset)
             return [mention, ci]
     else:
-        if g.get("zero"):
+        if g.get("zero") or g.get("zero2"):
             mention.value = 0.0
             mention.n = 0
         raw_value = g.get("value")
