@@ -1090,9 +1090,11 @@ def _statistic(
     if m.kind == "duration":
         if code not in TIME_ENDPOINTS:
             return False
+        # "mean follow-up of 7.8 years", "11.4 years (SD = 5.6)": the value parser says so;
+        # "the mean follow-up time was 7.8 years": the clause does
         before = text[clause[0] : m.start]
         mean = cue("mean").search(before) and not cue("median").search(before)
-        c.statistic = "mean" if mean else "median"  # "the mean follow-up time was 7.8 years"
+        c.statistic = "mean" if m.extra.get("statistic") == "mean" or mean else "median"
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
