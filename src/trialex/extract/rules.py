@@ -286,6 +286,10 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
         found = _union(sorted(terms, key=lambda t: t.start), match_terms(text))
     else:
         found = match_terms(text)
+    # the open vocabulary: outcome phrases no term names (trialex.extract.outcomes)
+    from trialex.extract.outcomes import open_terms
+
+    found = sorted(found + open_terms(text, found), key=lambda t: (t.start, -(t.end - t.start)))
     return apply_term_context(text, found, load_term_context(rules_dir))
 
 

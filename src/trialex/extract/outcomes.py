@@ -1,0 +1,132 @@
+"""The open endpoint vocabulary: outcome phrases that no vocabulary term names.
+
+GUIDELINES: every clinical outcome a study reports as a number is a record; one that has no code
+is ``other`` with its outcome phrase as ``label``. The vocabulary (``resources/endpoints.json``,
+CTCAE) knows the frequent outcomes; the rest is an open set ("lymphoedema", "first attempts
+failed", "time to achieve an ANC > 0.5"). :func:`open_terms` finds such phrases by the grammar of
+a result clause (``resources/en/open_outcomes.json``: "<outcome> was/occurred in <value>",
+"<value> of patients <verb phrase>", "<outcome> (x% vs y%)", "<outcome> rate of x%", "time to
+<event>") and returns them as :class:`~trialex.extract.rules.Term` of source ``open``, each with
+its trimmed phrase as label. A phrase is dropped where a vocabulary term lies in its match (the
+vocabulary decides there) and where it names no outcome (age, dose, a group, a count noun).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from trialex.extract.rules import Term
+from trialex.regex import compile_guarded
+
+OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "examples", "note"})
+
+
+@dataclass(frozen=True)
+class OpenPattern:
+    id: str
+    code: str
+    side: str  # "before": phrase, verb, value; "after": value, count noun, verb phrase
+    regex: re.Pattern[str]
+    examples: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class OpenRules:
+    patterns: tuple[OpenPattern, ...]
+    object_verbs: tuple[str, ...]
+    boundary_left: re.Pattern[str]
+    boundary_right: re.Pattern[str]
+    strip_left: re.Pattern[str]
+    not_outcome: re.Pattern[str]
+    not_outcome_examples: dict[str, list[str]]
+
+
+def load_open_rules(data: dict[str, Any]) -> OpenRules:
+    from trialex.records import ENDPOINTS
+
+    patterns = []
+    for entry in data["patterns"]:
+        unknown = set(entry) - OPEN_KEYS
+        if unknown or entry["code"] not in ENDPOINTS or entry["side"] not in ("before", "after"):
+            raise ValueError(f"open_outcomes.json: {entry.get('id')}: bad entry {sorted(unknown)}")
+        regex = compile_guarded(entry["pattern"])
+        if "outcome" not in regex.groupindex:
+            raise ValueError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+        patterns.append(
+            OpenPattern(entry["id"], entry["code"], entry["side"], regex, entry["examples"])
+        )
+    return OpenRules(
+        tuple(patterns),
+        tuple(sorted(data["object_verbs"], key=len, reverse=True)),
+        re.compile(data["boundary_left"]),
+        re.compile(data["boundary_right"]),
+        re.compile(data["strip_left"]),
+        re.compile(data["not_outcome"]["pattern"]),
+        data["not_outcome"]["examples"],
+    )
+
+
+@functools.cache
+def open_rules() -> OpenRules:
+    path = resources.files("trialex.resources") / "en" / "open_outcomes.json"
+    return load_open_rules(json.loads(path.read_text(encoding="utf-8")))
+
+
+def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[int, int] | None:
+    """The outcome phrase inside ``text[start:end]``: clause words before it cut off ("and",
+    "while"), the setting after it cut off ("in the placebo group"), determiners and rate nouns
+    stripped ("the incidence of"); for a verb phrase of an object verb, the object ("had
+    nausea" -> "nausea"). ``None`` when nothing that names an outcome is left."""
+    phrase = text[start:end]
+    if side == "before" and (m := rules.boundary_left.match(phrase)):
+        start += m.end()
+    start = _strip(text, start, end, rules)
+    if m := rules.boundary_right.search(text[start:end]):
+        end = start + m.start()
+    if side == "after":
+        lowered = text[start:end].lower()
+        for verb in rules.object_verbs:
+            if lowered.startswith(verb + " "):
+                start = _strip(text, start + len(verb) + 1, end, rules)
+                break
+    phrase = text[start:end].strip()
+    if not re.search(r"[A-Za-z]{3}", phrase) or rules.not_outcome.search(phrase):
+        return None
+    return start, start + len(phrase)
+
+
+def _strip(text: str, start: int, end: int, rules: OpenRules) -> int:
+    m = rules.strip_left.match(text[start:end])
+    return start + m.end() if m else start
+
+
+def open_terms(text: str, known: list[Term]) -> list[Term]:
+    """Outcome phrases of ``text`` by the clause grammar of results prose, where the match of the
+    pattern (phrase and value) overlaps none of the ``known`` terms; no two overlap."""
+    rules = open_rules()
+    spans = sorted((t.start, t.end) for t in known)
+    starts = [s for s, _ in spans]
+    out: list[Term] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in rules.patterns:
+        for m in pattern.regex.finditer(text):
+            lo, hi = m.span()
+            i = bisect.bisect_left(starts, lo - 300)
+            if any(s < hi and lo < e for s, e in spans[i : bisect.bisect_left(starts, hi)]):
+                continue
+            span = trim(text, *m.span("outcome"), pattern.side, rules)
+            if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            taken.append(span)
+            label = text[span[0] : span[1]]
+            first = label.split(" ", 1)[0]
+            if first[1:].islower():  # "Lymphoedema" -> "lymphoedema"; "ANC", "HbA1c" stay
+                label = label[:1].lower() + label[1:]
+            out.append(Term(span[0], span[1], pattern.code, "open", label))
+    return sorted(out, key=lambda t: t.start)
