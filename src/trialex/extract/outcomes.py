@@ -7,7 +7,7 @@ failed", "time to achieve an ANC > 0.5"). :func:`open_terms` finds such phrases 
 a result clause (``resources/en/open_outcomes.json``: "<outcome> was/occurred in <value>",
 "<value> of patients <verb phrase>", "<outcome> (x% vs y%)", "<outcome> rate of x%", "time to
 <event>") and returns them as :class:`~trialex.extract.rules.Term` of source ``open``, each with
-its trimmed phrase as label. A phrase is dropped where a vocabulary term lies in its match (the
+its trimmed phrase as label. A phrase is dropped where a vocabulary term lies in its sentence (the
 vocabulary decides there) and where it names no outcome (age, dose, a group, a count noun).
 """
 
@@ -96,9 +96,25 @@ def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[
                 start = _strip(text, start + len(verb) + 1, end, rules)
                 break
     phrase = text[start:end].strip()
+    if side == "after" and phrase.lower() in rules.object_verbs:
+        return None  # "had" with no object
     if not re.search(r"[A-Za-z]{3}", phrase) or rules.not_outcome.search(phrase):
         return None
     return start, start + len(phrase)
+
+
+_SENTENCE_END = re.compile(r"[.;?!](?:\s|$)|\n")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``[start, end)`` (a stop, semicolon or line break ends one): an
+    outcome phrase is offered only where no vocabulary term is in its sentence, as the
+    assembly may give a value any term of its sentence."""
+    lo = max(0, start - 400)
+    ends = list(_SENTENCE_END.finditer(text, lo, start))
+    lo = ends[-1].end() if ends else lo
+    nxt = _SENTENCE_END.search(text, end, end + 400)
+    return lo, nxt.start() if nxt else min(len(text), end + 400)
 
 
 def _strip(text: str, start: int, end: int, rules: OpenRules) -> int:
@@ -107,8 +123,8 @@ def _strip(text: str, start: int, end: int, rules: OpenRules) -> int:
 
 
 def open_terms(text: str, known: list[Term]) -> list[Term]:
-    """Outcome phrases of ``text`` by the clause grammar of results prose, where the match of the
-    pattern (phrase and value) overlaps none of the ``known`` terms; no two overlap."""
+    """Outcome phrases of ``text`` by the clause grammar of results prose, in sentences with none
+    of the ``known`` terms; no two overlap."""
     rules = open_rules()
     spans = sorted((t.start, t.end) for t in known)
     starts = [s for s, _ in spans]
@@ -116,7 +132,7 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
     taken: list[tuple[int, int]] = []
     for pattern in rules.patterns:
         for m in pattern.regex.finditer(text):
-            lo, hi = m.span()
+            lo, hi = _sentence(text, *m.span())
             i = bisect.bisect_left(starts, lo - 300)
             if any(s < hi and lo < e for s, e in spans[i : bisect.bisect_left(starts, hi)]):
                 continue
