@@ -103,7 +103,7 @@ def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[
     return start, start + len(phrase)
 
 
-_SENTENCE_END = re.compile(r"[.;?!](?:\s|$)|\n")
+_SENTENCE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s")
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
