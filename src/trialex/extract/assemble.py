@@ -292,6 +292,15 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
     return ", ".join(parts) or None
 
 
+def _shared_label(source: Candidate) -> str | None:
+    """The label a value takes over with the endpoint of the value it continues ("nausea (12%
+    vs 5%)": both are nausea): the outcome name of an ``other``, ``adverse_events`` or
+    ``time_to_event`` record, without the range-bound suffix of its own expansion."""
+    if source.endpoint not in ("other", "adverse_events", "time_to_event") or not source.label:
+        return None
+    return source.label
+
+
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
     pair = [t for t in mentions if t.kind == "timepoint" and clause[0] <= t.start < clause[1]]
     if len(pair) >= 2 and m.start > pair[-1].end:
@@ -624,6 +633,8 @@ def _sentence(
             ):
                 own = _linked_after(text, c, clause_terms, others)
                 c.endpoint = own.code if own is not None else prev_top.endpoint
+                if own is None:
+                    c.label = c.label or _shared_label(prev_top)
             elif cue("arm_definition").match(text[c.span[1] : c.span[1] + 80]):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
                 c.value = float(c.n) if c.n is not None else c.value
@@ -651,6 +662,7 @@ def _sentence(
                 )
                 if inherited is not None:
                     c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.label = c.label or _shared_label(inherited)
                 elif term is None and m.N is None and _cohort_count(text, c, clause, language):
                     c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
                 elif term is None and m.N is not None:
@@ -661,8 +673,10 @@ def _sentence(
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 if term is None and inherited is not None:
                     c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.label = c.label or _shared_label(inherited)
                 elif term is None and compared is not None:
                     c.endpoint, c.source = compared.endpoint, compared.source
+                    c.label = c.label or _shared_label(compared)
                 elif term is None:
                     near = [
                         t

@@ -7,7 +7,7 @@ failed", "time to achieve an ANC > 0.5"). :func:`open_terms` finds such phrases 
 a result clause (``resources/en/open_outcomes.json``: "<outcome> was/occurred in <value>",
 "<value> of patients <verb phrase>", "<outcome> (x% vs y%)", "<outcome> rate of x%", "time to
 <event>") and returns them as :class:`~trialex.extract.rules.Term` of source ``open``, each with
-its trimmed phrase as label. A phrase is dropped where a vocabulary term lies in its sentence (the
+its trimmed phrase as label. A phrase is dropped where a vocabulary term lies in its clause (the
 vocabulary decides there) and where it names no outcome (age, dose, a group, a count noun).
 """
 
@@ -103,17 +103,17 @@ def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[
     return start, start + len(phrase)
 
 
-_SENTENCE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s")
+_CLAUSE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s")
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around ``[start, end)`` (a stop, semicolon or line break ends one): an
-    outcome phrase is offered only where no vocabulary term is in its sentence, as the
-    assembly may give a value any term of its sentence."""
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)`` (a stop, semicolon, comma, line break or "and",
+    "while", "whereas", "but" ends one): an outcome phrase is offered only where no vocabulary
+    term is in its clause."""
     lo = max(0, start - 400)
-    ends = list(_SENTENCE_END.finditer(text, lo, start))
+    ends = list(_CLAUSE_END.finditer(text, lo, start))
     lo = ends[-1].end() if ends else lo
-    nxt = _SENTENCE_END.search(text, end, end + 400)
+    nxt = _CLAUSE_END.search(text, end, end + 400)
     return lo, nxt.start() if nxt else min(len(text), end + 400)
 
 
@@ -123,20 +123,25 @@ def _strip(text: str, start: int, end: int, rules: OpenRules) -> int:
 
 
 def open_terms(text: str, known: list[Term]) -> list[Term]:
-    """Outcome phrases of ``text`` by the clause grammar of results prose, in sentences with none
-    of the ``known`` terms; no two overlap."""
+    """Outcome phrases of ``text`` by the clause grammar of results prose, in clauses with none
+    of the ``known`` terms (but a shorter one of the same code inside the phrase, which
+    :func:`~trialex.extract.rules.find_terms` then drops); no two overlap."""
     rules = open_rules()
-    spans = sorted((t.start, t.end) for t in known)
-    starts = [s for s, _ in spans]
+    spans = sorted((t.start, t.end, t.code) for t in known)
+    starts = [s for s, _, _ in spans]
     out: list[Term] = []
     taken: list[tuple[int, int]] = []
     for pattern in rules.patterns:
         for m in pattern.regex.finditer(text):
-            lo, hi = _sentence(text, *m.span())
+            lo, hi = _clause(text, *m.span())
+            o_lo, o_hi = m.span("outcome")
             i = bisect.bisect_left(starts, lo - 300)
-            if any(s < hi and lo < e for s, e in spans[i : bisect.bisect_left(starts, hi)]):
-                continue
-            span = trim(text, *m.span("outcome"), pattern.side, rules)
+            if any(
+                s < hi and lo < e and not (code == pattern.code and s < o_hi and o_lo < e)
+                for s, e, code in spans[i : bisect.bisect_left(starts, hi)]
+            ):  # a term of the clause decides; one of the same code inside the phrase does not
+                continue  # ("median time" in "median time to achieve an ANC > 0.5")
+            span = trim(text, o_lo, o_hi, pattern.side, rules)
             if span is None or any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             taken.append(span)

@@ -289,7 +289,14 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
     # the open vocabulary: outcome phrases no term names (trialex.extract.outcomes)
     from trialex.extract.outcomes import open_terms
 
-    found = sorted(found + open_terms(text, found), key=lambda t: (t.start, -(t.end - t.start)))
+    opened = open_terms(text, found)
+    if opened:  # a shorter term of the same code inside an open phrase gives way to it
+        found = [
+            t
+            for t in found
+            if not any(o.code == t.code and o.start < t.end and t.start < o.end for o in opened)
+        ]
+        found = sorted(found + opened, key=lambda t: (t.start, -(t.end - t.start)))
     return apply_term_context(text, found, load_term_context(rules_dir))
 
 
