@@ -122,3 +122,31 @@ def test_open_terms_keep_offsets_and_case() -> None:
     text = "Mean HbA1c below target was 40% at week 24."
     (t,) = open_terms(text, [])
     assert text[t.start : t.end] == t.label == "HbA1c below target"
+
+
+def test_open_raw_and_recode_examples() -> None:
+    for phrase in RULES.not_outcome_raw_examples["match"]:
+        assert RULES.not_outcome_raw.search(phrase), phrase
+    for phrase in RULES.not_outcome_raw_examples["no_match"]:
+        assert not RULES.not_outcome_raw.search(phrase), phrase
+    for recode in RULES.recodes:
+        assert all(recode.regex.search(x) for x in recode.examples["match"])
+        assert not any(recode.regex.search(x) for x in recode.examples["no_match"])
+
+
+def test_open_adverse_phrase_is_an_adverse_event() -> None:
+    recs = _records("Local adverse effects occurred in 8 patients (10.5%).")
+    assert {r.endpoint for r in recs} == {"adverse_events"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Concentrations of drug A and drug B were 0.015% and 0.03%, respectively.",
+        "Plasma hormone levels were 39 pg/ml (n = 6) in the saline group.",
+        "Recovery times were similar after drug A and drug B (150 vs. 165 min).",
+        "An increase to >5 times the upper limit of normal occurred in 0.24% of patients.",
+    ],
+)
+def test_open_outcome_leaves_concentrations_arms_and_thresholds(text: str) -> None:
+    assert not [r for r in _records(text) if r.endpoint == "other"], text

@@ -464,7 +464,9 @@ def _sentence(
                 prev.n = int(m.value or 0)
                 continue
             c = Candidate(m, value=m.value, span=(m.start, m.end))
-            head = _n_eq_term(text, m, clause, clause_terms, s_start, depths)
+            # an open outcome phrase names no population: "(n = 6)" after it is a size
+            sized = [t for t in clause_terms if t.source != "open"]
+            head = _n_eq_term(text, m, clause, sized, s_start, depths)
             cause = _death_cause(text, m, sent_terms, s_start)
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"

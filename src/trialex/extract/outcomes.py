@@ -24,7 +24,7 @@ from typing import Any
 from trialex.extract.rules import Term
 from trialex.regex import compile_guarded
 
-OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "examples", "note"})
+OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "examples", "note", "reject"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class OpenPattern:
     code: str
     side: str  # "before": phrase, verb, value; "after": value, count noun, verb phrase
     regex: re.Pattern[str]
+    examples: dict[str, list[str]]
+    reject: re.Pattern[str] | None = None  # on the raw phrase: not an outcome of this pattern
+
+
+@dataclass(frozen=True)
+class Recode:
+    regex: re.Pattern[str]  # on the trimmed phrase
+    code: str
     examples: dict[str, list[str]]
 
 
@@ -45,6 +53,9 @@ class OpenRules:
     strip_left: re.Pattern[str]
     not_outcome: re.Pattern[str]
     not_outcome_examples: dict[str, list[str]]
+    not_outcome_raw: re.Pattern[str]  # on the whole phrase before clause words are cut off
+    not_outcome_raw_examples: dict[str, list[str]]
+    recodes: tuple[Recode, ...] = ()
 
 
 def load_open_rules(data: dict[str, Any]) -> OpenRules:
@@ -58,9 +69,15 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
         regex = compile_guarded(entry["pattern"])
         if "outcome" not in regex.groupindex:
             raise ValueError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+        reject = re.compile(entry["reject"]) if "reject" in entry else None
         patterns.append(
-            OpenPattern(entry["id"], entry["code"], entry["side"], regex, entry["examples"])
+            OpenPattern(entry["id"], entry["code"], entry["side"], regex, entry["examples"], reject)
         )
+    recodes = []
+    for entry in data.get("recode", []):
+        if entry["code"] not in ENDPOINTS:
+            raise ValueError(f"open_outcomes.json: recode: bad entry {entry['code']}")
+        recodes.append(Recode(re.compile(entry["pattern"]), entry["code"], entry["examples"]))
     return OpenRules(
         tuple(patterns),
         tuple(sorted(data["object_verbs"], key=len, reverse=True)),
@@ -69,6 +86,9 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
         re.compile(data["strip_left"]),
         re.compile(data["not_outcome"]["pattern"]),
         data["not_outcome"]["examples"],
+        re.compile(data["not_outcome_raw"]["pattern"]),
+        data["not_outcome_raw"]["examples"],
+        tuple(recodes),
     )
 
 
@@ -141,6 +161,9 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
                 for s, e, code in spans[i : bisect.bisect_left(starts, hi)]
             ):  # a term of the clause decides; one of the same code inside the phrase does not
                 continue  # ("median time" in "median time to achieve an ANC > 0.5")
+            raw = text[o_lo:o_hi]
+            if rules.not_outcome_raw.search(raw) or (pattern.reject and pattern.reject.search(raw)):
+                continue
             span = trim(text, o_lo, o_hi, pattern.side, rules)
             if span is None or any(s < span[1] and span[0] < e for s, e in taken):
                 continue
@@ -149,5 +172,6 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
             first = label.split(" ", 1)[0]
             if first[1:].islower():  # "Lymphoedema" -> "lymphoedema"; "ANC", "HbA1c" stay
                 label = label[:1].lower() + label[1:]
-            out.append(Term(span[0], span[1], pattern.code, "open", label))
+            code = next((r.code for r in rules.recodes if r.regex.search(label)), pattern.code)
+            out.append(Term(span[0], span[1], code, "open", label))
     return sorted(out, key=lambda t: t.start)
