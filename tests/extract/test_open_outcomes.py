@@ -150,3 +150,24 @@ def test_open_adverse_phrase_is_an_adverse_event() -> None:
 )
 def test_open_outcome_leaves_concentrations_arms_and_thresholds(text: str) -> None:
     assert not [r for r in _records(text) if r.endpoint == "other"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Nausea in the placebo group was 12%.", "nausea"),
+        ("Hospital readmission after surgery was 12%.", "hospital readmission"),
+        (
+            "A marked rise in serum ferritin developed in 13 of 44 patients.",
+            "rise in serum ferritin",
+        ),
+        ("Seroconversion (anti-XY) occurred in 5.6% of recipients.", "seroconversion"),
+    ],
+)
+def test_open_label_cuts_the_setting_but_keeps_the_outcome(text: str, label: str) -> None:
+    labels = [t.label for t in open_terms(text, [])]
+    assert labels and label in (labels[0] or ""), labels
+
+
+def test_open_label_is_never_a_bare_time_unit() -> None:
+    assert not open_terms("Smoking cessation at 12 months was 31%.", [])
