@@ -162,6 +162,7 @@ def test_open_outcome_leaves_concentrations_arms_and_thresholds(text: str) -> No
             "rise in serum ferritin",
         ),
         ("Seroconversion (anti-XY) occurred in 5.6% of recipients.", "seroconversion"),
+        ("Wound dehiscence with an incidence rate of 16.6% was seen.", "wound dehiscence"),
     ],
 )
 def test_open_label_cuts_the_setting_but_keeps_the_outcome(text: str, label: str) -> None:
