@@ -244,6 +244,9 @@ def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str
     sent_text = text[sent[0] : sent[1]]
     if cue("own_study").search(clause_text):
         return "this_study"
+    if kind == "review":
+        # narrative text that cites its sources (a PDQ summary): it reports others' trials
+        return "this_study" if cue("own_study").search(sent_text) else "cited"
     if kind not in ("introduction", "discussion", "abstract", "other", "key_points", "conclusion"):
         return "this_study"
     if kind in ("abstract", "key_points", "conclusion"):
@@ -1378,6 +1381,8 @@ def candidates(
             continue
         pos = section.start
         lang, kind = section.language, section.kind
+        if kind == "other" and cue("citation_marker").search(text, section.start, section.end):
+            kind = "review"  # narrative text citing others; figure captions rarely cite
         for b_start, b_end in table_blocks(text, section.start, section.end):
             for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts):
                 out.append((c, section))
