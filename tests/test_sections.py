@@ -999,3 +999,20 @@ def test_sections_page_numbers_alone_are_not_running_heads() -> None:
     # numbered lines that do not recur page after page stay prose
     text = "Results\n" + "\n".join(f"Cohort {k} had the longest follow-up of all" for k in (3, 1))
     assert {s.kind for s in split_sections(text)} == {"results"}
+
+
+def test_sections_pmc_label_path_variants() -> None:
+    # a doubled colon, a label whose subsection title wrapped to the next line, drop-cap labels
+    text = (
+        "ABSTRACT.BACKGROUND::\nDrug H was tested in older adults with relapsed disease.\n\n"
+        "BODY.I:\nOlder adults have few options after relapse of their disease.\n\n"
+        "BODY.METHODS.\nDESIGN AND PARTICIPANTS\n:\nAdults over 65 years were eligible.\n\n"
+        "BODY.R:\nThe overall response rate was 35% among the 40 patients.\n\n"
+        "BODY.D:\nDrug H is active in older adults.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Drug H was tested")[0] == "abstract"
+    assert _kind_at(text, sections, "Older adults have")[0] == "introduction"
+    assert _kind_at(text, sections, "Adults over 65")[0] == "methods"
+    assert _kind_at(text, sections, "The overall response")[0] == "results"
+    assert _kind_at(text, sections, "Drug H is active")[0] == "discussion"

@@ -150,8 +150,8 @@ _HTML_HEADING = re.compile(
 )
 # PMC plain-text renderings: "ABSTRACT.RESULTS:", "BODY.METHODS.STATISTICAL ANALYSIS:", "TITLE: ..."
 LABEL_PATH = re.compile(
-    r"^(?P<root>TITLE|ABSTRACT|BODY|BACK|FRONT)(?P<path>(?:\.[^:\n]{1,200})?)[:：]"
-    r"[ \t]*(?P<rest>[^\n]*)$"
+    r"^(?P<root>TITLE|ABSTRACT|BODY|BACK|FRONT)(?P<path>(?:\.[^:\n]{1,200}?)?)"
+    r"(?:[:：]{1,2}[ \t]*(?P<rest>[^\n]*)|\.)$"
 )
 _PATH_SPLIT = re.compile(r"\.(?=[^\s.])")
 
@@ -178,6 +178,8 @@ def label_path(body: str) -> tuple[str, list[str]] | None:
     m = LABEL_PATH.match(body)
     if m is None:
         return None
+    if m.group("rest") is None and not m.group("path"):
+        return None  # "BODY." alone is no label ("BODY.METHODS." whose title wrapped is)
     if m.group("root") != "TITLE" and m.group("rest"):
         return None  # "BODY.METHODS: text" is not how the renderings print a label
     parts = [p.strip() for p in _PATH_SPLIT.split(m.group("path").lstrip(".")) if p.strip()]
