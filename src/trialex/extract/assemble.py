@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
@@ -1496,19 +1496,24 @@ def _caption(text: str, start: int) -> str:
 
 
 def candidates(
-    text: str, sections: list[Section], terms: list[Term]
+    text: str, sections: list[Section], terms: list[Term], *, citing: Iterable[int] = ()
 ) -> list[tuple[Candidate, Section]]:
+    """Candidates of every section; ``citing`` are the indices of `other` sections whose printed
+    text cites its sources (a narrative review), whose numbers are then cited."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
-    for section in sections:
+    citing = set(citing)
+    for index, section in enumerate(sections):
         if section.kind in skip or section.end <= section.start:
             continue
         pos = section.start
         lang, kind = section.language, section.kind
-        if kind == "other" and cue("citation_marker").search(text, section.start, section.end):
+        if kind == "other" and (
+            index in citing or cue("citation_marker").search(text, section.start, section.end)
+        ):
             kind = "review"  # narrative text citing others; figure captions rarely cite
         for b_start, b_end in table_blocks(text, section.start, section.end):
             for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts):
