@@ -8,7 +8,7 @@ import logging
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from trialex.extract.assemble import candidates, to_record
+from trialex.extract.assemble import candidates, to_record, with_confidence
 from trialex.extract.numbers import fold
 from trialex.extract.rules import find_terms
 from trialex.records import Flag, Record, Section
@@ -22,7 +22,10 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     Records carry their validation flags (:func:`trialex.validate.validate_record`); the
     document warnings hold the cross-language checks of a bilingual abstract.
     """
+    from trialex.settings import default_settings
     from trialex.validate import validate_document, validate_record
+
+    threshold = default_settings().confidence_threshold
 
     # the sections component may leave the text it already built (Doc.text re-joins every token)
     cached = doc.user_data.get("trialex_text")
@@ -39,7 +42,7 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     for candidate, section in candidates(folded, sections, terms):
         record = to_record(text, candidate, section)
         if record is not None:
-            records.append(validate_record(record))
+            records.append(with_confidence(candidate, validate_record(record), threshold))
     records.sort(key=lambda r: (r.span.start, r.span.end))
     return records, validate_document(records)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import Term, assembly, cue
-from trialex.records import Record, Section, Span, Timepoint
+from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,10 @@ class Candidate:
     span: tuple[int, int] = (0, 0)
     source: str = "vocab"
     flags: list[str] = field(default_factory=list)
+    # the evidence assembly used, read by :func:`confidence`: how the endpoint was found
+    # ("clause", "sentence", "respectively", "table", "cohort", ...) and the term's distance
+    how: str = ""
+    term_gap: int | None = None
 
 
 # ----------------------------------------------------------------------------- text structure
@@ -443,6 +447,7 @@ def _sentence(
             cause = _death_cause(text, m, sent_terms, s_start)
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
+                c.how = "cause"
             elif (
                 head is not None
                 and not text.startswith("N", m.start)
@@ -458,12 +463,14 @@ def _sentence(
                     head.source,
                 )
                 c.label = _label(text, clause, head, head.code)
+                c.how = "n_eq_term"
             elif any(x.mention.kind != "n_eq" for x in cands) and _in_list(
                 text, m, s_start, depths
             ):
                 continue
             else:
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "n_eq"
             cands.append(c)
             continue
         if m.kind not in VALUE_KINDS:
@@ -512,6 +519,7 @@ def _sentence(
                 c.p = (m.p_op, m.p_value)
         else:
             c = Candidate(m, value=m.p_value, statistic="p_value", span=(m.start, m.end))
+            c.how = "p_alone"
             c.p = (m.p_op, m.p_value)
             cands.append(c)
         last_p = m.end
@@ -580,8 +588,10 @@ def _sentence(
             ):
                 own = _linked_after(text, c, clause_terms, others)
                 c.endpoint = own.code if own is not None else prev_top.endpoint
+                c.how = "bracket"
             elif cue("arm_definition").match(text[c.span[1] : c.span[1] + 80]):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "cohort"
                 c.value = float(c.n) if c.n is not None else c.value
             elif (
                 m.kind == "count"
@@ -590,6 +600,7 @@ def _sentence(
                 and _cohort_count(text, c, clause, language)
             ):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "cohort"
             elif cue("exposure_after").match(text[c.span[1] : c.span[1] + 60]):
                 continue
             elif (
@@ -597,7 +608,7 @@ def _sentence(
                 and re.match(r"\s?(?:from|due to|of)\b", text[m.end : m.end + 8])
                 and (cause := _death_cause(text, m, sent_terms, s_start))
             ):
-                c.endpoint, c.label = cause, "cause"
+                c.endpoint, c.label, c.how = cause, "cause", "cause"
             elif m.kind == "count" and m.extra.get("pair") is None:
                 term = _count_term(text, c, clause, clause_terms, language, others)
                 inherited = (
@@ -606,9 +617,10 @@ def _sentence(
                     else None
                 )
                 if inherited is not None:
-                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.endpoint, c.source, c.how = inherited.endpoint, inherited.source, "inherit"
                 elif term is None and m.N is None and _cohort_count(text, c, clause, language):
                     c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                    c.how = "cohort"
                 elif term is None and m.N is not None:
                     term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
             else:
@@ -616,9 +628,9 @@ def _sentence(
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 if term is None and inherited is not None:
-                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.endpoint, c.source, c.how = inherited.endpoint, inherited.source, "inherit"
                 elif term is None and compared is not None:
-                    c.endpoint, c.source = compared.endpoint, compared.source
+                    c.endpoint, c.source, c.how = compared.endpoint, compared.source, "compared"
                 elif term is None:
                     near = [
                         t
@@ -631,8 +643,12 @@ def _sentence(
                         )
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
+                    c.how = "sentence"
         if term is not None:
             c.endpoint, c.source = term.code, term.source
+            if not c.how:
+                c.how = "respectively" if id(c) in assigned else "clause"
+            c.term_gap = max(0, term.start - c.span[1], c.span[0] - term.end)
             if m.kind == "hr" and term.code == "mortality":
                 c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
             c.label = c.label or _label(text, clause, term, term.code)
@@ -747,6 +763,7 @@ def _coordinated(text: str, c: Candidate, term: Term, sent_terms: list[Term]) ->
             origin=c.origin,
             span=(c.mention.start, t.end),
             source=t.source,
+            how="coordinated",
         )
         out.append(twin)
         last = t
@@ -1029,6 +1046,8 @@ def _expand(c: Candidate) -> list[Candidate]:
                 origin=c.origin,
                 span=c.span,
                 source=c.source,
+                how=c.how,
+                term_gap=c.term_gap,
             )
         )
     return out
@@ -1230,6 +1249,7 @@ def _header_sizes(
             mention, endpoint="sample_size", statistic="count", value=value, unit="patients"
         )
         c.span = (cell.start, cell.end)
+        c.how = "table"
         c.group = cue("header_arm_n").sub("", cell.text).strip(" ()[].") or None
         out.append(c)
     return out
@@ -1314,6 +1334,7 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
     t = cell.text
     mention = Mention("cell", cell.start, cell.end, "table")
     c = Candidate(mention, endpoint=term.code, source=term.source, span=(cell.start, cell.end))
+    c.how = "table"
     if m := cue("cell_frac_pct").match(t):
         c.statistic, c.value, c.unit = "proportion", float(m.group("value")), "%"
         c.n, c.N = int(m.group("n")), int(m.group("N"))
@@ -1432,4 +1453,63 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
     )
 
 
-__all__ = ["DASHES", "Candidate", "candidates", "to_record"]
+# ----------------------------------------------------------------------------- confidence
+
+_CONFIDENCE_DEFAULTS: dict[str, object] = {
+    "how": {"": 0.5},
+    "gap_free": 30,
+    "gap_penalty_per_100": 0.15,
+    "section": {},
+    "endpoint": {},
+    "statistic": {},
+    "bonus": {},
+    "warning_penalty": 0.25,
+}
+
+
+def confidence(c: Candidate, record: Record) -> float:
+    """How sure assembly is of ``record`` (0-1), from the evidence it used: how the endpoint
+    was found (``Candidate.how``: a term in the value's clause, a "respectively" list, a table
+    cell ...), the term's distance, the section, what the value carries (n/N, CI, p, arm) and
+    the record's validation warnings. The weights are data (``assembly.json`` "confidence")."""
+    w = {**_CONFIDENCE_DEFAULTS, **assembly().confidence}
+    how: dict[str, float] = w["how"]  # type: ignore[assignment]
+    score = how.get(c.how, how.get("", 0.5))
+    if c.term_gap is not None:
+        over = max(0, c.term_gap - int(w["gap_free"]))  # type: ignore[call-overload]
+        score -= float(w["gap_penalty_per_100"]) * over / 100  # type: ignore[arg-type]
+    score += w["section"].get(record.section, 0.0)  # type: ignore[attr-defined]
+    score += w["endpoint"].get(record.endpoint, 0.0)  # type: ignore[attr-defined]
+    score += w["statistic"].get(record.statistic, 0.0)  # type: ignore[attr-defined]
+    bonus: dict[str, float] = w["bonus"]  # type: ignore[assignment]
+    if record.N is not None:
+        score += bonus.get("N", 0.0)
+    if record.ci_low is not None:
+        score += bonus.get("ci", 0.0)
+    if record.p_value is not None and record.statistic != "p_value":
+        score += bonus.get("p", 0.0)
+    if record.group:
+        score += bonus.get("group", 0.0)
+    if record.origin == "cited":
+        score += bonus.get("cited", 0.0)
+    score -= float(w["warning_penalty"]) * len(record.warnings)  # type: ignore[arg-type]
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def with_confidence(c: Candidate, record: Record, threshold: float) -> Record:
+    """``record`` with its :func:`confidence`, and a ``low_confidence`` warning below
+    ``threshold`` (the record is kept: a reviewer sorts and checks, nothing is dropped)."""
+    score = confidence(c, record)
+    warnings = list(record.warnings)
+    if score < threshold and not any(f.code == "low_confidence" for f in warnings):
+        warnings.append(
+            Flag(
+                code="low_confidence",
+                message=f"confidence {score:.2f} is below {threshold:.2f} "
+                f"(endpoint found by: {c.how or 'unknown'})",
+            )
+        )
+    return record.model_copy(update={"confidence": score, "warnings": warnings})
+
+
+__all__ = ["DASHES", "Candidate", "candidates", "confidence", "to_record", "with_confidence"]

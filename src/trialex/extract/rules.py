@@ -12,7 +12,7 @@ import bisect
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -56,6 +56,8 @@ class AssemblyConfig:
     skip_sections: frozenset[str]
     priority: dict[str, int]
     cues: dict[str, Cue]
+    # evidence weights of a record's confidence (see assemble.confidence); {} = the defaults
+    confidence: dict[str, Any] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -90,7 +92,7 @@ def endpoints() -> tuple[EndpointEntry, ...]:
 
 
 def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
-    keys = {"version", "skip_sections", "priority", "cues"}
+    keys = {"version", "skip_sections", "priority", "cues", "confidence"}
     if set(data) - keys:
         raise RuleFileError(f"assembly.json: unknown keys {sorted(set(data) - keys)}")
     for code in data["priority"]:
@@ -101,7 +103,12 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
         cues[cid] = Cue(cid, compile_guarded(entry["pattern"]), entry.get("examples", {}))
-    return AssemblyConfig(frozenset(data["skip_sections"]), dict(data["priority"]), cues)
+    return AssemblyConfig(
+        frozenset(data["skip_sections"]),
+        dict(data["priority"]),
+        cues,
+        dict(data.get("confidence", {})),
+    )
 
 
 @functools.cache
