@@ -9,6 +9,7 @@ row by row with their row label, group-header row and column header (arm size ``
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -389,14 +390,19 @@ def prose_candidates(
     kind: str,
     terms: list[Term],
     starts: list[int] | None = None,
+    arms: ArmContext | None = None,
 ) -> list[Candidate]:
     """``starts`` (the start offsets of ``terms``) is computed once per document by the caller:
-    building it per block made long documents quadratic."""
+    building it per block made long documents quadratic. ``arms`` carries the arms the
+    document has defined so far from block to block (a fresh context when None)."""
     if starts is None:
         starts = [t.start for t in terms]
+    if arms is None:
+        arms = ArmContext()
     out: list[Candidate] = []
     for s_start, s_end in sentences(text, start, end):
         sent_text = text[s_start:s_end]
+        define_arms(text, s_start, s_end, arms)
         # a digit or "%" (a quick scan) settles most sentences before the word-number test
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
@@ -404,7 +410,7 @@ def prose_candidates(
         if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
             continue
         excluded = bool(cue("exclude_sentence").search(sent_text))
-        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
+        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
 
@@ -417,6 +423,7 @@ def _sentence(
     starts: list[int],
     language: str,
     kind: str,
+    arms: ArmContext | None = None,
 ) -> list[Candidate]:
     s_start, s_end = sent
     cls = clauses(text, s_start, s_end)
@@ -659,10 +666,6 @@ def _sentence(
         if clause not in origins:  # one answer per clause of the sentence
             origins[clause] = _origin(text, (s_start, s_end), clause, kind)
         c.origin = origins[clause]
-        if c.group is None and c.endpoint != "sample_size":
-            pop = cue("population").search(text, clause[0], clause[1])
-            if pop:
-                c.group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=") or None
         if term is not None and clause[0] <= term.start and term.end <= clause[1]:
             lo, hi = min(term.start, c.span[0]), max(term.end, c.span[1])
             crossing = any(lo <= o[0] < hi and o != c.span for o in others)
@@ -673,6 +676,7 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
+    assign_groups(text, sent, cls, result, arms if arms is not None else ArmContext())
     return result
 
 
@@ -1053,6 +1057,400 @@ def _expand(c: Candidate) -> list[Candidate]:
     return out
 
 
+# ----------------------------------------------------------------------------- arms
+
+
+WHOLE_COHORT = "all patients"  # the group of a value no arm or subgroup of the study claims
+
+
+@dataclass
+class Arm:
+    """An arm (or stratum) the document defines: its name as written and the aliases it is
+    referred to by later ("PCR in combination with bevacizumab (PCR-B; Arm A)" -> name
+    "PCR-B (Arm A)", aliases pcr-b, arm a, pcr in combination with bevacizumab)."""
+
+    name: str
+    aliases: frozenset[str]
+
+
+@dataclass
+class ArmContext:
+    """The arms in force while a document is read in order: the last randomisation ("randomly
+    assigned to X or Y", "compared X versus Y") or treated cohort ("X was given to 165
+    patients") seen; a later definition replaces it."""
+
+    arms: list[Arm] = field(default_factory=list)
+
+    def comparison(self) -> str | None:
+        return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
+
+    def find(self, phrase: str) -> Arm | None:
+        key = _arm_key(phrase)
+        if not key:
+            return None
+        words = key.split()
+        best: tuple[int, int] = (0, 0)
+        found = None
+        for a in self.arms:
+            for alias in a.aliases:
+                if alias == key:
+                    return a
+                other = alias.split()
+                common = 0
+                while common < min(len(words), len(other)) and words[common] == other[common]:
+                    common += 1
+                score = (common, -abs(len(other) - len(words)))
+                if common and len(" ".join(words[:common])) >= 2 and score > best:
+                    best, found = score, a
+        return found
+
+
+_ARM_TOKEN = re.compile(r"\([^()]{0,60}\)|[\w+/.’'-]+|[,;:.\[\]]")
+
+
+def _arm_key(phrase: str) -> str:
+    words = re.sub(r"(?i)^(?:the|an?)\s+|\s+(?:alone|group|arm|cohort)$", "", phrase.strip())
+    return re.sub(r"\s+", " ", words).strip(" ,.").lower()
+
+
+def _arm_phrase(text: str, pos: int, limit: int, max_words: int = 6) -> tuple[str, int]:
+    """The noun phrase of an arm starting at ``pos``: words up to a stop word or a comma,
+    with a bracket that follows it ("PCR alone (Arm B)")."""
+    words: list[str] = []
+    end = pos
+    toks = list(_ARM_TOKEN.finditer(text, pos, min(limit, pos + 200)))
+    for i, m in enumerate(toks):
+        tok = m.group(0)
+        if tok.startswith("("):
+            if words and not re.search(r"[\d%=]", tok):  # "(PCR-B; Arm A)", not "(42%)"
+                words.append(tok)
+                end = m.end()
+            break
+        if text[end : m.start()].strip() or len(words) >= max_words:
+            break
+        if tok.lower() == "and" and words:
+            # "bortezomib and dexamethasone or Vd" joins two drugs; "Pd and showed no" ends
+            nxt = toks[i + 1].group(0) if i + 1 < len(toks) else ""
+            after = toks[i + 2].group(0) if i + 2 < len(toks) else ""
+            if (
+                not nxt
+                or _arm_stop(nxt)
+                or not (not after or _arm_stop(after) or after[0] in "(,;:.[")
+            ):
+                break
+        elif tok.lower() == "in" and re.match(r"\s+combination\s+with\s", text[m.end() :]):
+            pass  # "PCR in combination with bevacizumab" names one arm
+        elif _arm_stop(tok) and not (
+            words and words[-1].lower() == "in" and tok.lower() in ("with",)
+        ):
+            break
+        words.append(tok)
+        end = m.end()
+    while words and words[-1].lower() in ("and", "or", "with", "plus"):
+        words.pop()
+    return " ".join(words).rstrip(" .,"), end
+
+
+def _arm_stop(tok: str) -> bool:
+    return tok in ",;:.[]" or bool(cue("arm_phrase_stop").match(tok))
+
+
+def _make_arm(phrase: str) -> Arm | None:
+    phrase = re.sub(r"(?i)^(?:either|the|an?)\s+", "", phrase).strip()
+    if not phrase or not re.search(r"[A-Za-z]{2}", phrase) or cue("arm_not_arm").match(phrase):
+        return None
+    aliases = {_arm_key(phrase)}
+    name = phrase
+    br = re.search(r"\(([^()]{1,60})\)$", phrase)
+    if br:
+        head = phrase[: br.start()].strip()
+        parts = [p.strip() for p in re.split(r"[;,]", br.group(1)) if p.strip()]
+        aliases.add(_arm_key(head))
+        aliases.update(_arm_key(p) for p in parts)
+        labels = [p for p in parts if cue("arm_label").fullmatch(p)]
+        abbrevs = [p for p in parts if p not in labels and len(p) <= 12]
+        if abbrevs:
+            name = abbrevs[0] + (f" ({labels[0]})" if labels else "")
+        elif labels:
+            name = f"{head} ({labels[0]})"
+        else:
+            name = head
+    aliases.discard("")
+    return Arm(name, frozenset(aliases))
+
+
+def _arm_list(text: str, pos: int, limit: int, compared: bool = False) -> list[Arm]:
+    """ "X or Y", "X, Y, or Z", "X versus Y" after a randomisation verb; "compared X with Y"
+    (two arms; the comparison may join with "with" or "to")."""
+    if compared:
+        seg = text[pos:limit]
+        split = re.search(r"\s+(?:versus|vs\.?|with|to)\s+(?:the\s+)?", seg)
+        if split is None:
+            return []
+        a = _make_arm(seg[: split.start()]) if len(seg[: split.start()].split()) <= 8 else None
+        b_phrase, _ = _arm_phrase(text, pos + split.end(), limit)
+        b = _make_arm(b_phrase) if b_phrase else None
+        return [a, b] if a is not None and b is not None else []
+    arms: list[Arm] = []
+    while pos < limit and len(arms) < 6:
+        phrase, end = _arm_phrase(text, pos, limit)
+        arm = _make_arm(phrase) if phrase else None
+        if arm is None:
+            break
+        arms.append(arm)
+        sep = re.match(
+            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)", text[end:limit]
+        )
+        if sep is None or not sep.group(0).strip(" "):
+            break
+        pos = end + sep.end()
+    return arms
+
+
+def _dose_arms(text: str, pos: int, limit: int) -> list[Arm]:
+    """ "one of four granisetron doses (5, 10, 20, or 40 micrograms/kg)": one arm per dose."""
+    m = re.match(
+        r"(?i)(?:\w+\s){0,2}?(?P<drug>[\w-]+)\s+dos(?:es|e\s+levels)\s*\((?P<doses>[\d.,\s]+(?:or|and)\s+[\d.]+)\s+(?P<unit>[^()\s]{1,20})\)",
+        text[pos:limit],
+    )
+    if m is None:
+        return []
+    doses = re.findall(r"\d+(?:\.\d+)?", m.group("doses"))
+    return [Arm(f"{m.group('drug')} {d} {m.group('unit')}", frozenset({d})) for d in doses]
+
+
+def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
+    """Update ``ctx`` from the arm definitions of one sentence."""
+    for name in ("arm_randomized", "arm_compared"):
+        m = cue(name).search(text, s_start, s_end)
+        if m is None:
+            continue
+        arms = _dose_arms(text, m.end(), s_end) or _arm_list(
+            text, m.end(), s_end, compared=name == "arm_compared"
+        )
+        if len(arms) >= 2:
+            ctx.arms = arms
+            return
+    m = cue("arm_given_to").search(text, s_start, s_end)
+    if m is not None:
+        lo = max(s_start, m.start() - 60)
+        before = text[lo : m.start()]
+        words = re.findall(r"[\w+/.-]+(?:\s(?:plus|and|\+|with)\s[\w+/.-]+)*$", before)
+        arm = _make_arm(words[0]) if words else None
+        if arm is not None:
+            ctx.arms = [arm]
+
+
+def document_arms(text: str, sections: list[Section]) -> ArmContext:
+    """The arms a document's one trial defines, known before its results are read (a full text
+    may define them in methods after the results): the randomisation stated anywhere, when
+    every statement of it names the same arms; else an empty context (a review of several
+    trials defines its arms paragraph by paragraph, as it is read)."""
+    ctx = ArmContext()
+    seen: list[tuple[str, ...]] = []
+    skip = assembly().skip_sections
+    for section in sections:
+        if section.kind in skip:
+            continue
+        for m in cue("arm_randomized").finditer(text, section.start, section.end):
+            end = text.find(".", m.end(), section.end)
+            end = section.end if end < 0 else end
+            local = ArmContext()
+            define_arms(text, max(section.start, m.start() - 1), end, local)
+            if len(local.arms) >= 2:
+                names = tuple(a.name for a in local.arms)
+                if names not in seen:
+                    seen.append(names)
+                    ctx.arms = ctx.arms or local.arms
+    if len(seen) != 1:
+        return ArmContext()
+    return ctx
+
+
+def _arm_mentions(
+    text: str, s_start: int, s_end: int, ctx: ArmContext
+) -> list[tuple[int, int, str]]:
+    """Where a sentence names an arm: "stratum 1", "in the ide-cel group", "patients who received
+    Pd", or a defined arm's alias after with/for/in ("with PCR-B"); (start, end, name)."""
+    found: list[tuple[int, int, str]] = []
+    for m in cue("arm_label").finditer(text, s_start, s_end):
+        arm = ctx.find(m.group(0))
+        found.append((m.start(), m.end(), arm.name if arm else m.group(0).lower()))
+    for m in cue("arm_group_noun").finditer(text, s_start, s_end):
+        phrase = m.group("arm")
+        if (
+            cue("arm_not_arm").match(phrase)
+            or not re.search(r"[A-Za-z]{2}", phrase)
+            or re.search(r"%|^\d", phrase)
+        ):
+            continue
+        arm = ctx.find(phrase)
+        found.append(
+            (
+                m.start("arm"),
+                m.end(),
+                arm.name if arm else phrase,
+            )
+        )
+    for m in cue("arm_treated_with").finditer(text, s_start, s_end):
+        phrase, end = _arm_phrase(text, m.end(), s_end, 5)
+        made = _make_arm(phrase) if phrase else None
+        if made is None:
+            continue
+        arm = ctx.find(phrase)
+        found.append((m.start(), end, arm.name if arm else made.name))
+    for a in ctx.arms:
+        for alias in a.aliases:
+            if len(alias) < 2:
+                continue
+            for m in re.finditer(
+                rf"(?i)\b(?:with|for|in|on|after|receiving|of)\s+(?:the\s+)?{re.escape(alias)}(?![\w-])",
+                text[s_start:s_end],
+            ):
+                found.append((s_start + m.start(), s_start + m.end(), a.name))
+    found.sort()
+    out: list[tuple[int, int, str]] = []
+    for f in found:  # overlapping readings: the first (longest from the same start) wins
+        if out and f[0] < out[-1][1]:
+            continue
+        out.append(f)
+    return out
+
+
+def assign_groups(
+    text: str,
+    sent: tuple[int, int],
+    cls: list[tuple[int, int]],
+    found: list[Candidate],
+    ctx: ArmContext,
+) -> None:
+    """Fill ``group`` for the values of one sentence, from what the document defines:
+
+    * "A, B and C were x, y and z, respectively", "x% and y% in A and B, respectively": arms in
+      order onto values in order;
+    * an arm named right after the value in its clause ("13.8 months in the ide-cel group",
+      "7.1% stratum 1"), else before it ("In arm B, the ORR was 40%");
+    * "x% vs y% in the B group": the other value of the pair is the other defined arm;
+    * a list of as many values as the trial has arms (three or more, e.g. dose levels) names
+      none: the arms in order;
+    * a hazard/odds/risk ratio or a p value compares the arms: "A vs B";
+    * otherwise the cohort the document treats (one arm), or a subgroup phrase of the clause.
+    """
+    s_start, s_end = sent
+    mentions = _arm_mentions(text, s_start, s_end, ctx)
+    values = [c for c in found if c.group is None]
+    if not values:
+        return
+    order = sorted({(c.mention.start, c.mention.end) for c in values})
+    by_pos: dict[tuple[int, int], str] = {}
+    resp = cue("respectively").search(text, s_start, s_end)
+    names = [n for _, _, n in mentions]
+    distinct = list(dict.fromkeys(names))
+    if resp:
+        # the arms of a "respectively" are coordinated ("in A and B, respectively", "A, B and
+        # C were"); two arms in two comparisons ("in A (x and y, respectively) than in B")
+        # are not
+        r_clause = _in(cls, resp.start())
+        listed = [m for m in mentions if r_clause[0] <= m[0] < resp.start()]
+        run: list[tuple[int, int, str]] = []
+        for m in listed:
+            if run and not re.fullmatch(
+                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus)\s*(?:the\s+)?",
+                text[run[-1][1] : m[0]],
+            ):
+                run = []
+            run.append(m)
+        coordinated = list(dict.fromkeys(n for _, _, n in run))
+        before = [o for o in order if r_clause[0] <= o[0] < resp.start()]
+        if len(coordinated) >= 2 and len(before) == len(coordinated):
+            for i, o in enumerate(before):
+                by_pos[o] = coordinated[i]
+    taken: set[int] = set()
+    for o in order:
+        if o in by_pos:
+            continue
+        clause = _in(cls, o[0])
+        later = [v for v in order if v[0] > o[1]]
+        nxt = later[0][0] if later else s_end
+        after = [
+            m
+            for m in mentions
+            if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
+            and not cue("vs").search(text, o[1], m[0])
+            and not re.search(r"(?i)\bthan\b", text[o[1] : m[0]])
+        ]
+        if after:
+            by_pos[o] = after[0][2]
+            taken.add(after[0][0])
+            continue
+        earlier = [v for v in order if v[1] <= o[0]]
+        prev_end = earlier[-1][1] if earlier else clause[0]
+        before_m = [
+            m
+            for m in mentions
+            if m[1] <= o[0]
+            and ";" not in text[m[1] : o[0]]
+            and m[0] not in taken
+            and not cue("vs").search(text, m[1], o[0])
+            and not re.search(r"(?i)\b(?:than|while|whereas|but)\b", text[m[1] : o[0]])
+        ]
+        if (
+            before_m
+            and before_m[-1][1] <= o[0]
+            and (
+                before_m[-1][0] >= prev_end
+                or not earlier
+                or all(by_pos.get(e) == before_m[-1][2] for e in earlier if e[0] >= before_m[-1][1])
+            )
+        ):
+            by_pos[o] = before_m[-1][2]
+    # "x% vs y% in the B group": the other value of the pair is the other arm
+    if len(ctx.arms) == 2:
+        for i, o in enumerate(order):
+            if o in by_pos:
+                continue
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(order) and order[j] in by_pos:
+                    a, b = sorted((o, order[j]))
+                    if cue("vs").search(text, a[1], b[0]) and len(text[a[1] : b[0]]) < 120:
+                        other = [x.name for x in ctx.arms if x.name != by_pos[order[j]]]
+                        if len(other) == 1:
+                            by_pos[o] = other[0]
+                            break
+    # a bare list of as many values as the trial has arms (dose levels)
+    if len(ctx.arms) >= 3 and not mentions:
+        free = [o for o in order if o not in by_pos]
+        if len(free) == len(ctx.arms):
+            gaps = [text[a[1] : b[0]] for a, b in itertools.pairwise(free)]
+            if all(re.fullmatch(r"\s*(?:%\s*)?,?\s*(?:and|or)?\s*", g) for g in gaps):
+                for o, arm in zip(free, ctx.arms, strict=True):
+                    by_pos[o] = arm.name
+    comparison = ctx.comparison()
+    if comparison is None and len(distinct) == 2:
+        comparison = " vs ".join(distinct)
+    for c in values:
+        o = (c.mention.start, c.mention.end)
+        if o in by_pos:
+            c.group = by_pos[o]
+        elif c.statistic in ("hazard_ratio", "odds_ratio", "risk_ratio", "p_value") and comparison:
+            c.group = comparison
+        else:
+            clause = _in(cls, c.mention.start)
+            pop = cue("population").search(text, clause[0], clause[1])
+            if pop and c.endpoint != "sample_size":
+                group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=.,:")
+                group = re.sub(
+                    r"(?i)(?:\s+(?:and|or|compared\s+with|versus|vs\.?|than))+$", "", group
+                )
+                c.group = group or None
+            elif len(ctx.arms) == 1:
+                c.group = ctx.arms[0].name
+            elif c.endpoint == "sample_size" and comparison:
+                c.group = comparison
+            elif not ctx.arms and c.origin == "this_study":
+                c.group = WHOLE_COHORT
+
+
 # ----------------------------------------------------------------------------- tables
 
 
@@ -1394,19 +1792,20 @@ def candidates(
     starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
+    arms = document_arms(text, sections)  # carried through the document in reading order
     for section in sections:
         if section.kind in skip or section.end <= section.start:
             continue
         pos = section.start
         lang, kind = section.language, section.kind
         for b_start, b_end in table_blocks(text, section.start, section.end):
-            for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts):
+            for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts, arms):
                 out.append((c, section))
             caption = _caption(text, b_start)
             for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
                 out.append((c, section))
             pos = b_end
-        for c in prose_candidates(text, pos, section.end, lang, kind, terms, starts):
+        for c in prose_candidates(text, pos, section.end, lang, kind, terms, starts, arms):
             out.append((c, section))
     return out
 
