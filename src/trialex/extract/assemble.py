@@ -676,7 +676,10 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
-    assign_groups(text, sent, cls, result, arms if arms is not None else ArmContext())
+    value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
+    assign_groups(
+        text, sent, cls, result, arms if arms is not None else ArmContext(), value_spans_all
+    )
     return result
 
 
@@ -1060,6 +1063,7 @@ def _expand(c: Candidate) -> list[Candidate]:
 # ----------------------------------------------------------------------------- arms
 
 
+_COUNT_NOUN = r"(?i)\b(?:patients|children|women|men|participants|subjects|adults|cases)\b"
 WHOLE_COHORT = "all patients"  # the group of a value no arm or subgroup of the study claims
 
 
@@ -1080,6 +1084,7 @@ class ArmContext:
     patients") seen; a later definition replaces it."""
 
     arms: list[Arm] = field(default_factory=list)
+    randomized: bool = False  # the arms come from a randomisation or a trial's comparison
 
     def comparison(self) -> str | None:
         return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
@@ -1220,25 +1225,35 @@ def _dose_arms(text: str, pos: int, limit: int) -> list[Arm]:
 
 
 def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
-    """Update ``ctx`` from the arm definitions of one sentence."""
+    """Update ``ctx`` from the arm definitions of one sentence. A comparison ("comparing
+    responders to non-responders") replaces randomised arms only in a sentence about a trial
+    ("a randomized study of 351 patients compared X versus Y")."""
     for name in ("arm_randomized", "arm_compared"):
         m = cue(name).search(text, s_start, s_end)
         if m is None:
+            continue
+        if (
+            name == "arm_compared"
+            and ctx.randomized
+            and not cue("trial_sentence").search(text, s_start, s_end)
+        ):
             continue
         arms = _dose_arms(text, m.end(), s_end) or _arm_list(
             text, m.end(), s_end, compared=name == "arm_compared"
         )
         if len(arms) >= 2:
             ctx.arms = arms
+            ctx.randomized = True
             return
     m = cue("arm_given_to").search(text, s_start, s_end)
     if m is not None:
         lo = max(s_start, m.start() - 60)
-        before = text[lo : m.start()]
+        before = text[lo : m.start()].rstrip()
         words = re.findall(r"[\w+/.-]+(?:\s(?:plus|and|\+|with)\s[\w+/.-]+)*$", before)
-        arm = _make_arm(words[0]) if words else None
+        of_what = re.search(r"(?i)\bof\s+\S+$", before)  # "2 cycles of therapy was given to"
+        arm = _make_arm(words[0]) if words and not of_what else None
         if arm is not None:
-            ctx.arms = [arm]
+            ctx.arms, ctx.randomized = [arm], False
 
 
 def document_arms(text: str, sections: list[Section]) -> ArmContext:
@@ -1264,6 +1279,7 @@ def document_arms(text: str, sections: list[Section]) -> ArmContext:
                     ctx.arms = ctx.arms or local.arms
     if len(seen) != 1:
         return ArmContext()
+    ctx.randomized = True
     return ctx
 
 
@@ -1323,6 +1339,7 @@ def assign_groups(
     cls: list[tuple[int, int]],
     found: list[Candidate],
     ctx: ArmContext,
+    value_spans: Sequence[tuple[int, int]] = (),
 ) -> None:
     """Fill ``group`` for the values of one sentence, from what the document defines:
 
@@ -1370,7 +1387,7 @@ def assign_groups(
         if o in by_pos:
             continue
         clause = _in(cls, o[0])
-        later = [v for v in order if v[0] > o[1]]
+        later = [v for v in sorted({*order, *value_spans}) if v[0] >= o[1]]
         nxt = later[0][0] if later else s_end
         after = [
             m
@@ -1417,6 +1434,17 @@ def assign_groups(
                         if len(other) == 1:
                             by_pos[o] = other[0]
                             break
+    # "68.4% vs 47.1%" naming no arm in a two-arm trial: the arms in the order defined
+    if len(ctx.arms) == 2:
+        for a, b in itertools.pairwise(order):
+            if a in by_pos or b in by_pos or _in(cls, a[0]) != _in(cls, b[0]):
+                continue
+            gap = text[a[1] : b[0]]
+            clause = _in(cls, a[0])
+            if re.fullmatch(
+                r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus)\s*", gap
+            ) and not [m for m in mentions if clause[0] <= m[0] < clause[1]]:
+                by_pos[a], by_pos[b] = ctx.arms[0].name, ctx.arms[1].name
     # a bare list of as many values as the trial has arms (dose levels)
     if len(ctx.arms) >= 3 and not mentions:
         free = [o for o in order if o not in by_pos]
@@ -1437,7 +1465,16 @@ def assign_groups(
         else:
             clause = _in(cls, c.mention.start)
             pop = cue("population").search(text, clause[0], clause[1])
-            if pop and c.endpoint != "sample_size":
+            sub = cue("subgroup_after_value").match(text[c.mention.end : clause[1]])
+            if sub and c.endpoint != "sample_size":
+                # "Six of 30 patients (20%) without prior chemotherapy achieved a PR"
+                noun = re.search(_COUNT_NOUN, text[c.mention.start : c.mention.end])
+                c.group = f"{noun.group(0).lower() if noun else 'patients'} {sub.group('group')}"
+            elif (adj := cue("population_adjective").search(text, clause[0], clause[1])) and (
+                c.endpoint != "sample_size"
+            ):
+                c.group = adj.group("group")  # "median follow-up among living patients"
+            elif pop and c.endpoint != "sample_size":
                 group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=.,:")
                 group = re.sub(
                     r"(?i)(?:\s+(?:and|or|compared\s+with|versus|vs\.?|than))+$", "", group
