@@ -28,7 +28,11 @@ RATE_ENDPOINTS = frozenset({"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "NRM", "rel
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
 # an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
-_ABBREV_END = re.compile(r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)|\b[A-Z])\.$")
+# ("in arm B. The" and "group A. In" end sentences: a capital after an arm word is no initial)
+_ABBREV_END = re.compile(
+    r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)"
+    r"|(?<![Aa]rm )(?<!ARM )(?<![Gg]roup )(?<![Cc]ohort )(?<![Pp]art )(?<![Ss]tratum )\b[A-Z])\.$"
+)
 _SENT_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
@@ -276,6 +280,43 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
     if grade:
         parts.append(grade.group(0).lower())
     return ", ".join(parts) or None
+
+
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def _timepoint_list(
+    text: str, mentions: list[Mention], m: Mention, clause: tuple[int, int]
+) -> Timepoint | None:
+    """ "1-, 3- and 5-year OS were 80%, 60% and 40%": a time point whose suspended hyphens list
+    earlier time points gives one to each value of the clause after it, in order."""
+    for t in mentions:
+        if t.kind != "timepoint" or not (clause[0] <= t.start < clause[1]) or t.start > m.start:
+            continue
+        lead = cue("timepoint_list_before").search(text, max(clause[0], t.start - 40), t.start)
+        if lead is None or lead.end() != t.start:
+            continue
+        points = [
+            float(_WORD_NUMBERS.get(x.lower(), x) if not x.isdigit() else x)
+            for x in re.findall(
+                r"(?i)\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten", lead.group(0)
+            )
+        ] + [t.value or 0.0]
+        values = [v for v in mentions if v.kind == "pct" and t.end < v.start < clause[1]]
+        if len(values) == len(points) and m in values:
+            return Timepoint(value=points[values.index(m)], unit=t.unit or "years")
+    return None
 
 
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
@@ -656,8 +697,14 @@ def _sentence(
             if not c.how:
                 c.how = "respectively" if id(c) in assigned else "clause"
             c.term_gap = max(0, term.start - c.span[1], c.span[0] - term.end)
-            if m.kind == "hr" and term.code == "mortality":
-                c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
+            if m.kind == "hr" and term.code in ("mortality", "relapse"):
+                # "hazard ratio for death" compares overall survival; "for relapse or death"
+                # relapse-free, "for progression or death" progression-free survival
+                both = cue("composite_event").search(text, clause[0], c.span[1])
+                if both is not None:
+                    c.endpoint = "RFS" if both.group("rfs") else "PFS"
+                elif term.code == "mortality":
+                    c.endpoint = "OS"
             c.label = c.label or _label(text, clause, term, term.code)
         if c.endpoint is None:
             continue
@@ -1008,7 +1055,11 @@ def _statistic(
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
-        tp = _timepoint(mentions, m, clause) or _timepoint(mentions, m, sent)
+        tp = (
+            _timepoint_list(text, mentions, m, clause)
+            or _timepoint(mentions, m, clause)
+            or _timepoint(mentions, m, sent)
+        )
         if code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
             tp = tp or _timepoint(mentions, m, sent)
             c.statistic, c.timepoint = "rate", tp
@@ -1174,7 +1225,9 @@ def _make_arm(phrase: str) -> Arm | None:
         aliases.update(_arm_key(p) for p in parts)
         labels = [p for p in parts if cue("arm_label").fullmatch(p)]
         abbrevs = [p for p in parts if p not in labels and len(p) <= 12]
-        if abbrevs:
+        if cue("arm_label").fullmatch(head):  # "arm A (gemcitabine)"
+            name = phrase
+        elif abbrevs:
             name = abbrevs[0] + (f" ({labels[0]})" if labels else "")
         elif labels:
             name = f"{head} ({labels[0]})"
