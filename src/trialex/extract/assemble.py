@@ -725,7 +725,13 @@ def _sentence(
             result.extend(_coordinated(text, c, term, sent_terms))
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
     assign_groups(
-        text, sent, cls, result, arms if arms is not None else ArmContext(), value_spans_all
+        text,
+        sent,
+        cls,
+        result,
+        arms if arms is not None else ArmContext(),
+        value_spans_all,
+        sent_terms,
     )
     return result
 
@@ -1285,11 +1291,7 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
         m = cue(name).search(text, s_start, s_end)
         if m is None:
             continue
-        if (
-            name == "arm_compared"
-            and ctx.randomized
-            and not cue("trial_sentence").search(text, s_start, s_end)
-        ):
+        if name == "arm_compared" and not cue("trial_sentence").search(text, s_start, s_end):
             continue
         arms = _dose_arms(text, m.end(), s_end) or _arm_list(
             text, m.end(), s_end, compared=name == "arm_compared"
@@ -1342,6 +1344,13 @@ def _arm_mentions(
     """Where a sentence names an arm: "stratum 1", "in the ide-cel group", "patients who received
     Pd", or a defined arm's alias after with/for/in ("with PCR-B"); (start, end, name)."""
     found: list[tuple[int, int, str]] = []
+    for m in cue("arm_label_pair").finditer(text, s_start, s_end):
+        noun = m.group(0).split()[0].rstrip("s").lower().replace("strata", "stratum")
+        noun = "stratum" if noun.startswith("strat") else noun
+        for g in ("a", "b"):
+            label = f"{noun} {m.group(g)}"
+            arm = ctx.find(label)
+            found.append((m.start(g), m.end(g), arm.name if arm else label))
     for m in cue("arm_label").finditer(text, s_start, s_end):
         arm = ctx.find(m.group(0))
         found.append((m.start(), m.end(), arm.name if arm else m.group(0).lower()))
@@ -1386,6 +1395,33 @@ def _arm_mentions(
     return out
 
 
+def _value_arms(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    ctx: ArmContext,
+    terms: Sequence[Term],
+) -> list[tuple[int, int, str]]:
+    """Arms written right at a value: "58% for CMF", "5.1 months with placebo", "(CPM: 97.2%
+    versus MP: 92.4%)"; a name that is an endpoint term ("CR: 20%") is none."""
+    out: list[tuple[int, int, str]] = []
+
+    def add(a: int, b: int, name: str) -> None:
+        if any(t.start < b and a < t.end for t in terms) or cue("arm_not_arm").match(name):
+            return
+        arm = ctx.find(name)
+        out.append((a, b, arm.name if arm else name))
+
+    for start, end in spans:
+        after = cue("arm_drug_after").match(text[end : end + 60])
+        if after:
+            add(end + after.start("arm"), end + after.end("arm"), after.group("arm"))
+        before = cue("arm_colon_before").search(text[max(0, start - 20) : start])
+        if before:
+            lo = max(0, start - 20)
+            add(lo + before.start("arm"), lo + before.end("arm"), before.group("arm"))
+    return out
+
+
 def assign_groups(
     text: str,
     sent: tuple[int, int],
@@ -1393,6 +1429,7 @@ def assign_groups(
     found: list[Candidate],
     ctx: ArmContext,
     value_spans: Sequence[tuple[int, int]] = (),
+    terms: Sequence[Term] = (),
 ) -> None:
     """Fill ``group`` for the values of one sentence, from what the document defines:
 
@@ -1408,6 +1445,13 @@ def assign_groups(
     """
     s_start, s_end = sent
     mentions = _arm_mentions(text, s_start, s_end, ctx)
+    spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
+    extra = [
+        m
+        for m in _value_arms(text, spans, ctx, terms)
+        if not any(x[0] < m[1] and m[0] < x[1] for x in mentions)
+    ]
+    mentions = sorted(mentions + extra)
     values = [c for c in found if c.group is None]
     if not values:
         return
