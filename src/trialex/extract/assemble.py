@@ -304,7 +304,8 @@ def _timepoint_list(
     for t in mentions:
         if t.kind != "timepoint" or not (clause[0] <= t.start < clause[1]) or t.start > m.start:
             continue
-        lead = cue("timepoint_list_before").search(text, max(clause[0], t.start - 40), t.start)
+        # (the list may straddle a clause cut: "1-, 2-, and 3-year")
+        lead = cue("timepoint_list_before").search(text, max(0, t.start - 40), t.start)
         if lead is None or lead.end() != t.start:
             continue
         points = [
