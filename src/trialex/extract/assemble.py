@@ -78,6 +78,7 @@ class Candidate:
     # ("clause", "sentence", "respectively", "table", "cohort", ...) and the term's distance
     how: str = ""
     term_gap: int | None = None
+    term_len: int | None = None  # a bare abbreviation ("CR") is weaker evidence than a phrase
 
 
 # ----------------------------------------------------------------------------- text structure
@@ -698,6 +699,7 @@ def _sentence(
             if not c.how:
                 c.how = "respectively" if id(c) in assigned else "clause"
             c.term_gap = max(0, term.start - c.span[1], c.span[0] - term.end)
+            c.term_len = term.end - term.start
             if m.kind == "hr" and term.code in ("mortality", "relapse"):
                 # "hazard ratio for death" compares overall survival; "for relapse or death"
                 # relapse-free, "for progression or death" progression-free survival
@@ -1113,6 +1115,7 @@ def _expand(c: Candidate) -> list[Candidate]:
                 source=c.source,
                 how=c.how,
                 term_gap=c.term_gap,
+                term_len=c.term_len,
             )
         )
     return out
@@ -2012,6 +2015,9 @@ def confidence(c: Candidate, record: Record) -> float:
     if c.term_gap is not None:
         over = max(0, c.term_gap - int(w["gap_free"]))  # type: ignore[call-overload]
         score -= float(w["gap_penalty_per_100"]) * over / 100  # type: ignore[arg-type]
+    short: dict[str, float] = w.get("short_term", {})  # type: ignore[assignment]
+    if c.term_len is not None and c.term_len <= short.get("max_chars", 0):
+        score -= short.get("penalty", 0.0)
     score += w["section"].get(record.section, 0.0)  # type: ignore[attr-defined]
     score += w["endpoint"].get(record.endpoint, 0.0)  # type: ignore[attr-defined]
     score += w["statistic"].get(record.statistic, 0.0)  # type: ignore[attr-defined]
