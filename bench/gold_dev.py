@@ -23,6 +23,32 @@ SPLIT = ROOT / "fixtures" / "gold-dev-split.md"
 DEFAULT_DEV = ROOT.parent / "shared" / "gold-dev"
 
 
+# Forms of gold-dev documents, by the prefix of their doc ids (batches a1-a6 of gold-dev/README).
+FORMS = (
+    ("a4", "chinese"),
+    ("a5", "web_page"),
+    ("d", "abstract"),
+    ("o", "abstract"),
+    ("f", "pmc_fulltext"),
+    ("p", "pdf"),
+)
+
+
+def form_of(doc_id: str) -> str:
+    return next((form for prefix, form in FORMS if doc_id.startswith(prefix)), "other")
+
+
+def per_form(evaluation) -> dict[str, dict[str, float]]:
+    """Micro P/R/F1 per form (PDF: by value, so its precision is not counted)."""
+    from trialex.evaluate import prf
+
+    counts: dict[str, list[int]] = {}
+    for d in evaluation.documents:
+        c = counts.setdefault(form_of(d.doc_id), [0, 0, 0])
+        c[0], c[1], c[2] = c[0] + d.tp, c[1] + d.fp, c[2] + d.fn
+    return {form: prf(*c) for form, c in sorted(counts.items())}
+
+
 def check_ids(split: Path = SPLIT) -> list[str]:
     """The doc ids of the check half, from the machine-readable line of the split file."""
     match = re.search(r"^check:\s*(.+)$", split.read_text(encoding="utf-8"), re.MULTILINE)
@@ -93,10 +119,17 @@ def main(argv: list[str] | None = None) -> int:
                 for doc in data["documents"]:
                     for key in ("misses", "false_positives", "attribute_errors", "section_errors"):
                         doc.pop(key, None)
+            data["per_form"] = per_form(evaluation)
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             print(f"gold-dev {args.half} half: {len(result['ids'])} documents")
             print(format_report(evaluation, show_lists=lists))
+            print("\nPer form (pdf: value recall; precision not counted)")
+            for form, s in per_form(evaluation).items():
+                print(
+                    f"{form:<24} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
+                    f" {s['tp']:>5d} {s['fp']:>5d} {s['fn']:>5d}"
+                )
     return 0
 
 
