@@ -294,7 +294,7 @@ def _candidate(how: str, gap: int | None = 0) -> Candidate:
 
 def test_assemble_confidence_orders_the_evidence() -> None:
     clause = confidence(_candidate("clause", 5), _record())
-    far = confidence(_candidate("clause", 150), _record())
+    far = confidence(_candidate("clause", 80), _record())
     sentence = confidence(_candidate("sentence", 60), _record())
     warned = confidence(
         _candidate("clause", 5),
@@ -326,3 +326,29 @@ def test_assemble_confidence_is_in_every_record_and_export() -> None:
     assert "confidence" in COLUMNS
     records = _records("Median OS was 14.2 months (95% CI, 11.0-17.5). The CR rate was 30%.")
     assert records and all(0.0 < r.confidence <= 1.0 for r in records)
+
+
+def test_assemble_groups_label_takes_the_description_the_document_gives_it() -> None:
+    text = (
+        "METHODS: Patients had one prior platinum regimen (stratum 1) or prior chemotherapy "
+        "and an EGFR inhibitor (stratum 2). RESULTS: The ORR was 6.2% (8.1% stratum 1; 3.3% "
+        "stratum 2)."
+    )
+    groups = {r.value: r.group for r in _records(text)}
+    assert groups[8.1] == "stratum 1 (one prior platinum regimen)"
+    assert groups[3.3] == "stratum 2 (prior chemotherapy and an EGFR inhibitor)"
+
+
+def test_assemble_groups_paragraph_defines_its_arms_for_earlier_sentences() -> None:
+    # a review paragraph: the trial's size comes before the sentence naming its arms
+    text = (
+        "A randomized trial included 300 patients with relapsed disease. Patients received "
+        "either drug-Q or the standard of care. Median follow-up was 14 months.\n\n"
+        "- The PFS was 12.0 months in the drug-Q group and 6.0 months in the standard-of-care "
+        "group."
+    )
+    groups = {r.value: r.group for r in _records(text, [("other", "en", 0)])}
+    assert groups[300.0] == "drug-Q vs standard of care"
+    assert groups[14.0] == "drug-Q vs standard of care"
+    assert groups[12.0] == "drug-Q"
+    assert groups[6.0] == "standard of care"

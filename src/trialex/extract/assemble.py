@@ -44,6 +44,7 @@ _NUMERIC = re.compile(
     r"(?i:teen\b)"
 )
 _DIGIT = re.compile(r"[\d%]")  # the first alternative of _NUMERIC, scanned quickly alone
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # how far after a count its cohort verb may come ("26 patients with a median age of 46 years
 # (range, 19-70) were treated")
@@ -443,8 +444,23 @@ def prose_candidates(
     if arms is None:
         arms = ArmContext()
     out: list[Candidate] = []
+    paragraphs = [m.end() for m in _PARAGRAPH.finditer(text, start, end)]
+    next_paragraph = start
     for s_start, s_end in sentences(text, start, end):
         sent_text = text[s_start:s_end]
+        if s_start >= next_paragraph:
+            # a paragraph that defines a trial's arms names them for its sentences before the
+            # definition too ("A randomized trial included 419 patients. Patients received
+            # either X or Y.")
+            k = bisect.bisect_right(paragraphs, s_start)
+            next_paragraph = paragraphs[k] if k < len(paragraphs) else end
+            ahead = ArmContext(list(arms.arms), arms.randomized)
+            for a, b in sentences(text, s_start, next_paragraph):
+                before = ahead.arms
+                define_arms(text, a, b, ahead)
+                if ahead.arms is not before:
+                    arms.arms, arms.randomized = ahead.arms, ahead.randomized
+                    break
         define_arms(text, s_start, s_end, arms)
         # a digit or "%" (a quick scan) settles most sentences before the word-number test
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
@@ -1146,6 +1162,8 @@ class ArmContext:
 
     arms: list[Arm] = field(default_factory=list)
     randomized: bool = False  # the arms come from a randomisation or a trial's comparison
+    # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
+    labels: dict[str, str] = field(default_factory=dict)
 
     def comparison(self) -> str | None:
         return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
@@ -1175,6 +1193,7 @@ _ARM_TOKEN = re.compile(r"\([^()]{0,60}\)|[\w+/.’'-]+|[,;:.\[\]]")
 
 
 def _arm_key(phrase: str) -> str:
+    phrase = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", phrase)  # "standard-of-care"
     words = re.sub(r"(?i)^(?:the|an?)\s+|\s+(?:alone|group|arm|cohort)$", "", phrase.strip())
     return re.sub(r"\s+", " ", words).strip(" ,.").lower()
 
@@ -1336,10 +1355,37 @@ def document_arms(text: str, sections: list[Section]) -> ArmContext:
                 if names not in seen:
                     seen.append(names)
                     ctx.arms = ctx.arms or local.arms
+    labels = _label_definitions(text, sections)
     if len(seen) != 1:
-        return ArmContext()
+        return ArmContext(labels=labels)
     ctx.randomized = True
+    ctx.labels = labels
     return ctx
+
+
+def _label_definitions(text: str, sections: list[Section]) -> dict[str, str]:
+    """ "patients with one prior regimen (stratum 1) or two (stratum 2)": a bracketed arm label
+    after a description defines it; the first definition of each label counts."""
+    out: dict[str, str] = {}
+    skip = assembly().skip_sections
+    for section in sections:
+        if section.kind in skip:
+            continue
+        for m in cue("arm_label_bracket").finditer(text, section.start, section.end):
+            label = m.group("label").lower()
+            if label in out:
+                continue
+            lo = max(section.start, m.start() - 120)
+            before = re.split(r"[(),;:.\[\]]", text[lo : m.start()])[-1]
+            words = re.sub(
+                r"(?i)^\s*(?:(?:or|and|both|either|vs\.?|versus|the|with|in|from|patients|"
+                r"subjects|participants|had|who|received|were)\s+)*",
+                "",
+                before,
+            ).split()[-10:]
+            if len(words) >= 1 and not cue("arm_not_arm").match(" ".join(words)):
+                out[label] = f"{m.group('label')} ({' '.join(words)})"
+    return out
 
 
 def _arm_mentions(
@@ -1357,7 +1403,8 @@ def _arm_mentions(
             found.append((m.start(g), m.end(g), arm.name if arm else label))
     for m in cue("arm_label").finditer(text, s_start, s_end):
         arm = ctx.find(m.group(0))
-        found.append((m.start(), m.end(), arm.name if arm else m.group(0).lower()))
+        label = m.group(0).lower()
+        found.append((m.start(), m.end(), arm.name if arm else ctx.labels.get(label, label)))
     for m in cue("arm_group_noun").finditer(text, s_start, s_end):
         phrase = m.group("arm")
         if (
@@ -1583,7 +1630,7 @@ def assign_groups(
                 c.group = group or None
             elif len(ctx.arms) == 1:
                 c.group = ctx.arms[0].name
-            elif c.endpoint == "sample_size" and comparison:
+            elif c.endpoint in ("sample_size", "follow_up") and comparison:
                 c.group = comparison
             elif not ctx.arms and c.origin == "this_study":
                 c.group = WHOLE_COHORT
