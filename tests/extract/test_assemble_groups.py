@@ -226,11 +226,11 @@ def test_assemble_groups_single_cohort_is_all_patients() -> None:
     assert {r.group for r in records} == {"all patients"}
 
 
-def test_assemble_groups_unassigned_value_in_two_arm_trial_stays_empty() -> None:
-    # a value that no arm claims is not given one by guess
+def test_assemble_groups_unassigned_value_in_two_arm_trial_is_pooled() -> None:
+    # a trial's value that no arm claims is over both arms, never one arm by guess
     text = RANDOMISED + "Adverse events led to discontinuation in 8% of patients overall."
     (r,) = [r for r in _records(text) if r.value == 8.0]
-    assert r.group is None
+    assert r.group == "both arms"
 
 
 def test_assemble_groups_capital_after_arm_word_ends_a_sentence() -> None:
@@ -352,3 +352,15 @@ def test_assemble_groups_paragraph_defines_its_arms_for_earlier_sentences() -> N
     assert groups[14.0] == "drug-Q vs standard of care"
     assert groups[12.0] == "drug-Q"
     assert groups[6.0] == "standard of care"
+
+
+def test_assemble_groups_single_cohort_takes_the_population_the_document_states() -> None:
+    text = (
+        "Eighteen adults with refractory myeloma were treated with drug-Z at 10 mg daily. "
+        "The overall response rate was 39%."
+    )
+    (r,) = [r for r in _records(text, [("abstract", "en", 0)]) if r.value == 39.0]
+    assert (
+        r.group
+        == "all patients (adults with refractory myeloma treated with drug-Z at 10 mg daily)"
+    )

@@ -1164,6 +1164,10 @@ class ArmContext:
     randomized: bool = False  # the arms come from a randomisation or a trial's comparison
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
+    cohort: str | None = None  # the study population as the document first describes it
+
+    def whole(self) -> str:
+        return f"{WHOLE_COHORT} ({self.cohort})" if self.cohort else WHOLE_COHORT
 
     def comparison(self) -> str | None:
         return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
@@ -1356,11 +1360,49 @@ def document_arms(text: str, sections: list[Section]) -> ArmContext:
                     seen.append(names)
                     ctx.arms = ctx.arms or local.arms
     labels = _label_definitions(text, sections)
+    cohort = _cohort_description(text, sections)
     if len(seen) != 1:
-        return ArmContext(labels=labels)
+        return ArmContext(labels=labels, cohort=cohort)
     ctx.randomized = True
-    ctx.labels = labels
+    ctx.labels, ctx.cohort = labels, cohort
     return ctx
+
+
+def _cohort_description(text: str, sections: list[Section]) -> str | None:
+    """The study population as the document first states it (its first 4,000 characters of
+    body): "Twenty children with ALL who developed meningeal disease were treated with high-dose
+    methotrexate" -> "children with ALL who developed meningeal disease treated with high-dose
+    methotrexate"."""
+    skip = assembly().skip_sections
+    budget = 4000
+    for section in sections:
+        if section.kind in skip or section.language != "en" or budget <= 0:
+            continue
+        end_at = min(section.end, section.start + budget)
+        budget -= end_at - section.start
+        for a, b in sentences(text, section.start, end_at):
+            m = cue("cohort_sentence").search(text, a, b)
+            if m is None:
+                continue
+            verb_after = cue("cohort_verb_after").search(text, m.end(), min(b, m.end() + 200))
+            if verb_after is None and not cue("cohort_verb_before").search(text, a, m.start()):
+                continue
+            end = min(b, m.start("desc") + 160)
+            stop = re.search(
+                r"[;:(]|,\s(?:and\s)?(?:\d|of\s+whom|median|mean)|\.\s", text[m.start("desc") : end]
+            )
+            desc = text[m.start("desc") : m.start("desc") + stop.start() if stop else end]
+            desc = re.sub(r"(?i)\b(?:were|was|had\sbeen|have\sbeen)\s", "", desc)
+            desc = re.sub(
+                r"(?i)(?:\s+(?:enrolled|included|studied|evaluated|analy[sz]ed|recruited|"
+                r"registered|accrued|in\s+(?:the|this)\s+(?:study|trial)))+\s*$",
+                "",
+                desc.strip().rstrip(" .,"),
+            )
+            words = desc.split()[:14]
+            if len(words) >= 2:
+                return " ".join(words).rstrip(" ,.")
+    return None
 
 
 def _label_definitions(text: str, sections: list[Section]) -> dict[str, str]:
@@ -1633,7 +1675,10 @@ def assign_groups(
             elif c.endpoint in ("sample_size", "follow_up") and comparison:
                 c.group = comparison
             elif not ctx.arms and c.origin == "this_study":
-                c.group = WHOLE_COHORT
+                c.group = ctx.whole()
+            elif c.origin == "this_study" and len(ctx.arms) >= 2:
+                # a trial's own value that names no arm is pooled over its arms
+                c.group = "both arms" if len(ctx.arms) == 2 else "all arms"
 
 
 # ----------------------------------------------------------------------------- tables
