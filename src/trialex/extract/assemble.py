@@ -9,6 +9,7 @@ row by row with their row label, group-header row and column header (arm size ``
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import logging
 import re
@@ -1140,6 +1141,8 @@ def _expand(c: Candidate) -> list[Candidate]:
 # ----------------------------------------------------------------------------- arms
 
 
+_CONTRAST = re.compile(r"(?i)\b(?:than|while|whereas|but)\b")
+_THAN = re.compile(r"(?i)\bthan\b")
 _COUNT_NOUN = r"(?i)\b(?:patients|children|women|men|participants|subjects|adults|cases)\b"
 WHOLE_COHORT = "all patients"  # the group of a value no arm or subgroup of the study claims
 
@@ -1430,6 +1433,24 @@ def _label_definitions(text: str, sections: list[Section]) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _alias_regex(
+    arms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[dict[str, str], re.Pattern[str]]:
+    """One pattern for every alias of the arms in force ("with X", "for the X", "after X")."""
+    names: dict[str, str] = {}
+    for name, aliases in arms:
+        for alias in aliases:
+            if len(alias) >= 2:
+                names.setdefault(alias, name)
+    alternatives = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    regex = re.compile(
+        rf"(?i)\b(?:with|for|in|on|after|receiving|of)\s+(?:the\s+)?(?P<alias>{alternatives})"
+        r"(?![\w-])"
+    )
+    return names, regex
+
+
 def _arm_mentions(
     text: str, s_start: int, s_end: int, ctx: ArmContext
 ) -> list[tuple[int, int, str]]:
@@ -1470,15 +1491,10 @@ def _arm_mentions(
             continue
         arm = ctx.find(phrase)
         found.append((m.start(), end, arm.name if arm else made.name))
-    for a in ctx.arms:
-        for alias in a.aliases:
-            if len(alias) < 2:
-                continue
-            for m in re.finditer(
-                rf"(?i)\b(?:with|for|in|on|after|receiving|of)\s+(?:the\s+)?{re.escape(alias)}(?![\w-])",
-                text[s_start:s_end],
-            ):
-                found.append((s_start + m.start(), s_start + m.end(), a.name))
+    if ctx.arms:
+        names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
+        for m in regex.finditer(text, s_start, s_end):
+            found.append((m.start(), m.end(), names[m.group("alias").lower()]))
     found.sort()
     out: list[tuple[int, int, str]] = []
     for f in found:  # overlapping readings: the first (longest from the same start) wins
@@ -1584,7 +1600,7 @@ def assign_groups(
             for m in mentions
             if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
             and not cue("vs").search(text, o[1], m[0])
-            and not re.search(r"(?i)\bthan\b", text[o[1] : m[0]])
+            and not _THAN.search(text, o[1], m[0])
         ]
         if after:
             by_pos[o] = after[0][2]
@@ -1596,10 +1612,11 @@ def assign_groups(
             m
             for m in mentions
             if m[1] <= o[0]
+            and o[0] - m[1] < 400
             and ";" not in text[m[1] : o[0]]
             and m[0] not in taken
             and not cue("vs").search(text, m[1], o[0])
-            and not re.search(r"(?i)\b(?:than|while|whereas|but)\b", text[m[1] : o[0]])
+            and not _CONTRAST.search(text, m[1], o[0])
         ]
         if (
             before_m
