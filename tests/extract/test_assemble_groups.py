@@ -364,3 +364,12 @@ def test_assemble_groups_single_cohort_takes_the_population_the_document_states(
         r.group
         == "all patients (adults with refractory myeloma treated with drug-Z at 10 mg daily)"
     )
+
+
+def test_assemble_groups_sentence_opening_subgroup_holds_its_values() -> None:
+    text = (
+        "Of the 31 patients who received drug-K as first salvage, 14 (45.2%) achieved CR and "
+        "6 (19.4%) relapsed."
+    )
+    groups = {r.value: r.group for r in _records(text)}
+    assert groups[45.2] == groups[19.4] == "patients who received drug-K as first salvage"

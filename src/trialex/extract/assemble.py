@@ -1561,6 +1561,9 @@ def assign_groups(
         if not any(x[0] < m[1] and m[0] < x[1] for x in mentions)
     ]
     mentions = sorted(mentions + extra)
+    lead = cue("subgroup_lead").match(text, s_start, s_end)
+    if lead is not None:  # the arm inside "Of the 25 patients who received X, ..." is the lead's
+        mentions = [m for m in mentions if not lead.start() <= m[0] < lead.end()]
     values = [c for c in found if c.group is None]
     if not values:
         return
@@ -1660,6 +1663,12 @@ def assign_groups(
             if all(re.fullmatch(r"\s*(?:%\s*)?,?\s*(?:and|or)?\s*", g) for g in gaps):
                 for o, arm in zip(free, ctx.arms, strict=True):
                     by_pos[o] = arm.name
+    # "Of the 25 patients who received X as first line, 13 (52%) achieved CR": the subgroup the
+    # sentence opens with holds its values that name no arm of their own
+    if lead is not None:
+        for o in order:
+            if o not in by_pos and o[0] >= lead.end("group"):
+                by_pos[o] = lead.group("group").strip()
     comparison = ctx.comparison()
     if comparison is None and len(distinct) == 2:
         comparison = " vs ".join(distinct)
