@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SPLIT = ROOT / "fixtures" / "gold-dev-split.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _split import ROOT, check_ids
+
 DEFAULT_DEV = ROOT.parent / "shared" / "gold-dev"
 
 
@@ -47,14 +47,6 @@ def per_form(evaluation) -> dict[str, dict[str, float]]:
         c = counts.setdefault(form_of(d.doc_id), [0, 0, 0])
         c[0], c[1], c[2] = c[0] + d.tp, c[1] + d.fp, c[2] + d.fn
     return {form: prf(*c) for form, c in sorted(counts.items())}
-
-
-def check_ids(split: Path = SPLIT) -> list[str]:
-    """The doc ids of the check half, from the machine-readable line of the split file."""
-    match = re.search(r"^check:\s*(.+)$", split.read_text(encoding="utf-8"), re.MULTILINE)
-    if not match:
-        raise SystemExit(f"{split}: no 'check:' line")
-    return match.group(1).split()
 
 
 def half_ids(dev: Path, half: str) -> list[str]:

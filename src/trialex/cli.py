@@ -50,6 +50,7 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    table = "table"
 
 
 def _error(message: str) -> None:
@@ -86,6 +87,11 @@ def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> N
     if fmt is OutputFormat.json:
         stream.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         stream.write("\n")
+    elif fmt is OutputFormat.table:
+        from trialex.terminal import print_table
+
+        width = Console(file=stream).width if stream.isatty() else 80  # type: ignore[arg-type]
+        print_table(result, Console(file=stream, width=width))  # type: ignore[arg-type]
     elif fmt is OutputFormat.jsonl:
         rows_to_jsonl(iter_rows([result]), stream)  # type: ignore[arg-type]
     else:
@@ -114,7 +120,8 @@ def extract(
             "-f",
             help="json: one document result per article (the contract). jsonl / csv: one row per "
             "record; written as records.jsonl / records.csv in --out beside the per-article JSON, "
-            "or printed for '-'.",
+            "or printed for '-'. table: a readable table of the records (printed; the JSON is "
+            "still written for files).",
         ),
     ] = OutputFormat.json,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -125,7 +132,7 @@ def extract(
     A file that cannot be read gets a one-line error naming it; the others are still extracted.
     Exit status 1 when any document failed.
     """
-    from trialex.ingest import discover, load_path, load_stdin
+    from trialex.ingest import discover, load_documents, load_stdin
     from trialex.io import write_result
     from trialex.limits import read_at_most, time_limit
     from trialex.pipeline import process, process_many
@@ -161,7 +168,7 @@ def extract(
     def documents() -> Iterator[Document]:
         for path in files:
             try:
-                yield load_path(path, settings=settings)
+                yield from load_documents(path, settings=settings)
             except Exception as error:  # one bad file never stops the batch
                 report(str(path), error)
             finally:
@@ -184,13 +191,19 @@ def extract(
         ):
             written.append(write_result(result, document.text, out))
 
-    if fmt is not OutputFormat.json:  # the records table of this run, read back from its files
+    if fmt is OutputFormat.table:
+        from trialex.io import read_result
+
+        for path in written:
+            _emit(read_result(path), fmt, sys.stdout)  # type: ignore[arg-type]
+    elif fmt is not OutputFormat.json:  # the records table of this run, read back from its files
         from trialex.export import export_records
 
         export_records(written, fmt.value, out / f"records.{fmt.value}")
 
-    ok = len(files) - len(failures)
-    err.print(f"{ok} of {len(files)} documents extracted into {out}/", markup=False)
+    ok = len(written)
+    total = max(len(files), ok + len(failures))  # a MEDLINE file holds several documents
+    err.print(f"{ok} of {total} documents extracted into {out}/", markup=False)
     if failures:
         err.print(f"{len(failures)} failed", markup=False)
         raise typer.Exit(EXIT_FAILED)

@@ -726,6 +726,8 @@ def _sentence(
                 elif term.code == "mortality":
                     c.endpoint = "OS"
             c.label = c.label or _label(text, clause, term, term.code)
+        if c.endpoint is None and m.kind in RATIO_STATISTICS:
+            c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None:
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
@@ -1077,7 +1079,9 @@ def _statistic(
     if m.kind == "duration":
         if code not in TIME_ENDPOINTS:
             return False
-        c.statistic = "median"
+        before = text[clause[0] : m.start]
+        mean = cue("mean").search(before) and not cue("median").search(before)
+        c.statistic = "mean" if mean else "median"  # "the mean follow-up time was 7.8 years"
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
@@ -1872,8 +1876,11 @@ def table_candidates(
         if key in seen:
             continue
         seen.add(key)
-        if cue("exclude_row").search(label.text) or (
-            group and cue("exclude_row").search(group.text)
+        heads = [h.text for h in header[1:] if h.text]
+        hr_only = bool(heads) and all(cue("header_hr").search(h) for h in heads)
+        if not hr_only and (  # rows of hazard ratios are results, whatever their label
+            cue("exclude_row").search(label.text)
+            or (group and cue("exclude_row").search(group.text))
         ):
             continue
         rows = _row(text, label, values, header, group, group_p, caption, terms, starts, parent)
@@ -1960,6 +1967,9 @@ def _row(
         if term is None:
             for h in header[1:]:
                 term = term or term_in(h)
+        if term is None and cue("header_hr").search(col_text):
+            # a hazard-ratio column of an outcome that is none of the listed endpoints
+            term = Term(label.start, label.end, "other", "table")
         if term is None:
             continue
         c = _cell(text, cell, col_text, term)
@@ -2009,6 +2019,13 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
             op = m.group("p_op")
             c.p = ({"≤": "<=", "≥": ">="}.get(op, op), parse_number(m.group("p_value")))
         return c
+    if cue("header_hr").search(col) and (m := cue("cell_est_interval").match(t)):
+        hi = parse_number(m.group("hi"))  # "HR (95% CI)" cells: 0.99 (0.96-1.03)
+        if hi is not None:
+            c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+            level = re.search(r"(\d{2})\s?%", col)
+            c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
+            return c
     if m := cue("cell_est_interval").match(t):
         c.value = float(m.group("value"))
         unit = cue("header_unit").search(col)
