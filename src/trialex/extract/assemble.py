@@ -1147,7 +1147,9 @@ def _expand(c: Candidate) -> list[Candidate]:
 
 _CONTRAST = re.compile(r"(?i)\b(?:than|while|whereas|but)\b")
 _THAN = re.compile(r"(?i)\bthan\b")
-_COUNT_NOUN = r"(?i)\b(?:patients|children|women|men|participants|subjects|adults|cases)\b"
+_COUNT_NOUN = (
+    r"(?i)\b(?:patients|children|women|men|participants|subjects|adults|cases|recipients|infants)\b"
+)
 WHOLE_COHORT = "all patients"  # the group of a value no arm or subgroup of the study claims
 
 
@@ -1174,7 +1176,10 @@ class ArmContext:
     cohort: str | None = None  # the study population as the document first describes it
 
     def whole(self) -> str:
-        return f"{WHOLE_COHORT} ({self.cohort})" if self.cohort else WHOLE_COHORT
+        if not self.cohort:
+            return WHOLE_COHORT
+        noun = re.search(_COUNT_NOUN, self.cohort)  # "all participants (...)", "all children"
+        return f"all {noun.group(0).lower() if noun else 'patients'} ({self.cohort})"
 
     def comparison(self) -> str | None:
         return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
