@@ -361,8 +361,7 @@ def test_assemble_groups_single_cohort_takes_the_population_the_document_states(
     )
     (r,) = [r for r in _records(text, [("abstract", "en", 0)]) if r.value == 39.0]
     assert (
-        r.group
-        == "all patients (adults with refractory myeloma treated with drug-Z at 10 mg daily)"
+        r.group == "all adults (adults with refractory myeloma treated with drug-Z at 10 mg daily)"
     )
 
 
