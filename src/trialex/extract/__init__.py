@@ -9,7 +9,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from trialex.extract.assemble import candidates, to_record
+from trialex.extract.assemble import candidates, to_record, with_confidence
 from trialex.extract.numbers import fold
 from trialex.extract.rules import cue, find_terms
 from trialex.records import Flag, Record, Section, Span
@@ -24,7 +24,10 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     document warnings hold the cross-language checks of a bilingual abstract.
     """
     from trialex._extensions import text_view
+    from trialex.settings import default_settings
     from trialex.validate import validate_document, validate_record
+
+    threshold = default_settings().confidence_threshold
 
     # the sections component may leave the text it already built (Doc.text re-joins every token)
     cached = doc.user_data.get("trialex_text")
@@ -63,7 +66,7 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
         if record is not None:
             if view is not None:
                 record = to_source(record, view.source, view.to_source)
-            records.append(validate_record(record))
+            records.append(with_confidence(candidate, validate_record(record), threshold))
     records.sort(key=lambda r: (r.span.start, r.span.end))
     return records, validate_document(records)
 
