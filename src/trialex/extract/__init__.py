@@ -61,7 +61,9 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
     records: list[Record] = []
-    for candidate, section in candidates(folded, sections, terms, citing=citing):
+    tagged = doc.spans.get("trialex_tagged") if hasattr(doc, "spans") else None
+    arms = [(s.start_char, s.end_char) for s in tagged or () if s.label_ == "ARM"]
+    for candidate, section in candidates(folded, sections, terms, citing=citing, tagged_arms=arms):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:

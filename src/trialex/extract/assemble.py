@@ -1284,6 +1284,9 @@ class ArmContext:
 
     arms: list[Arm] = field(default_factory=list)
     randomized: bool = False  # the arms come from a randomisation or a trial's comparison
+    # ARM spans of the trained tagger (trialex.tagger), sorted (start, end): read for a sentence
+    # in which the rules name no arm
+    tagged: list[tuple[int, int]] = field(default_factory=list)
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
@@ -1463,6 +1466,33 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
             ctx.arms, ctx.randomized = [arm], False
 
 
+TAGGER_NAME = "trialex_arms_outcomes"
+
+
+class TaggedArm(str):
+    """An arm name that came from the trained tagger's span (its record says
+    ``extractor="rules+ner:trialex_arms_outcomes"``)."""
+
+    __slots__ = ()
+
+
+def _tagged_arms(
+    text: str, s_start: int, s_end: int, ctx: ArmContext
+) -> list[tuple[int, int, str]]:
+    """The tagger's ARM spans of a sentence as arm mentions, named as the document defines the
+    arm when it does (a defined arm's name), else by the phrase itself."""
+    lo = bisect.bisect_left(ctx.tagged, (s_start, s_start))
+    out = []
+    for start, end in ctx.tagged[lo:]:
+        if start >= s_end:
+            break
+        phrase = text[start:end].strip()
+        made = ctx.find(phrase) or _make_arm(phrase)
+        if made is not None:
+            out.append((start, end, TaggedArm(made.name)))
+    return out
+
+
 def document_arms(text: str, sections: list[Section]) -> ArmContext:
     """The arms a document's one trial defines, known before its results are read (a full text
     may define them in methods after the results): the randomisation stated anywhere, when
@@ -1617,6 +1647,8 @@ def _arm_mentions(
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
             found.append((m.start(), m.end(), names[m.group("alias").lower()]))
+    if not found and ctx.tagged:
+        found.extend(_tagged_arms(text, s_start, s_end, ctx))
     found.sort()
     out: list[tuple[int, int, str]] = []
     for f in found:  # overlapping readings: the first (longest from the same start) wins
@@ -2176,10 +2208,16 @@ def _caption(text: str, start: int) -> str:
 
 
 def candidates(
-    text: str, sections: list[Section], terms: list[Term], *, citing: Iterable[int] = ()
+    text: str,
+    sections: list[Section],
+    terms: list[Term],
+    *,
+    citing: Iterable[int] = (),
+    tagged_arms: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[Candidate, Section]]:
     """Candidates of every section; ``citing`` are the indices of `other` sections whose printed
-    text cites its sources (a narrative review), whose numbers are then cited."""
+    text cites its sources (a narrative review), whose numbers are then cited; ``tagged_arms``
+    the trained tagger's ARM spans (used where the rules name no arm)."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
@@ -2187,6 +2225,7 @@ def candidates(
     out: list[tuple[Candidate, Section]] = []
     citing = set(citing)
     arms = document_arms(text, sections)  # carried through the document in reading order
+    arms.tagged = sorted(tagged_arms)
     for index, section in enumerate(sections):
         if section.kind in skip or section.end <= section.start:
             continue
@@ -2223,6 +2262,8 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
     extractor = "rules"
     if c.source.startswith("model:"):
         extractor = f"rules+ner:{c.source.split(':', 1)[1]}"
+    elif isinstance(c.group, TaggedArm):
+        extractor = f"rules+ner:{TAGGER_NAME}"
     kind = "table" if c.mention.kind == "cell" or c.mention.rule == "header_arm_n" else section.kind
     if section.kind != "other":
         kind = section.kind
@@ -2239,7 +2280,7 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
         p_op=p_op,  # type: ignore[arg-type]
         p_value=p_value,
         timepoint=c.timepoint,
-        group=c.group,
+        group=str(c.group) if c.group is not None else None,
         label=c.label,
         origin=c.origin,  # type: ignore[arg-type]
         language=section.language,
