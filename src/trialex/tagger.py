@@ -55,14 +55,20 @@ def model_name(path: str | Path) -> str:
 def candidate_sentences(doc: Doc) -> Iterator[Span]:
     """Sentences the tagger reads: with a digit, of a reasonable length, in a section that can
     hold results (see the module docstring)."""
-    sections = list(doc._.sections or [])
+    from trialex._extensions import text_view
+
+    view = text_view(doc)
+    sections = [
+        (s.kind, *((s.start, s.end) if view.identity else view.to_view(s.start, s.end)))
+        for s in doc._.sections or []
+    ]
     for sent in doc.sents:
         text = sent.text
         if len(text) > MAX_SENTENCE_CHARS or not _DIGIT.search(text):
             continue
         start = sent.start_char
-        section = next((s for s in sections if s.start <= start < s.end), None)
-        if section is not None and section.kind in SKIPPED_SECTIONS:
+        section = next((s for s in sections if s[1] <= start < s[2]), None)
+        if section is not None and section[0] in SKIPPED_SECTIONS:
             continue
         yield sent
 
