@@ -81,6 +81,8 @@ def test_open_rules_reject_unknown_code() -> None:
         ("In all, 14 of 40 women developed lymphoedema.", "lymphoedema"),
         ("Overall, 20 patients (16%) required platelet transfusions.", "platelet transfusions"),
         ("Catheter insertion at first attempt (82% vs 64%) was faster.", "catheter insertion"),
+        ("Unplanned reoperation, 12% vs 4% (P = 0.03).", "unplanned reoperation"),
+        ("Walking distance improved by 35% at 6 months.", "walking distance"),
     ],
 )
 def test_open_outcome_becomes_other_record_with_its_phrase(text: str, label: str) -> None:
