@@ -709,7 +709,9 @@ def test_ner_an_endpoint_is_added_from_data_alone(tmp_path: Path) -> None:
         }
     )
     (root / "endpoints.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    text = "Wound dehiscence occurred in 7% of patients after surgery."
+    # a phrasing outside the open outcome grammar (trialex.extract.outcomes), which would
+    # otherwise name the outcome from the clause alone
+    text = "We saw wound dehiscence in 7% of patients after surgery."
     assert not [r for r in _records(build_nlp(Settings()), text) if r.value == 7.0]
     records = _records(build_nlp(Settings(rules_dir=root)), text)
     assert [(r.endpoint, r.statistic, r.value, r.label) for r in records] == [

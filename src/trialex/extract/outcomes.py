@@ -144,8 +144,8 @@ def _strip(text: str, start: int, end: int, rules: OpenRules) -> int:
 
 def open_terms(text: str, known: list[Term]) -> list[Term]:
     """Outcome phrases of ``text`` by the clause grammar of results prose, in clauses with none
-    of the ``known`` terms (but a shorter one of the same code inside the phrase, which
-    :func:`~trialex.extract.rules.find_terms` then drops); no two overlap."""
+    of the ``known`` terms (but a ``time_to_event`` one inside a "time to <event>" phrase,
+    which :func:`~trialex.extract.rules.find_terms` then drops); no two overlap."""
     rules = open_rules()
     spans = sorted((t.start, t.end, t.code) for t in known)
     starts = [s for s, _, _ in spans]
@@ -157,10 +157,12 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
             o_lo, o_hi = m.span("outcome")
             i = bisect.bisect_left(starts, lo - 300)
             if any(
-                s < hi and lo < e and not (code == pattern.code and s < o_hi and o_lo < e)
+                s < hi
+                and lo < e
+                and not (code == pattern.code == "time_to_event" and s < o_hi and o_lo < e)
                 for s, e, code in spans[i : bisect.bisect_left(starts, hi)]
-            ):  # a term of the clause decides; one of the same code inside the phrase does not
-                continue  # ("median time" in "median time to achieve an ANC > 0.5")
+            ):  # a term of the clause decides, but a bare "median time" inside the phrase of
+                continue  # "median time to achieve an ANC > 0.5" gives way to it
             raw = text[o_lo:o_hi]
             if rules.not_outcome_raw.search(raw) or (pattern.reject and pattern.reject.search(raw)):
                 continue
