@@ -174,3 +174,16 @@ def test_open_label_cuts_the_setting_but_keeps_the_outcome(text: str, label: str
 
 def test_open_label_is_never_a_bare_time_unit() -> None:
     assert not open_terms("Smoking cessation at 12 months was 31%.", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 20_000, "was " * 5_000, "rate of " * 3_000, "12% vs " * 3_000, "a " * 10_000],
+    ids=["digits", "verbs", "rates", "compared", "words"],
+)
+def test_open_anchored_scan_equals_full_scan_on_adversarial_text(text: str) -> None:
+    # the anchor window is a speed device only: it finds exactly the pattern's own matches
+    for pattern in RULES.patterns:
+        assert [m.span() for m in pattern.finditer(text)] == [
+            m.span() for m in pattern.regex.finditer(text)
+        ]

@@ -17,6 +17,7 @@ import bisect
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 from trialex.extract.rules import Term
 from trialex.regex import compile_guarded
 
-OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "examples", "note", "reject"})
+OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "anchor", "examples", "note", "reject"})
+ANCHOR_BEFORE, ANCHOR_AFTER = 110, 40  # the window around an anchor match the pattern is tried in
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,21 @@ class OpenPattern:
     regex: re.Pattern[str]
     examples: dict[str, list[str]]
     reject: re.Pattern[str] | None = None  # on the raw phrase: not an outcome of this pattern
+    anchor: re.Pattern[str] | None = None  # where the pattern can match (its verb or value)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The pattern's matches; with an anchor, only those in a window around an anchor
+        match (a phrase of at most seven words before its verb, the value after it)."""
+        if self.anchor is None:
+            yield from self.regex.finditer(text)
+            return
+        last = 0
+        for a in self.anchor.finditer(text):
+            lo = max(last, a.start() - ANCHOR_BEFORE)
+            for m in self.regex.finditer(text, lo, min(len(text), a.end() + ANCHOR_AFTER)):
+                if m.end() > last:
+                    last = m.end()
+                    yield m
 
 
 @dataclass(frozen=True)
@@ -70,8 +87,11 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
         if "outcome" not in regex.groupindex:
             raise ValueError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
         reject = re.compile(entry["reject"]) if "reject" in entry else None
+        anchor = compile_guarded(entry["anchor"]) if "anchor" in entry else None
         patterns.append(
-            OpenPattern(entry["id"], entry["code"], entry["side"], regex, entry["examples"], reject)
+            OpenPattern(
+                entry["id"], entry["code"], entry["side"], regex, entry["examples"], reject, anchor
+            )
         )
     recodes = []
     for entry in data.get("recode", []):
@@ -152,7 +172,7 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
     out: list[Term] = []
     taken: list[tuple[int, int]] = []
     for pattern in rules.patterns:
-        for m in pattern.regex.finditer(text):
+        for m in pattern.finditer(text):
             lo, hi = _clause(text, *m.span())
             o_lo, o_hi = m.span("outcome")
             i = bisect.bisect_left(starts, lo - 300)
