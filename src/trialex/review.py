@@ -484,7 +484,7 @@ def gold_document(doc: ReviewedDocument, review: ReviewFile) -> tuple[dict[str, 
     live = [d for d in review.decisions if not d.stale]
     gold = {
         "doc_id": doc.doc_id,
-        "source": doc.result.source,
+        "source": Path(doc.result.source).name or doc.result.source,  # as hand-made gold: a name
         "sections": section_anchors(doc.text, doc.result.sections),
         "records": [gold_record(r) for r in kept],
         "review": {

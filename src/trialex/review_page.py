@@ -29,10 +29,11 @@ from trialex.report import (
 )
 from trialex.review import EDITABLE_FIELDS, ReviewState
 
-CSP = (
+META_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
-    "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; form-action 'none'; base-uri 'none'"
 )
+CSP = META_CSP + "; frame-ancestors 'none'"  # the header (frame-ancestors is ignored in <meta>)
 STATUS_LABELS = {
     "pending": "not reviewed",
     "accept": "accepted",
@@ -88,7 +89,7 @@ def form_values(record: Record) -> dict[str, str]:
 
 def _page(title: str, body: str, data: Mapping[str, Any], script: bool) -> str:
     return Template(_review_resource("review.html")).substitute(
-        csp=CSP,
+        csp=META_CSP,
         title=_e(title),
         css=_resource("report.css")
         + "\n"
