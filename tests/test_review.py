@@ -475,3 +475,14 @@ def test_review_file_survives_kill_9_during_saves(tmp_path: Path) -> None:
         assert review.decisions and isinstance(review.decisions[0], Decision)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != path.name]
     assert all(name.endswith(".tmp") for name in leftovers)  # at most the killed save's temp
+
+
+def test_review_page_shows_stale_reviews_and_status() -> None:
+    from trialex.review_page import render_review_page
+
+    review = reconcile(_result(os_value=8.0), TEXT, _four_decisions(_result()))
+    state = review_state(_result(os_value=8.0), TEXT, review)
+    page = render_review_page(_result(os_value=8.0), TEXT, state, reviewer="ann", doc_key="doc1")
+    assert 'id="stale"' in page and "Stale reviews" in page and "8.5" in page
+    assert "rv-accept" in page and "rv-reject" in page and "rv-add" in page
+    assert "connect-src 'self'" in page and "<link" not in page and "src=" not in page

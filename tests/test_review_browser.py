@@ -210,6 +210,36 @@ def test_review_browser_four_decisions_become_gold(
     overall = json.loads(scored.stdout)["overall"]
     assert overall["tp"] >= 1 and overall["fn"] >= 2  # accepted kept; edit and add missed
 
+    # the report index's evidence table shows the review state; its filters work
+    done = _cli(
+        "report", str(extracted), "--out", str(tmp_path / "report"), "--gold", str(gold_dir)
+    )
+    assert done.returncode == 0, done.stderr
+    page.events.clear()
+    page.open((tmp_path / "report" / "index.html").as_uri())
+    assert page.js("document.body.dataset.ready") == "1"
+    total = page.js("document.querySelectorAll('table.evidence tbody tr').length")
+    assert total >= 3
+    reviews = page.js(
+        "Array.from(document.querySelectorAll('table.evidence tbody tr'))"
+        ".map(r => r.dataset.review)"
+    )
+    assert "pending" in reviews and len(set(reviews)) >= 2  # reviewed rows are told apart
+    reviewed = next(r for r in reviews if r != "pending")
+    page.js(
+        "(() => { const s = document.querySelector('select[data-filter=review]');"
+        f" s.value = {json.dumps(reviewed)}; s.dispatchEvent(new Event('change')); }})()"
+    )
+    shown = page.js("document.querySelectorAll('table.evidence tbody tr:not([hidden])').length")
+    assert shown == reviews.count(reviewed) < total
+    page.js(
+        "(() => { const s = document.querySelector('select[data-filter=review]');"
+        " s.value = ''; s.dispatchEvent(new Event('change'));"
+        " document.getElementById('evidence').scrollIntoView(); })()"
+    )
+    page.screenshot(tmp_path / "evidence-table.png")
+    assert page.errors() == []
+
 
 def test_review_browser_undo_removes_the_last_decision(
     page: Page,  # noqa: F811
