@@ -269,6 +269,11 @@ def test_gold_export_never_replaces_hand_made_gold(tmp_path: Path) -> None:
     assert json.loads(hand.read_text(encoding="utf-8"))["records"] == []
     export_gold(out, gold_dir, overwrite=True)
     export_gold(out, gold_dir)  # an exported file may be exported again
+    export_gold(out, gold_dir, raw_dir=tmp_path / "raw")  # the text goes beside the seeds
+    assert (tmp_path / "raw" / "doc1.txt").read_text(encoding="utf-8") == TEXT
+    (tmp_path / "raw" / "doc1.txt").write_text("another text", encoding="utf-8")
+    with pytest.raises(Exception, match="different text"):
+        export_gold(out, gold_dir, raw_dir=tmp_path / "raw")
     assert len(load_gold(hand).records) == 3
 
 

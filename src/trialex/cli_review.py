@@ -149,6 +149,12 @@ def gold_export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace hand-made gold files of the same documents.")
     ] = False,
+    raw: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also copy each exported document's text here (e.g. raw/).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Write every reviewed document of OUT_DIR as <doc_id>.gold.json (fixtures/gold/GUIDELINES.md
     format): accepted, edited and added records, rejected and unreviewed ones left out; evidence
@@ -161,7 +167,7 @@ def gold_export(
         _error(f"{out_dir}: no such folder")
         raise typer.Exit(EXIT_USAGE)
     try:
-        written = export_gold(out_dir, to, overwrite=force)
+        written = export_gold(out_dir, to, overwrite=force, raw_dir=raw)
     except TrialexError as error:
         _error(str(error))
         raise typer.Exit(EXIT_FAILED) from None

@@ -539,11 +539,18 @@ class GoldExport:
 
 
 def export_gold(
-    out_dir: Path, gold_dir: Path, *, overwrite: bool = False, doc_ids: Iterable[str] = ()
+    out_dir: Path,
+    gold_dir: Path,
+    *,
+    overwrite: bool = False,
+    doc_ids: Iterable[str] = (),
+    raw_dir: Path | None = None,
 ) -> list[GoldExport]:
     """Write ``gold_dir/<doc_id>.gold.json`` for every reviewed document of ``out_dir``
     (at least one live decision); validated before it is written. A gold file that exists and
-    was not written by this export (hand-made gold) is never replaced unless ``overwrite``."""
+    was not written by this export (hand-made gold) is never replaced unless ``overwrite``.
+    With ``raw_dir``, the source text goes there too (``<doc_id>.txt``, where the seed tests and
+    ``trialex eval --raw`` look), unless a different text of that name is already there."""
     wanted = set(doc_ids)
     written: list[GoldExport] = []
     for doc_id, path in result_files(out_dir).items():
@@ -563,6 +570,11 @@ def export_gold(
         problems = _validate_text(text, evaluator_text(path))
         if problems:
             raise TrialexError(f"{doc_id}: exported gold is invalid: {'; '.join(problems[:3])}")
+        if raw_dir is not None:
+            source = output_path(Path(raw_dir), doc_id, ".txt")
+            if source.is_file() and source.read_bytes() != path.with_suffix(".txt").read_bytes():
+                raise TrialexError(f"{source}: a different text exists; not replaced")
+            atomic_write_text(source, doc.text)
         atomic_write_text(target, text)
         written.append(
             GoldExport(
