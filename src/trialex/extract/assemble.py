@@ -13,7 +13,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
@@ -1284,9 +1284,9 @@ class ArmContext:
 
     arms: list[Arm] = field(default_factory=list)
     randomized: bool = False  # the arms come from a randomisation or a trial's comparison
-    # ARM spans of the trained tagger (trialex.tagger), sorted (start, end): read for a sentence
-    # in which the rules name no arm
-    tagged: list[tuple[int, int]] = field(default_factory=list)
+    # the trained tagger (trialex.tagger.SentenceTagger): a sentence's ARM spans, asked for
+    # only where the rules name no arm
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
@@ -1467,6 +1467,7 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
 
 
 TAGGER_NAME = "trialex_arms_outcomes"
+TAGGED_KINDS = frozenset({"abstract", "results"})
 
 
 class TaggedArm(str):
@@ -1477,15 +1478,17 @@ class TaggedArm(str):
 
 
 def _tagged_arms(
-    text: str, s_start: int, s_end: int, ctx: ArmContext
+    text: str,
+    s_start: int,
+    s_end: int,
+    tagger: Callable[[str], Sequence[tuple[int, int]]],
+    ctx: ArmContext,
 ) -> list[tuple[int, int, str]]:
     """The tagger's ARM spans of a sentence as arm mentions, named as the document defines the
     arm when it does (a defined arm's name), else by the phrase itself."""
-    lo = bisect.bisect_left(ctx.tagged, (s_start, s_start))
     out = []
-    for start, end in ctx.tagged[lo:]:
-        if start >= s_end:
-            break
+    for rel_start, rel_end in tagger(text[s_start:s_end]):
+        start, end = s_start + rel_start, s_start + rel_end
         phrase = text[start:end].strip()
         made = ctx.find(phrase) or _make_arm(phrase)
         if made is not None:
@@ -1647,8 +1650,8 @@ def _arm_mentions(
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
             found.append((m.start(), m.end(), names[m.group("alias").lower()]))
-    if not found and ctx.tagged:
-        found.extend(_tagged_arms(text, s_start, s_end, ctx))
+    if not found and ctx.tagger is not None:
+        found.extend(_tagged_arms(text, s_start, s_end, ctx.tagger, ctx))
     found.sort()
     out: list[tuple[int, int, str]] = []
     for f in found:  # overlapping readings: the first (longest from the same start) wins
@@ -2213,11 +2216,11 @@ def candidates(
     terms: list[Term],
     *,
     citing: Iterable[int] = (),
-    tagged_arms: Sequence[tuple[int, int]] = (),
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None,
 ) -> list[tuple[Candidate, Section]]:
     """Candidates of every section; ``citing`` are the indices of `other` sections whose printed
-    text cites its sources (a narrative review), whose numbers are then cited; ``tagged_arms``
-    the trained tagger's ARM spans (used where the rules name no arm)."""
+    text cites its sources (a narrative review), whose numbers are then cited; ``tagger`` gives
+    a sentence's ARM spans (:mod:`trialex.tagger`), asked where the rules name no arm."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
@@ -2225,7 +2228,6 @@ def candidates(
     out: list[tuple[Candidate, Section]] = []
     citing = set(citing)
     arms = document_arms(text, sections)  # carried through the document in reading order
-    arms.tagged = sorted(tagged_arms)
     for index, section in enumerate(sections):
         if section.kind in skip or section.end <= section.start:
             continue
@@ -2235,6 +2237,8 @@ def candidates(
             index in citing or cue("citation_marker").search(text, section.start, section.end)
         ):
             kind = "review"  # narrative text citing others; figure captions rarely cite
+        # the tagger is asked only where a study reports its own results
+        arms.tagger = tagger if kind in TAGGED_KINDS else None
         for b_start, b_end in table_blocks(text, section.start, section.end):
             for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts, arms):
                 out.append((c, section))
