@@ -313,6 +313,31 @@ def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
 
 
 _SUBTYPES = frozenset({"CRi", "CRp", "CRh"})
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _inside_word(text: str, term: Term) -> bool:
+    """An abbreviation term that is part of a longer word is no endpoint: "CR" in "PCR",
+    "PCR-B", "CRP", "ACR", "CRC"; "OS" in "PCOS" (a plural "CRs" keeps its term)."""
+    word = text[term.start : term.end]
+    if not word.isascii() or sum(c.isupper() for c in word) < 2:
+        return False
+    before = text[term.start - 1 : term.start] if term.start else ""
+    after = text[term.end : term.end + 2]
+    if _LATIN.match(before):
+        return True
+    if _LATIN.match(after[:1]):
+        return not (after[:1] == "s" and not _LATIN.match(after[1:2]))
+    return False
+    if not any(c.isupper() for c in word):
+        return False
+    before = text[term.start - 1 : term.start]
+    after = text[term.end : term.end + 2]
+    if before and before.isascii() and before.isalpha():
+        return True
+    if after[:1].isascii() and after[:1].isalpha():
+        return not (after[:1] == "s" and not (after[1:2].isascii() and after[1:2].isalpha()))
+    return False
 
 
 def refine_terms(text: str, terms: list[Term]) -> list[Term]:
@@ -333,6 +358,8 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
     """
     kept: list[Term] = []
     for t in terms:
+        if _inside_word(text, t):
+            continue
         if t.code == "relapse" and (
             cue("population_before_relapse").search(text[max(0, t.start - 20) : t.start])
             or cue("population_after_relapse").match(text[t.end : t.end + 60])
