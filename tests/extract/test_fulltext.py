@@ -33,3 +33,123 @@ def test_an_abbreviation_inside_a_longer_word_is_no_endpoint() -> None:
 def test_a_plural_abbreviation_keeps_its_term() -> None:
     records = _records("Overall, 12 CRs (40%) were seen.")
     assert ("CR", "proportion", 40.0) in _summary(records)
+
+
+def _labelled(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str, int]]]:
+    """A PMC-style text of ``(label, body)`` parts; every section given kind ``abstract``, as
+    a sectioner that does not know label paths would."""
+    text, kinds = "", []
+    for label, body in parts:
+        kinds.append(("abstract", "en", len(text)))
+        text += f"{label}\n{body}\n\n"
+    return text, kinds
+
+
+def _records_titled(parts: list[tuple[str, str]]) -> list[Record]:
+    from trialex.records import Section
+
+    text, kinds = _labelled(parts)
+    doc = make_doc(text, kinds)
+    doc._.sections = [
+        Section(kind="abstract", title=label, language="en", start=s.start, end=s.end)
+        for (label, _), s in zip(parts, doc._.sections, strict=True)
+    ]
+    records, _ = extract_records(doc)
+    for r in records:
+        assert text[r.span.start : r.span.end] == r.text
+    return records
+
+
+def test_label_paths_give_the_section_kind_and_origin() -> None:
+    records = _records_titled(
+        [
+            ("ABSTRACT:", "The complete remission rate was 54% with the new regimen."),
+            ("BODY.INTRODUCTION:", "Only 40% of patients achieve a complete remission.[3]"),
+            ("BODY.RESULTS.TREATMENT RESPONSE:", "The complete remission rate was 54%."),
+            ("BODY.DISCUSSION:", "Earlier trials reported a complete remission rate of 30%.[7]"),
+        ]
+    )
+    got = [(r.value, r.section, r.origin) for r in records if r.endpoint == "CR"]
+    assert got == [
+        (54.0, "abstract", "this_study"),
+        (40.0, "introduction", "cited"),
+        (54.0, "results", "this_study"),
+        (30.0, "discussion", "cited"),
+    ]
+
+
+def test_methods_give_no_design_figures_and_baseline_only_cohort_sizes() -> None:
+    records = _records_titled(
+        [
+            (
+                "BODY.RESULTS.BASELINE CHARACTERISTICS:",
+                "Forty patients were treated with the new drug. Grade 3 anaemia was present "
+                "in 20% at study entry.",
+            ),
+            (
+                "BODY.MATERIALS AND METHODS.STATISTICAL METHODS:",
+                "A complete remission rate of 30% was assumed, and 31 patients per arm give "
+                "80% power. Overall survival was estimated by the Kaplan-Meier method.",
+            ),
+        ]
+    )
+    assert [(r.endpoint, r.value) for r in records] == [("sample_size", 40.0)]
+
+
+def test_a_trial_protocol_yields_no_records() -> None:
+    records = _records_titled(
+        [
+            ("ABSTRACT.BACKGROUND:", "Relapse occurs in 40% of patients after surgery."),
+            ("ABSTRACT.METHODS/DESIGN:", "A total of 300 patients will be randomised."),
+            ("BODY.METHODS/DESIGN.SAMPLE SIZE:", "The 2-year overall survival is 60%."),
+            ("BODY.TRIAL STATUS:", "Recruitment began in 2012."),
+        ]
+    )
+    assert records == []
+
+
+_INLINE = (
+    "Toxicities are listed in Table 2.   Table 2 Grade 3+ adverse events Drug A ( N = 32) "
+    "Drug B ( N = 33) p -value Neutropenia 7 (21.9%) 9 (27.3%) 0.76 Thrombocytopenia 1 1 (3.1%) "
+    "5 (15.1%) 0.20 Fatigue 0 1 (3.0%) 1.00   Responses were assessed after six cycles of therapy."
+)
+
+
+def test_a_flattened_table_is_read_as_cells() -> None:
+    records = _records(_INLINE)
+    sizes = [(r.value, r.group) for r in records if r.endpoint == "sample_size"]
+    assert sizes == [(32.0, "Drug A"), (33.0, "Drug B")]
+    cells = [
+        (r.label, r.value, r.n, r.N, r.p_value, r.section)
+        for r in records
+        if r.endpoint == "adverse_events"
+    ]
+    assert cells == [
+        ("Neutropenia", 21.9, 7, 32, 0.76, "table"),
+        ("Neutropenia", 27.3, 9, 33, 0.76, "table"),
+        ("Thrombocytopenia", 3.1, 1, 32, 0.2, "table"),
+        ("Thrombocytopenia", 15.1, 5, 33, 0.2, "table"),
+        ("Fatigue", 3.0, 1, 33, 1.0, "table"),
+    ]
+
+
+def test_a_flattened_baseline_table_gives_only_its_arm_sizes() -> None:
+    text = (
+        "Patients are described in Table 1.   Table 1 Baseline characteristics Drug A (N=33) "
+        "Drug B (N=32) p -value Male 20 (60.6%) 23 (71.9%) 0.43 Complete remission at entry "
+        "3 (9.1%) 2 (6.3%) 1.00\n"
+    )
+    assert [(r.endpoint, r.value) for r in _records(text)] == [
+        ("sample_size", 33.0),
+        ("sample_size", 32.0),
+    ]
+
+
+def test_a_narrative_review_reports_cited_numbers() -> None:
+    text = (
+        "#### Lenalidomide\n\nEvidence (lenalidomide):\n\n1. A randomized trial of 351 patients "
+        "compared two regimens.[[12](#cit/section_4.12)]\n- The median overall survival was "
+        "29.6 months.[[Level of evidence A1](/Common/PopUps/x.aspx)]\n"
+    )
+    records = _records(text, [("other", "en", 0)])
+    assert records and {r.origin for r in records} == {"cited"}
