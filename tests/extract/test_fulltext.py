@@ -153,3 +153,18 @@ def test_a_narrative_review_reports_cited_numbers() -> None:
     )
     records = _records(text, [("other", "en", 0)])
     assert records and {r.origin for r in records} == {"cited"}
+
+
+def test_design_figures_give_no_record_wherever_they_stand() -> None:
+    text = (
+        "With 31 patients per arm the study had 80% power to detect a difference in complete "
+        "remission rate from 30% to 60%. Patients were randomized in a 2:1 ratio. Mortality "
+        "exceeded the bound in 25% of simulation runs. The complete remission rate was 54%."
+    )
+    assert _summary(_records(text)) == [("CR", "proportion", 54.0)]
+
+
+def test_a_bracketed_reference_makes_a_discussion_number_cited() -> None:
+    text = "Chemoimmunotherapy gave a complete remission rate of 44%.[12] Ours was 54%."
+    records = _records(text, [("discussion", "en", 0)])
+    assert [(r.value, r.origin) for r in records if r.endpoint == "CR"][0] == (44.0, "cited")

@@ -414,6 +414,8 @@ def prose_candidates(
         mentions = find_mentions(sent_text, language, s_start)
         if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
             continue
+        if cue("design_sentence").search(sent_text):
+            continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
