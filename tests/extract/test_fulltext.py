@@ -167,4 +167,4 @@ def test_design_figures_give_no_record_wherever_they_stand() -> None:
 def test_a_bracketed_reference_makes_a_discussion_number_cited() -> None:
     text = "Chemoimmunotherapy gave a complete remission rate of 44%.[12] Ours was 54%."
     records = _records(text, [("discussion", "en", 0)])
-    assert [(r.value, r.origin) for r in records if r.endpoint == "CR"][0] == (44.0, "cited")
+    assert next((r.value, r.origin) for r in records if r.endpoint == "CR") == (44.0, "cited")
