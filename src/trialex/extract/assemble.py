@@ -1412,10 +1412,11 @@ def inline_tables(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = start
     while pos < end:
-        m = cue("inline_table_start").search(text, pos, end)
+        head = _TABLE_LABEL.match(text, pos) if pos == start else None
+        m = head or cue("inline_table_start").search(text, pos, end)
         if m is None:
             break
-        t_start = m.start("label")
+        t_start = m.start("label") if m is not head else m.start()
         stop = cue("inline_table_end").search(text, m.end(), end)
         t_end = stop.start() if stop else end
         while t_end > t_start and text[t_end - 1].isspace():
@@ -1568,14 +1569,26 @@ def inline_table_candidates(
     return out
 
 
-def _design_or_baseline(c: Candidate, kind: str, baseline: bool) -> bool:
+def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> bool:
     """Numbers that report no endpoint of the study by where they stand: a baseline
     subsection gives only its cohort sizes; a methods section only the sizes of the cohorts
     actually treated and the follow-up (doses, thresholds, power and planned sizes are
-    design figures)."""
-    if baseline and c.endpoint != "sample_size":
+    design figures). A cohort size there is a count with a cohort verb ("35 patients were
+    treated", "of the 68 patients accrued"), not "in 6 patients" with a characteristic."""
+    if not baseline and kind != "methods":
+        return False
+    if c.endpoint == "follow_up":
+        return baseline
+    if c.endpoint != "sample_size":
         return True
-    return kind == "methods" and c.endpoint not in ("sample_size", "follow_up")
+    m = c.mention
+    before = text[max(0, m.start - 40) : m.start]
+    return not (
+        cue("cohort_verb_after").match(text[m.end : m.end + 120])
+        or cue("arm_definition").match(text[c.span[1] : c.span[1] + 80])
+        or cue("cohort_before_count").search(before)
+        or m.kind == "n_eq"
+    )
 
 
 def _regions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -1599,12 +1612,18 @@ def candidates(
     kinds = [section_kind(s) for s in sections]
     if _protocol_only(sections, kinds):
         return []
+    path, prev_kind = "", ""
     for section, kind in zip(sections, kinds, strict=True):
         if kind in skip or section.end <= section.start:
             continue
         if kind != section.kind:
             section = section.model_copy(update={"kind": kind})
-        baseline = bool(cue("label_path_baseline").search(section.title or ""))
+        if section.title and kind not in ("table", "other"):
+            path = section.title
+        elif not section.title and prev_kind not in ("table", "other"):
+            path = ""  # only prose resuming after a table or figure stays in its subsection
+        prev_kind = kind
+        baseline = bool(cue("label_path_baseline").search(path))
         pos = section.start
         found: list[tuple[Candidate, Section]] = []
         for b_start, b_end, form in _regions(text, section.start, section.end):
@@ -1636,7 +1655,7 @@ def _prose(
     baseline: bool,
 ) -> list[tuple[Candidate, Section]]:
     found = prose_candidates(text, lo, hi, section.language, section.kind, terms, starts)
-    return [(c, section) for c in found if not _design_or_baseline(c, section.kind, baseline)]
+    return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
 
 
 def _protocol_only(sections: list[Section], kinds: list[str]) -> bool:
