@@ -168,3 +168,26 @@ def test_a_bracketed_reference_makes_a_discussion_number_cited() -> None:
     text = "Chemoimmunotherapy gave a complete remission rate of 44%.[12] Ours was 54%."
     records = _records(text, [("discussion", "en", 0)])
     assert next((r.value, r.origin) for r in records if r.endpoint == "CR") == (44.0, "cited")
+
+
+def test_excluded_patients_and_counts_of_things_are_no_cohort_sizes() -> None:
+    text = (
+        "Eighty patients were enrolled, of whom 6 were ineligible. We excluded 30 men because "
+        "of missing blood samples (n = 24) or unknown staging (n = 6). The analysis covered "
+        "an analytic sample of N = 31 clinics. Calibration used bootstrap sampling (n = 1000)."
+    )
+    assert [r.value for r in _records(text) if r.endpoint == "sample_size"] == [80.0]
+
+
+def test_a_survey_response_rate_is_no_tumour_response() -> None:
+    records = _records("The overall survey response rate was 63.8% (981/1538).")
+    assert not [r for r in records if r.endpoint in ("ORR", "CR", "PR")]
+
+
+def test_an_animal_study_yields_no_records() -> None:
+    text = (
+        "Male rats (N = 90) were randomly assigned to nine diets. Tumours developed in 40% of "
+        "rats fed the control diet. Rats given soybean meal had fewer tumours than control "
+        "rats, and rats on the combined diet did best; in vitro assays in rats confirmed it."
+    )
+    assert _records(text) == []

@@ -348,6 +348,10 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
     for t in terms:
         if _inside_word(text, t):
             continue
+        if t.code in ("ORR", "CR", "PR") and cue("nonclinical_response_before").search(
+            text[max(0, t.start - 40) : t.start]
+        ):
+            continue  # "the survey response rate", "questionnaire response"
         if t.code == "relapse" and (
             cue("population_before_relapse").search(text[max(0, t.start - 20) : t.start])
             or cue("population_after_relapse").match(text[t.end : t.end + 60])
@@ -418,8 +422,31 @@ def prose_candidates(
             continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
+        found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
+
+
+def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
+    """A count that is no cohort size: patients excluded or withdrawn and their reasons
+    ("excluded ... due to insufficient blood (n = 102)"), and counts of things that are not
+    patients ("N = 31 parishes", "rats (N = 90)", "bootstrap sampling (n = 1000)", samples,
+    genes, ears, cycles)."""
+    if c.endpoint != "sample_size":
+        return False
+    m = c.mention
+    clause = _in(clauses(text, sent[0], sent[1]), m.start)
+    enrolled = cue("cohort_verb_after").match(text[m.end : m.end + 120])
+    # a bracketed "(n = 6)" of a list of reasons reaches back to the start of its clause
+    near = (
+        clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 80),
+        min(clause[1], m.end + 50),
+    )
+    if not enrolled and cue("exclusion_sentence").search(text, *near):
+        return True  # not "44 patients were enrolled, of which 7 were ineligible"
+    if cue("person_noun").search(text, m.start, m.end):
+        return False
+    return bool(cue("non_patient_unit").search(text[max(clause[0], m.start - 30) : m.end + 20]))
 
 
 def _sentence(
@@ -1610,7 +1637,7 @@ def candidates(
     out: list[tuple[Candidate, Section]] = []
     review = bool(cue("review_document").search(text))
     kinds = [section_kind(s) for s in sections]
-    if _protocol_only(sections, kinds):
+    if _protocol_only(sections, kinds) or _laboratory_only(text):
         return []
     path, prev_kind = "", ""
     for section, kind in zip(sections, kinds, strict=True):
@@ -1656,6 +1683,15 @@ def _prose(
 ) -> list[tuple[Candidate, Section]]:
     found = prose_candidates(text, lo, hi, section.language, section.kind, terms, starts)
     return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
+
+
+def _laboratory_only(text: str) -> bool:
+    """A laboratory or animal study (rats, mice, cell lines, xenografts, in vitro) that names
+    hardly any patients or participants reports no clinical outcome: no records."""
+    lab = len(cue("lab_study_noun").findall(text))
+    if lab < 5:
+        return False
+    return len(cue("human_study_noun").findall(text)) < lab
 
 
 def _protocol_only(sections: list[Section], kinds: list[str]) -> bool:
