@@ -7,7 +7,7 @@
 
 Each sampled record is printed as one block: document, endpoint/statistic/value, n/N, CI, p,
 timepoint, group, label, origin, section, then the sentence around its span with the span in
-[[...]]. The corpus is third-party text: the script reads it from where it lies and writes
+[[...]]. Documents of the gold-dev check half are left out. The corpus is third-party text: the script reads it from where it lies and writes
 nothing into the repository.
 """
 
@@ -16,15 +16,33 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import sys
 from collections import Counter
 from pathlib import Path
 
 
-def _load(pred: Path) -> list[tuple[str, dict, str]]:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def check_documents() -> set[str]:
+    """Corpus doc ids of the gold-dev check half (never to be read): "f01_pmc4332717_..." is
+    PMC4332717 of the PMC corpus."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gold_dev import check_ids
+
+    out = set()
+    for doc_id in check_ids():
+        m = re.search(r"_pmc(\d+)_", doc_id)
+        out.add(f"PMC{m.group(1)}" if m else doc_id)
+    return out
+
+
+def _load(pred: Path, exclude: set[str] = frozenset()) -> list[tuple[str, dict, str]]:
     """(doc_id, record, document text) for every record of the extracted folder."""
     out = []
     for path in sorted(pred.glob("*.json")):
-        if path.name.startswith("_"):
+        if path.name.startswith("_") or path.stem in exclude:
             continue
         result = json.loads(path.read_text(encoding="utf-8"))
         text_path = path.with_suffix(".txt")
@@ -80,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         from trialex.corpus import run_corpus
 
         run_corpus(args.inputs, pred)
-    records = _load(pred)
+    records = _load(pred, check_documents())  # the check half is never read
     if args.stats:
         stats(records)
         return 0

@@ -191,3 +191,12 @@ def test_an_animal_study_yields_no_records() -> None:
         "rats, and rats on the combined diet did best; in vitro assays in rats confirmed it."
     )
     assert _records(text) == []
+
+
+def test_relative_changes_and_item_counts_give_no_record() -> None:
+    text = (
+        "Screening gave a 20% relative decrease in mortality. Grade 3 events were pharyngitis "
+        "and bronchitis (each n = 2). A total of 22 cases of tumour specimens were enrolled. "
+        "The overall survival rate at 2 years was 64%."
+    )
+    assert _summary(_records(text)) == [("OS", "rate", 64.0)]

@@ -428,14 +428,21 @@ def prose_candidates(
 
 
 def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
-    """A count that is no cohort size: patients excluded or withdrawn and their reasons
+    """A value that reports no endpoint: a relative change ("a 20% relative decrease"), and a
+    count that is no cohort size: patients excluded or withdrawn and their reasons
     ("excluded ... due to insufficient blood (n = 102)"), and counts of things that are not
     patients ("N = 31 parishes", "rats (N = 90)", "bootstrap sampling (n = 1000)", samples,
     genes, ears, cycles)."""
+    m = c.mention
+    if m.kind == "pct" and cue("relative_change_after").match(text[m.end : m.end + 30]):
+        return True  # "a 20% relative decrease in mortality", "12% higher overall survival"
     if c.endpoint != "sample_size":
         return False
-    m = c.mention
     clause = _in(clauses(text, sent[0], sent[1]), m.start)
+    if m.kind == "n_eq" and cue("item_count_before").search(text[max(0, m.start - 8) : m.start]):
+        return True  # "pharyngitis and bronchitis (each n = 2)": counts of events
+    if cue("non_patient_unit").match(text[m.end : m.end + 25].lstrip(" ").removeprefix("of ")):
+        return True  # "22 cases of specimens"
     enrolled = cue("cohort_verb_after").match(text[m.end : m.end + 120])
     # a bracketed "(n = 6)" of a list of reasons reaches back to the start of its clause
     near = (
@@ -446,7 +453,8 @@ def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
         return True  # not "44 patients were enrolled, of which 7 were ineligible"
     if cue("person_noun").search(text, m.start, m.end):
         return False
-    return bool(cue("non_patient_unit").search(text[max(clause[0], m.start - 30) : m.end + 20]))
+    lo = clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 30)
+    return bool(cue("non_patient_unit").search(text[lo : m.end + 20]))
 
 
 def _sentence(
