@@ -7,8 +7,8 @@
 
 Each sampled record is printed as one block: document, endpoint/statistic/value, n/N, CI, p,
 timepoint, group, label, origin, section, then the sentence around its span with the span in
-[[...]]. Documents of the gold-dev check half are left out. The corpus is third-party text: the script reads it from where it lies and writes
-nothing into the repository.
+[[...]]. Documents of the gold-dev check half are left out. The corpus is third-party
+text: the script reads it from where it lies and writes nothing into the repository.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -441,8 +441,9 @@ def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
     clause = _in(clauses(text, sent[0], sent[1]), m.start)
     if m.kind == "n_eq" and cue("item_count_before").search(text[max(0, m.start - 8) : m.start]):
         return True  # "pharyngitis and bronchitis (each n = 2)": counts of events
-    if cue("non_patient_unit").match(text[m.end : m.end + 25].lstrip(" ").removeprefix("of ")):
-        return True  # "22 cases of specimens"
+    after = " ".join(text[m.end : m.end + 40].split()[:3]).removeprefix("of ")
+    if cue("non_patient_unit").search(" ".join(after.split()[:2])):
+        return True  # "22 cases of tumour specimens", "40 samples"
     enrolled = cue("cohort_verb_after").match(text[m.end : m.end + 120])
     # a bracketed "(n = 6)" of a list of reasons reaches back to the start of its clause
     near = (
