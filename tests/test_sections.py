@@ -937,3 +937,65 @@ def test_sections_forms_tile_every_prefix(text: str) -> None:
     for cut in range(0, len(text), 97):
         part = text[:cut]
         assert_tiles(part, split_sections(part))
+
+
+def _pdf_page(number: int, body: str, even_head: str, odd_head: str) -> str:
+    head = f"{number} {even_head}" if number % 2 == 0 else f"{odd_head} {number}"
+    return f"{head}\n{body}"
+
+
+TWO_COLUMN_PDF_TEXT = "\n".join(
+    [
+        "ABSTRACT",
+        "Background: We studied stressful events and later disease in a cohort of adults.",
+        "Keywords: stress, dementia, cohort",
+        # the left column's heading printed before the right column's line
+        "Introduction that promote independent living are of",
+        *["great interest to researchers and to the general public in many countries"] * 30,
+        "Correspondenceshouldbeaddressedto:JaneDoe,DepartmentofMedicine,CityUniversity.",
+        *["prior studies have linked stress with poor health in older people of both sexes"] * 5,
+        _pdf_page(148, "Methods", "J. Doe et al.", "Stress and disease"),
+        *["participants were randomly sampled from the population register of the city"] * 10,
+        _pdf_page(149, "Results", "J. Doe et al.", "Stress and disease"),
+        *["the study population was composed of many adults followed for ten years"] * 10,
+        _pdf_page(150, "Discussion", "J. Doe et al.", "Stress and disease"),
+        *["besides confirming earlier work, the study adds long follow-up of adults"] * 10,
+        "Conflictofinterest Author A, Author B. (2004). A lifestyle in late life",
+        "None.",
+        _pdf_page(
+            151, "References Neuroscience, 95, 167-172.", "J. Doe et al.", "Stress and disease"
+        ),
+        "Author C. (2009). World report on dementia. London: International society.",
+        _pdf_page(152, "Author D. (2010). Stress in late life. Stockholm.", "J. Doe et al.", "x"),
+        _pdf_page(153, "Author E. (2011). Stress in mid life. Uppsala.", "y", "Stress and disease"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("Background: We studied", "abstract"),
+        ("Introduction that promote", "introduction"),  # an interleaved column heading
+        ("Correspondenceshould", "front_matter"),  # the first page's footnote, spaces lost
+        ("prior studies have linked", "introduction"),  # the prose resumes after it
+        ("148 J. Doe", "boilerplate"),  # running heads with page numbers
+        ("Stress and disease 149", "boilerplate"),
+        ("participants were randomly", "methods"),
+        ("the study population", "results"),
+        ("besides confirming", "discussion"),
+        ("Conflictofinterest", "references"),  # a glued heading, then the other column
+        ("References Neuroscience", "references"),
+        ("Author C. (2009)", "references"),
+    ],
+)
+def test_sections_pdf_text_furniture_and_columns(needle: str, kind: str) -> None:
+    sections = split_sections(TWO_COLUMN_PDF_TEXT)
+    assert_tiles(TWO_COLUMN_PDF_TEXT, sections)
+    assert _kind_at(TWO_COLUMN_PDF_TEXT, sections, needle)[0] == kind
+
+
+def test_sections_page_numbers_alone_are_not_running_heads() -> None:
+    # numbered lines that do not recur page after page stay prose
+    text = "Results\n" + "\n".join(f"Cohort {k} had the longest follow-up of all" for k in (3, 1))
+    assert {s.kind for s in split_sections(text)} == {"results"}

@@ -232,6 +232,7 @@ class SectionRules:
     _inline: re.Pattern[str] | None = None
     _combined: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _pattern_headings: dict[str, HeadingRule] = field(default_factory=dict)
+    _glued: dict[str, HeadingRule] | None = None
     continuation_words: set[str] = field(default_factory=set)
 
     @property
@@ -289,6 +290,7 @@ class SectionRules:
                 )
         self._inline = None
         self._combined = {}
+        self._glued = None
 
     @staticmethod
     def _check_rule(rule: Any, source: str, seen: set[str], *, needs: str) -> None:
@@ -320,11 +322,21 @@ class SectionRules:
         rest, depth = _split_numbering(line)
         norm = _norm_heading(rest)
         found = self.headings.get(norm)
+        if found is None and " " not in norm and len(norm) > 12:
+            found = self.glued().get(norm)  # "Conflictofinterest" in pdfplumber text
         if found is None and len(norm.split()) <= HEADING_PATTERN_WORDS and _heading_like(line):
             rule = self.first("heading_patterns", norm)
             if rule is not None:
                 found = self._pattern_heading(rule)
         return found, depth
+
+    def glued(self) -> dict[str, HeadingRule]:
+        """Multi-word heading phrases with their spaces removed (PDF text loses them)."""
+        if self._glued is None:
+            self._glued = {
+                p.replace(" ", ""): rule for p, rule in self.headings.items() if " " in p
+            }
+        return self._glued
 
     def _pattern_heading(self, rule: PatternRule) -> HeadingRule:
         heading = self._pattern_headings.get(rule.id)
@@ -472,6 +484,32 @@ def _lines(text: str, *, pieces: bool = False) -> list[_Line]:
         for a, b in itertools.pairwise(bounds):
             out.append(_Line(start + a, start + b, raw[a:b].strip()))
     return out
+
+
+_PAGE_NUMBER_EDGE = re.compile(r"^\d{1,4}\s+\S|\S\s+\d{1,4}$")
+_DIGITS = re.compile(r"\d+")
+RUNNING_HEAD_MAX = 80  # running heads and feet of PDF pages are short lines
+RUNNING_HEAD_MIN_REPEATS = 3
+
+
+def _running_heads(bodies: Sequence[str]) -> set[int]:
+    """Line indices of PDF running heads/feet: a short line with a page number at one edge
+    whose words recur (with other numbers) on at least three pages ("148 A. Author et al.",
+    "Life events and dementia 149")."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for k, body in enumerate(bodies):
+        if not body or len(body) > RUNNING_HEAD_MAX or not _PAGE_NUMBER_EDGE.search(body):
+            continue
+        if is_table_row(body) or sum(ch.isalpha() for ch in body) < 6:
+            continue
+        number = int(_DIGITS.findall(body)[0 if body[0].isdigit() else -1])
+        groups.setdefault(_DIGITS.sub("#", body), []).append((k, number))
+    heads: set[int] = set()
+    for found in groups.values():
+        numbers = [n for _, n in found]
+        if len(found) >= RUNNING_HEAD_MIN_REPEATS and numbers == sorted(set(numbers)):
+            heads.update(k for k, _ in found)
+    return heads
 
 
 def labelled_document(text: str) -> bool:
@@ -670,6 +708,10 @@ class _Splitter:
                 if bodies[k] in ("---", "..."):
                     self.yaml_end = k
                     break
+        self.running_heads = _running_heads(bodies)
+        # PDF text: many short wrapped lines (two columns may be interleaved line by line)
+        lengths = sorted(len(b) for b in bodies if b)
+        self.wrapped = len(lengths) >= 60 and 30 <= lengths[len(lengths) // 2] <= 110
         filled = [b for b in bodies if b]
         self.abstract_doc = (
             not self.has_structure
@@ -721,6 +763,10 @@ class _Splitter:
             if self.abstract_doc:
                 self._abstract_doc_line(i)
                 continue
+            if i in self.running_heads:
+                self._open(i, "boilerplate", None)
+                self.in_figure = True  # the page's prose resumes after it
+                continue
             if self.labelled and body[0] in "ABFT":
                 path = label_path(body)
                 if path is not None:
@@ -739,6 +785,8 @@ class _Splitter:
                     self._md_heading(i, body, text, level)
                     continue
             heading, depth = rules.heading(body)
+            if heading is None and self.wrapped:
+                heading = self._interleaved_heading(body)
             if heading is not None:
                 self._heading(i, body, heading, depth)
                 continue
@@ -747,6 +795,13 @@ class _Splitter:
                 self._open(i, note.kind, None)
                 self.in_figure = True  # prose after it reopens its own section
                 continue
+            if self.prose_kind is not None and len(body) <= BOILER_SCAN_MAX:
+                front = rules.first("front_matter", body, strong_only=True)
+                if front is not None:
+                    # a first-page footnote printed inside the body (PDF text)
+                    self._open(i, "front_matter", None)
+                    self.in_figure = True
+                    continue
             if self.prose_kind == "abstract" and len(body) <= BOILER_SCAN_MAX:
                 front = rules.first("front_matter", body)
                 if front is not None and not front.citation:
@@ -904,6 +959,26 @@ class _Splitter:
             return False
         following = self.next_body[i]
         return not (following and following[0].islower())
+
+    def _interleaved_heading(self, body: str) -> HeadingRule | None:
+        """A heading printed at the start of a line of the other column (PDF text):
+        "Introduction that promote ...", "References Neuroscience, 95, ...".
+
+        Only where that heading is due: Introduction before the body, back matter after it.
+        """
+        first, _, rest = body.partition(" ")
+        if not rest or not first[:1].isupper() or (first.isupper() and len(first) < 4):
+            return None
+        rule, depth = self.rules.heading(first)
+        if rule is None or depth:
+            return None
+        if rule.kind == "introduction" and not rule.abstract_part:
+            due = self.prose_kind in (None, "front_matter", "abstract")
+        elif rule.kind in ("references", "acknowledgments"):
+            due = self.prose_kind in ("discussion", "conclusion", "references", "acknowledgments")
+        else:
+            due = False
+        return rule if due else None
 
     def _boilerplate(self, body: str) -> PatternRule | None:
         """A boilerplate cue: any cue in front matter and banners, strong cues elsewhere.

@@ -244,6 +244,9 @@ def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str
     sent_text = text[sent[0] : sent[1]]
     if cue("own_study").search(clause_text):
         return "this_study"
+    if kind == "review":
+        # narrative text that cites its sources (a PDQ summary): it reports others' trials
+        return "this_study" if cue("own_study").search(sent_text) else "cited"
     if kind not in ("introduction", "discussion", "abstract", "other", "key_points", "conclusion"):
         return "this_study"
     if kind in ("abstract", "key_points", "conclusion"):
@@ -1690,7 +1693,10 @@ def _prose(
     starts: list[int],
     baseline: bool,
 ) -> list[tuple[Candidate, Section]]:
-    found = prose_candidates(text, lo, hi, section.language, section.kind, terms, starts)
+    kind = section.kind
+    if kind == "other" and cue("citation_marker").search(text, section.start, section.end):
+        kind = "review"  # narrative text citing others; figure captions rarely cite
+    found = prose_candidates(text, lo, hi, section.language, kind, terms, starts)
     return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
 
 
