@@ -14,6 +14,13 @@ then measures, in one run:
 * peak memory (max RSS of a fresh process streaming the corpus) at each ``--memory-n``:
   documents are streamed, so it must stay flat as N grows.
 
+With ``--corpus DIR`` the documents are real texts instead (every ``*.txt`` of DIR, e.g.
+``../shared/corpus/pmc_oa_oncology/txt``; ``--throughput-n`` and ``--memory-n`` take the first N
+of them, ``all`` for every file), and the results go to ``bench/RESULTS-real.md``:
+
+    python bench/bench.py --corpus ../shared/corpus/pmc_oa_oncology/txt --throughput-n all \
+        --memory-n 100 all --no-flow
+
 Prints a table and writes ``bench/RESULTS.md`` (with the command line) unless ``--no-write``.
 Numbers depend on the machine and on the other load on it; the extractor changes often, so
 re-run before comparing.
@@ -61,6 +68,14 @@ def build_corpus(n: int, folder: Path | None = None) -> Path:
 
 def corpus_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.txt"))
+
+
+def real_files(folder: Path, n: str) -> list[Path]:
+    """The first ``n`` (or ``all``) real texts of ``folder``, by name."""
+    files = corpus_files(folder)
+    if not files:
+        raise SystemExit(f"{folder}: no .txt files")
+    return files if n == "all" else files[: int(n)]
 
 
 def megabytes(files: list[Path]) -> float:
@@ -162,7 +177,7 @@ sys.path.insert(0, sys.argv[2])
 from bench.bench import _documents, corpus_files
 from trialex.nlp import get_nlp, warm_up
 from trialex.pipeline import process_many
-files = corpus_files(Path(sys.argv[1]))
+files = [Path(f) for f in json.loads(Path(sys.argv[1]).read_text())]
 def hwm():
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
@@ -175,10 +190,13 @@ print(json.dumps({"docs": n, "seconds": time.perf_counter() - start, "base_mb": 
 """
 
 
-def peak_memory(folder: Path) -> dict[str, float]:
-    """Max RSS of a fresh process that streams ``folder`` through the pipeline."""
+def peak_memory(files: list[Path]) -> dict[str, float]:
+    """Max RSS of a fresh process that streams ``files`` through the pipeline."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    listing = WORK / "memory_files.json"
+    listing.write_text(json.dumps([str(f) for f in files]))
     output = subprocess.run(
-        [sys.executable, "-c", MEMORY_SCRIPT, str(folder), str(ROOT)],
+        [sys.executable, "-c", MEMORY_SCRIPT, str(listing), str(ROOT)],
         check=True,
         capture_output=True,
         text=True,
@@ -202,8 +220,9 @@ def table(rows: list[tuple[str, str]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--throughput-n", type=int, default=100, help="documents for throughput")
-    parser.add_argument("--memory-n", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--throughput-n", default="100", help="documents for throughput")
+    parser.add_argument("--memory-n", nargs="+", default=["100", "1000"])
+    parser.add_argument("--corpus", type=Path, help="real texts (*.txt) instead of seed copies")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--dask", action="store_true", help="also time the flow on Dask")
     parser.add_argument("--no-flow", action="store_true", help="skip the Prefect measurements")
@@ -214,13 +233,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from trialex import PIPELINE_VERSION
 
-    n = args.throughput_n
-    folder = build_corpus(n)
-    files = corpus_files(folder)
+    if args.corpus:
+        files = real_files(args.corpus, args.throughput_n)
+        n = len(files)
+        folder = WORK / "corpus_real"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for f in files:
+            shutil.copy(f, folder / f.name)
+    else:
+        n = int(args.throughput_n)
+        folder = build_corpus(n)
+        files = corpus_files(folder)
     mb = megabytes(files)
+    what = f"real texts of {args.corpus}" if args.corpus else "copies of raw/"
     rows: list[tuple[str, str]] = [
         ("pipeline version", PIPELINE_VERSION),
-        ("corpus", f"{n} documents, {mb:.2f} MB of text"),
+        ("corpus", f"{n} documents, {mb:.2f} MB of text ({what})"),
     ]
 
     core = core_seconds(files)
@@ -259,10 +288,14 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((label, per_doc(dask, n)))
 
     for size in args.memory_n:
-        mem = peak_memory(build_corpus(size))
+        if args.corpus:
+            subset = real_files(args.corpus, size)
+        else:
+            subset = corpus_files(build_corpus(int(size)))
+        mem = peak_memory(subset)
         rows.append(
             (
-                f"peak RSS streaming N={size}",
+                f"peak RSS streaming N={len(subset)}",
                 f"{mem['peak_mb']:.0f} MB (after pipeline load {mem['base_mb']:.0f} MB; "
                 f"{mem['docs'] / mem['seconds']:.1f} docs/s)",
             )
@@ -272,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write:
         command = " ".join(["python bench/bench.py", *(argv or sys.argv[1:])])
-        RESULTS.write_text(
+        results = RESULTS.with_name("RESULTS-real.md") if args.corpus else RESULTS
+        results.write_text(
             "# trialex benchmark\n\n"
             f"Command: `{command}`  \n"
             f"Date: {datetime.now(UTC).isoformat(timespec='seconds')}  \n"
@@ -285,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             "Peak RSS = `VmHWM` of a fresh process streaming the corpus.\n",
             encoding="utf-8",
         )
-        print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+        print(f"\nwritten to {results.relative_to(ROOT)}")
     return 0
 
 

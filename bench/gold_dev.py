@@ -12,23 +12,41 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SPLIT = ROOT / "fixtures" / "gold-dev-split.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _split import ROOT, check_ids
+
 DEFAULT_DEV = ROOT.parent / "shared" / "gold-dev"
 
 
-def check_ids(split: Path = SPLIT) -> list[str]:
-    """The doc ids of the check half, from the machine-readable line of the split file."""
-    match = re.search(r"^check:\s*(.+)$", split.read_text(encoding="utf-8"), re.MULTILINE)
-    if not match:
-        raise SystemExit(f"{split}: no 'check:' line")
-    return match.group(1).split()
+# Forms of gold-dev documents, by the prefix of their doc ids (batches a1-a6 of gold-dev/README).
+FORMS = (
+    ("a4", "chinese"),
+    ("a5", "web_page"),
+    ("d", "abstract"),
+    ("o", "abstract"),
+    ("f", "pmc_fulltext"),
+    ("p", "pdf"),
+)
+
+
+def form_of(doc_id: str) -> str:
+    return next((form for prefix, form in FORMS if doc_id.startswith(prefix)), "other")
+
+
+def per_form(evaluation) -> dict[str, dict[str, float]]:
+    """Micro P/R/F1 per form (PDF: by value, so its precision is not counted)."""
+    from trialex.evaluate import prf
+
+    counts: dict[str, list[int]] = {}
+    for d in evaluation.documents:
+        c = counts.setdefault(form_of(d.doc_id), [0, 0, 0])
+        c[0], c[1], c[2] = c[0] + d.tp, c[1] + d.fp, c[2] + d.fn
+    return {form: prf(*c) for form, c in sorted(counts.items())}
 
 
 def half_ids(dev: Path, half: str) -> list[str]:
@@ -93,10 +111,17 @@ def main(argv: list[str] | None = None) -> int:
                 for doc in data["documents"]:
                     for key in ("misses", "false_positives", "attribute_errors", "section_errors"):
                         doc.pop(key, None)
+            data["per_form"] = per_form(evaluation)
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             print(f"gold-dev {args.half} half: {len(result['ids'])} documents")
             print(format_report(evaluation, show_lists=lists))
+            print("\nPer form (pdf: value recall; precision not counted)")
+            for form, s in per_form(evaluation).items():
+                print(
+                    f"{form:<24} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
+                    f" {s['tp']:>5d} {s['fp']:>5d} {s['fn']:>5d}"
+                )
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
+from flows import server
 from flows.gold import gold_flow
 from trialex import PIPELINE_VERSION, corpus
 from trialex.corpus import DocStatus
@@ -100,21 +101,33 @@ def corpus_flow(
     report: bool = True,
     report_dir: str | None = None,
     gold: str | None = None,
+    pubmed: str | None = None,
 ) -> State[dict[str, Any]]:
     """Extract every new or changed article under ``inputs`` (default ``raw/``) into ``out``.
+
+    With ``pubmed`` (a PubMed query), the articles it matches that earlier runs did not fetch
+    are fetched first (:mod:`trialex.pubmed`: MEDLINE XML, or the PMC full text where open)
+    into ``<out>/sources/pubmed/`` and extracted with the rest; without ``inputs`` only they
+    are. A PubMed failure is logged and makes the run's exit status 1; the other inputs still
+    run.
 
     Returns the run summary (also ``<out>/_summary.json`` and the ``trialex-corpus-summary``
     table artifact); its ``exit_status`` is 1 when a document failed. The flow run ends
     ``Completed``, named "CompletedWithFailures" when a document failed. With ``report`` the
-    HTML reports go to ``report_dir`` (default: ``reports/`` beside ``out``) and the index is
-    linked as an artifact; with ``gold`` (a folder of ``*.gold.json``) the gold comparison runs
-    as a sub-flow and its scores are published too.
+    HTML reports go to ``report_dir`` (default: ``<out>/reports/``, never outside ``out``) and
+    the index is linked as an artifact; with ``gold`` (a folder of ``*.gold.json``) the gold
+    comparison runs as a sub-flow and its scores are published too.
     """
     logger = get_run_logger()
-    inputs = list(inputs or DEFAULT_INPUTS)
+    inputs = list(inputs or ([] if pubmed else DEFAULT_INPUTS))
     settings = Settings() if batch_size is None else Settings(batch_size=batch_size)
     started = corpus._now()
     with corpus.corpus_lock(out, timeout=lock_timeout):
+        fetched: dict[str, Any] | None = None
+        if pubmed:
+            fetched = fetch_pubmed_task(pubmed, out, settings)
+            if "error" not in fetched:
+                inputs.append(fetched["folder"])
         plan = corpus.plan_corpus(inputs, out, force=force, settings=settings)
         groups = corpus.batches(corpus.pending(plan), settings.batch_size)
         logger.info(
@@ -138,17 +151,41 @@ def corpus_flow(
         summary = corpus.summarize(
             outcomes, inputs=inputs, out_dir=out, force=force, started=started
         )
+        if fetched is not None:
+            summary["pubmed"] = fetched
+            if "error" in fetched:
+                summary["exit_status"] = 1
         corpus.write_summary(summary, out)
     publish_summary(summary)
     if gold:
         gold_flow(pred=out, gold=gold, raw=inputs)
     if report:
-        publish_report(Path(out), Path(report_dir or Path(out).parent / "reports"), _path(gold))
+        publish_report(Path(out), Path(report_dir or Path(out) / "reports"), _path(gold))
     counts = summary["counts"]
     message = ", ".join(f"{counts[s]} {s}" for s in corpus.STATUSES if counts[s])
     logger.info("corpus run: %s", message or "no files")
     name = "CompletedWithFailures" if summary["exit_status"] else "Completed"
     return Completed(name=name, message=message, data=summary)
+
+
+@task(name="fetch-pubmed", cache_policy=NO_CACHE)
+def fetch_pubmed_task(query: str, out: str, settings: Settings) -> dict[str, Any]:
+    """New articles of a PubMed query into ``<out>/sources/pubmed`` (the client retries)."""
+    from trialex.pubmed import PubMedError, fetch_for_run
+
+    try:
+        fetched = fetch_for_run(query, Path(out), settings)
+    except (PubMedError, OSError) as error:
+        get_run_logger().error("pubmed: %s", error)
+        return {"query": query, "error": str(error)}
+    get_run_logger().info(
+        "pubmed %r: %d found, %d new (%d full texts)",
+        query,
+        fetched["found"],
+        fetched["new"],
+        fetched["full_texts"],
+    )
+    return fetched
 
 
 def _path(value: str | None) -> Path | None:
@@ -219,6 +256,7 @@ def run(
     address: str | None = None,
     workers: int = DEFAULT_DASK_WORKERS,
     batch_size: int | None = None,
+    pubmed: str | None = None,
 ) -> dict[str, Any]:
     """Run the corpus flow (on Dask if asked) and return its summary."""
     parameters: dict[str, Any] = {
@@ -226,12 +264,35 @@ def run(
         "out": out,
         "force": force,
         "batch_size": batch_size,
+        "pubmed": pubmed,
     }
     if not (dask or address):
-        return corpus_flow(**parameters, return_state=True).result()  # type: ignore[no-any-return]
+        return _retry_startup(lambda: corpus_flow(**parameters, return_state=True).result())
     with shared_api():
         selected = corpus_flow.with_options(task_runner=dask_runner(address, workers))
         return selected(**parameters, return_state=True).result()  # type: ignore[no-any-return]
+
+
+_STARTUP_TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+
+
+def _retry_startup(call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``call``; when Prefect's temporary API times out starting (a busy machine), try once
+    more, then fail with one line that says what to do."""
+    for attempt in (1, 2):
+        try:
+            return call()
+        except RuntimeError as error:
+            if _STARTUP_TIMEOUT not in str(error):
+                raise
+            if attempt == 2:
+                timeout = get_current_settings().server.ephemeral.startup_timeout_seconds
+                raise server.ServerError(
+                    f"Prefect's temporary API did not start within {timeout} s (twice); raise "
+                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or start a server "
+                    "(`prefect server start`) and set PREFECT_API_URL"
+                ) from None
+    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager
@@ -259,14 +320,36 @@ def serve(
     *,
     cron: str = "0 3 * * *",
     name: str = "trialex-corpus-daily",
+    server_timeout: float = server.DEFAULT_STARTUP_TIMEOUT_S,
+    pubmed: str | None = None,
 ) -> None:
-    """Serve the corpus flow on a cron schedule (default daily at 03:00) until interrupted."""
-    corpus_flow.serve(
-        name=name,
-        cron=cron,
-        parameters={"inputs": list(inputs or DEFAULT_INPUTS), "out": out},
-        tags=["trialex"],
-    )
+    """Serve the corpus flow on a cron schedule (default daily at 03:00) until interrupted.
+
+    With ``PREFECT_API_URL`` set, the deployment is served against that server. Without it, a
+    local Prefect server (API and scheduler; the temporary API cannot schedule) is started as a
+    child process for as long as this serves, its log in ``<out>/.prefect-server.log``.
+    """
+    default = () if pubmed else DEFAULT_INPUTS
+    parameters = {
+        "inputs": [str(Path(i).resolve()) for i in (inputs or default)],
+        "out": str(Path(out).resolve()),
+        "pubmed": pubmed,
+    }
+
+    def serve_flow() -> None:
+        corpus_flow.serve(name=name, cron=cron, parameters=parameters, tags=["trialex"])
+
+    if get_current_settings().api.url:
+        serve_flow()
+        return
+    Path(out).mkdir(parents=True, exist_ok=True)
+    log = Path(out) / ".prefect-server.log"
+    with (
+        server.stop_on_sigterm(),
+        server.local_server(timeout=server_timeout, log=log),
+        contextlib.suppress(KeyboardInterrupt),
+    ):
+        serve_flow()
 
 
 if __name__ == "__main__":  # pragma: no cover - convenience entry point

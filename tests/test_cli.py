@@ -72,9 +72,25 @@ def test_cli_extract_without_supported_files_is_a_usage_error(tmp_path: Path) ->
     assert "no supported files" in result.stderr
 
 
+def _empty_prediction(folder: Path, gold_dir: Path) -> Path:
+    """A prediction folder holding one gold document's result with no records."""
+    folder.mkdir(exist_ok=True)
+    doc_id = sorted(gold_dir.glob("*.gold.json"))[0].name.removesuffix(".gold.json")
+    result = DocumentResult(
+        doc_id=doc_id,
+        source=f"{doc_id}.txt",
+        sha256="0",
+        pipeline_version="test",
+        languages=[],
+        sections=[],
+        records=[],
+    )
+    (folder / f"{doc_id}.json").write_text(result.model_dump_json(), encoding="utf-8")
+    return folder
+
+
 def test_cli_eval_gate_fails_below_min_f1(tmp_path: Path, gold_dir: Path) -> None:
-    empty = tmp_path / "pred"
-    empty.mkdir()
+    empty = _empty_prediction(tmp_path / "pred", gold_dir)
     args = ["eval", "--pred", str(empty), "--gold", str(gold_dir), "--no-lists"]
     assert runner.invoke(app, args).exit_code == 0
     gated = runner.invoke(app, [*args, "--min-f1", "0.5"])
@@ -83,6 +99,7 @@ def test_cli_eval_gate_fails_below_min_f1(tmp_path: Path, gold_dir: Path) -> Non
 
 
 def test_cli_eval_json_output_has_the_scores(tmp_path: Path, gold_dir: Path) -> None:
+    _empty_prediction(tmp_path, gold_dir)
     result = runner.invoke(
         app, ["eval", "--pred", str(tmp_path), "--gold", str(gold_dir), "--json"]
     )
@@ -110,3 +127,33 @@ def test_cli_help_and_version_work_from_a_subprocess() -> None:
         check=True,
     ).stdout
     assert version.startswith("trialex ")
+
+
+# ---- usage polish (issue 14) ----------------------------------------------------------------
+
+
+def test_cli_help_shows_defaults_and_takes_dash_h() -> None:
+    result = runner.invoke(app, ["run", "-h"])
+    assert result.exit_code == 0
+    assert "[default: raw]" in result.output
+    assert "<bool>" not in result.output
+
+
+def test_cli_export_of_a_missing_folder_prints_no_header(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert "doc_id" not in result.stdout
+    assert "no such file or folder" in result.stderr
+
+
+def test_cli_report_of_an_empty_folder_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", str(tmp_path), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "no document results" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_eval_without_any_matching_gold_document_fails(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", "--pred", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has gold" in result.stderr

@@ -195,3 +195,85 @@ def test_evaluate_missing_prediction_file_counts_all_misses(tmp_path: Path, gold
         not r.get("optional") for p in GOLD_FILES for r in json.loads(p.read_text())["records"]
     )
     assert overall["fn"] == total and overall["tp"] == 0
+
+
+# ---- GUIDELINES §6: PDF gold by value, regions; group agreement ------------------------------
+
+
+def _with(gold: GoldDocument, **changes: object) -> GoldDocument:
+    from dataclasses import replace
+
+    return replace(gold, **changes)  # type: ignore[arg-type]
+
+
+def test_evaluate_pdf_gold_matches_by_value_anywhere_and_counts_no_precision() -> None:
+    # The evidence is pdfplumber's text; the extractor's own PDF text differs, so no span check.
+    text = "Response: sixty-four percent (64%). Elsewhere 12% had grade 3 nausea."
+    gold = _with(_gold({"value": 64.0, "evidence": "not in this text"}), pdf="d.pdf")
+    pred = [_record(text, 30, 33), _record(text, 46, 49, endpoint="other", value=12.0)]
+    score = score_document(text, _result(pred), gold)
+    assert (score.tp, score.fp, score.fn) == (1, 0, 0)
+    assert score.missing_evidence == []
+    assert score.anchors_total == 0  # section anchors of PDF gold are not scored
+
+
+def test_evaluate_pdf_gold_still_needs_value_and_endpoint() -> None:
+    text = "ORR was 60%."
+    gold = _with(_gold({"value": 64.0, "evidence": "x"}), pdf="d.pdf")
+    score = score_document(text, _result([_record(text, 8, 11, value=60.0)]), gold)
+    assert (score.tp, score.fp, score.fn) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("end", "expected_fp"),
+    [("First part ends.", 0), (None, 1)],
+    ids=["region-with-end", "region-to-end-of-text"],
+)
+def test_evaluate_regions_ignore_predictions_outside(end: str | None, expected_fp: int) -> None:
+    text = "Intro 10%. Annotated: ORR was 64%. First part ends. Other part: ORR 50%."
+    gold = _with(_gold({"value": 64.0, "evidence": "ORR was 64%"}), regions=(("Annotated:", end),))
+    outside = text.index("ORR 50%")
+    pred = [
+        _record(text, 6, 9, value=10.0),  # before the region: ignored
+        _record(text, text.index("64%"), text.index("64%") + 3),
+        _record(text, outside, outside + 7, value=50.0),
+    ]
+    score = score_document(text, _result(pred), gold)
+    assert score.tp == 1
+    assert score.fp == expected_fp
+    assert score.outside_regions == 2 - expected_fp
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "agree"),
+    [
+        ("inotuzumab ozogamicin", "inotuzumab ozogamicin group", True),
+        ("the inotuzumab arm", "inotuzumab", True),
+        ("Arm B", "arm A", False),
+        (None, "placebo", False),
+        ("standard-care group", "standard care", True),
+        ("placebo", "placebo plus dexamethasone", True),
+        ("dexamethasone", "placebo plus dexamethasone high dose", False),
+    ],
+)
+def test_evaluate_groups_agree_by_content_words(
+    predicted: str | None, gold: str, agree: bool
+) -> None:
+    from trialex.evaluate import groups_agree
+
+    assert groups_agree(predicted, gold) is agree
+
+
+def test_evaluate_group_agreement_counts_only_records_whose_gold_names_a_group() -> None:
+    text = "ORR was 64% with drug X and 40% with placebo."
+    gold = _gold(
+        {"value": 64.0, "evidence": "64%", "group": "drug X"},
+        {"value": 40.0, "evidence": "40%"},
+    )
+    pred = [
+        _record(text, 8, 11, group="drug X"),
+        _record(text, 28, 31, value=40.0, group="placebo"),
+    ]
+    evaluation_score = score_document(text, _result(pred), gold)
+    group_checks = [p.checks["group"] for p in evaluation_score.pairs if "group" in p.checks]
+    assert group_checks == [True]

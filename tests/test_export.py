@@ -11,7 +11,7 @@ import pytest
 
 from _report_seeds import SEED_IDS, write_seed_results
 from trialex.errors import TrialexError
-from trialex.export import COLUMNS, ExportError, export_records, record_row
+from trialex.export import COLUMNS, META_COLUMNS, ExportError, export_records, record_row
 from trialex.records import DocumentResult, Flag, Record, Span, Timepoint
 
 pd = pytest.importorskip("pandas")
@@ -39,6 +39,7 @@ def test_export_columns_follow_the_record_contract() -> None:
             "span": ["span_start", "span_end"],
             "timepoint": ["timepoint_value", "timepoint_unit"],
         }.get(name, [name])
+    expected += list(META_COLUMNS)
     assert list(COLUMNS) == expected
     assert len(set(COLUMNS)) == len(COLUMNS)
 

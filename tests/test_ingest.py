@@ -321,3 +321,24 @@ def test_ingest_time_limit_disabled(seconds: float | None) -> None:
     with time_limit(seconds, "x.txt"):
         pass
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "label"),
+    [
+        ("paper.docx", b"PK\x03\x04rest", "Word document (.docx)"),
+        ("paper.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "Word 97-2003 document (.doc)"),
+        ("scan.png", b"\x89PNG\r\n\x1a\nrest", "PNG image"),
+        ("scan.jpg", b"\xff\xd8\xffrest", "JPEG image"),
+        ("papers.zip", b"PK\x03\x04rest", "ZIP archive"),
+        ("paper", b"PK\x03\x04rest", "ZIP container"),  # no suffix: told by its first bytes
+    ],
+)
+def test_ingest_unsupported_formats_are_named(name: str, data: bytes, label: str) -> None:
+    from trialex.ingest import load_bytes
+
+    with pytest.raises(InputError) as info:
+        load_bytes(data, name=name)
+    message = str(info.value)
+    assert message.startswith(name) and label in message and "not a supported format" in message
+    assert "\n" not in message and "UTF-8" not in message

@@ -433,3 +433,313 @@ def test_ner_abbreviation_of_an_endpoint_term_is_an_endpoint(nlp: Language) -> N
         ("ENDPOINT", "ORR", "ORR", "abbrev"),
         ("ENDPOINT", "ORR", "ORR", "abbrev"),
     ]
+
+
+# --- open endpoint vocabulary: CTCAE terms, word boundaries, term context --------------------
+
+from trialex.extract.rules import find_terms, match_terms  # noqa: E402
+from trialex.ner import (  # noqa: E402
+    apply_term_context,
+    ctcae_entries,
+    load_term_context,
+    parse_term_context,
+)
+
+BUNDLED = resources_dir()
+ENDPOINT_ENTRIES = json.loads((BUNDLED / "endpoints.json").read_text("utf-8"))["endpoints"]
+CTCAE = ctcae_entries(BUNDLED, ENDPOINT_ENTRIES)
+CTCAE_PHRASES = [
+    (entry["id"], entry["code"], language, phrase)
+    for entry in CTCAE
+    for language, phrases in entry["terms"].items()
+    for phrase in phrases
+]
+
+
+def test_ner_ctcae_file_is_a_sourced_terminology() -> None:
+    data = json.loads((BUNDLED / "ctcae.json").read_text("utf-8"))
+    assert "CTCAE" in data["source"] and "ctep.cancer.gov" in data["source"]
+    assert "public domain" in data["licence"]
+    assert len(CTCAE) >= 150
+    assert {e["code"] for e in CTCAE} >= {"adverse_events", "other", "neurotoxicity", "CRS"}
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "code", "language", "phrase"),
+    CTCAE_PHRASES,
+    ids=[f"{i}-{p}" for i, _, _, p in CTCAE_PHRASES],
+)
+def test_ner_ctcae_every_phrase_is_a_term_of_its_code(
+    entry_id: str, code: str, language: str, phrase: str
+) -> None:
+    text = f"{phrase}发生率为12%" if language == "zh" else f"In all, {phrase} occurred in 12%."
+    found = {(text[t.start : t.end], t.code) for t in match_terms(text)}
+    assert (phrase, code) in found, (entry_id, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        (
+            "Grade 3 or higher cytokine-release syndrome occurred in 1.1%",
+            "cytokine-release syndrome",
+            "CRS",
+        ),
+        (
+            "Peripheral neuropathy was observed only in 2.5 % of patients",
+            "Peripheral neuropathy",
+            "neurotoxicity",
+        ),
+        (
+            "One patient had focal seizures and transient hemiparesis",
+            "focal seizures",
+            "neurotoxicity",
+        ),
+        (
+            "grade 3 or 4 granulocytopenia was seen in 59% of patients",
+            "granulocytopenia",
+            "adverse_events",
+        ),
+        ("including febrile neutropenia (44.8%)", "febrile neutropenia", "adverse_events"),
+        ("hepatic veno-occlusive disease in 3 patients", "hepatic veno-occlusive disease", "SOS"),
+        ("A grade 2 or 3 infection occurred in 16% of patients", "infection", "other"),
+        ("Two patients died of sepsis", "sepsis", "other"),
+        ("Arm lymphoedema was reported by 14% of women", "Arm lymphoedema", "other"),
+        ("3级中性粒细胞减少 12例", "中性粒细胞减少", "adverse_events"),
+        ("高CRP组23人曾发生败血症", "败血症", "other"),
+    ],
+)
+def test_ner_ctcae_terms_take_the_guideline_codes(text: str, phrase: str, code: str) -> None:
+    assert (phrase, code) in {(text[t.start : t.end], t.code) for t in match_terms(text)}
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ([{"id": "a", "term": "A", "soc": "Nowhere"}], "not in soc_codes"),
+        ([{"id": "a", "term": "A", "soc": "S", "colour": 1}], "unknown keys"),
+        ([{"id": "a", "term": "A", "soc": "S", "code": "NOPE"}], "unknown code"),
+        ([{"id": "a", "term": "A", "soc": "S"}, {"id": "a", "term": "B", "soc": "S"}], "duplicate"),
+    ],
+)
+def test_ner_ctcae_file_rejects_bad_terms(tmp_path: Path, terms: list, message: str) -> None:
+    data = {"version": 1, "soc_codes": {"S": "adverse_events"}, "terms": terms}
+    (tmp_path / "ctcae.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        ctcae_entries(tmp_path)
+
+
+def test_ner_ctcae_phrase_of_endpoints_json_keeps_its_code(tmp_path: Path) -> None:
+    data = {
+        "version": 1,
+        "soc_codes": {"S": "other"},
+        "terms": [{"id": "a", "term": "Wheeze", "soc": "S", "synonyms": {"en": ["toxicity"]}}],
+    }
+    (tmp_path / "ctcae.json").write_text(json.dumps(data), encoding="utf-8")
+    existing = [{"id": "ae", "code": "adverse_events", "terms": {"en": ["Toxicity"]}}]
+    assert [e["terms"] for e in ctcae_entries(tmp_path, existing)] == [{"en": ["Wheeze"]}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CRP was 23.3 mg/L in 43% of patients",
+        "patients on PCR-B (33%) and PCR (3%)",
+        "CRC screening uptake was 40%",
+        "an ACR20 response in 60%",
+        "women with PCOS (n = 40)",
+        "高CRP组43名患者",
+    ],
+)
+def test_ner_endpoint_abbreviations_match_whole_words_only(text: str) -> None:
+    inside = [(text[t.start : t.end], t.code) for t in match_terms(text) if t.code in ("CR", "OS")]
+    assert inside == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "code"),
+    [
+        ("高CRP组2年OS率较低", "OS", "OS"),
+        ("完全缓解(CR)率为 50%", "CR", "CR"),
+        ("(CR) in 5", "CR", "CR"),
+    ],
+)
+def test_ner_abbreviations_next_to_cjk_or_brackets_still_match(
+    text: str, term: str, code: str
+) -> None:
+    assert (term, code) in {(text[t.start : t.end], t.code) for t in match_terms(text)}
+
+
+CONTEXT_RULES = load_term_context()
+CONTEXT_EXAMPLES = [
+    (rule, kind, text)
+    for rule in CONTEXT_RULES
+    for kind in ("match", "no_match")
+    for text in rule.examples[kind]
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind", "text"),
+    CONTEXT_EXAMPLES,
+    ids=[f"{r.id}-{k}-{t[:25]}" for r, k, t in CONTEXT_EXAMPLES],
+)
+def test_ner_term_context_examples(rule, kind: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    terms = match_terms(text)
+    own = [
+        (t.start, t.end, t.code, t.label)
+        for t in terms
+        if t.code in rule.codes
+        and (not rule.terms or text[t.start : t.end] in rule.terms)
+        and (rule.term_pattern is None or rule.term_pattern.search(text[t.start : t.end]))
+    ]
+    assert own, f"{rule.id}: the example holds no term of {sorted(rule.codes)}"
+    after = {(t.start, t.end, t.code, t.label) for t in apply_term_context(text, terms, [rule])}
+    changed = any(t not in after for t in own)
+    assert changed is (kind == "match")
+
+
+def test_ner_every_context_rule_has_both_examples() -> None:
+    assert CONTEXT_RULES
+    for rule in CONTEXT_RULES:
+        assert rule.examples["match"] and rule.examples["no_match"], rule.id
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"id": "a", "codes": ["ORR"], "effect": "explode", "examples": {}}, "effect must be"),
+        ({"id": "a", "codes": ["NOPE"], "effect": "drop", "examples": {}}, "unknown codes"),
+        ({"id": "a", "codes": ["ORR"], "effect": "drop", "examples": {}}, "needs a 'pattern'"),
+        (
+            {"id": "a", "codes": ["ORR"], "effect": "recode", "pattern": "x", "examples": {}},
+            "known 'code'",
+        ),
+        (
+            {"id": "a", "codes": ["TTP"], "effect": "defined_only", "examples": {}},
+            "needs its 'terms'",
+        ),
+        (
+            {"id": "a", "codes": ["ORR"], "effect": "drop", "pattern": "(", "examples": {}},
+            "bad regex",
+        ),
+        (
+            {"id": "a", "codes": ["ORR"], "effect": "drop", "pattern": "x", "examples": {}, "x": 1},
+            "unknown keys",
+        ),
+    ],
+)
+def test_ner_term_context_rejects_bad_rules(rule: dict, message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        parse_term_context({"version": 1, "rules": [rule]}, "term_context.json")
+
+
+def _records(nlp: Language, text: str) -> list:
+    """The records of ``text`` as the results of an abstract (a title line first)."""
+    return list(nlp(f"A trial of a new treatment.\n\nRESULTS: {text}")._.records)
+
+
+@pytest.fixture(scope="module")
+def full_nlp() -> Language:
+    return build_nlp(Settings())
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("The response rate to the mailed questionnaire was 65%.", "ORR"),
+        ("Death occurred in 25% of simulation runs.", "mortality"),
+        ("Thrombotic thrombocytopenic purpura (TTP) was excluded. TTP in 12% of cases.", "TTP"),
+    ],
+)
+def test_ner_context_keeps_non_outcomes_out_of_records(
+    full_nlp: Language, text: str, absent: str
+) -> None:
+    assert absent not in {r.endpoint for r in _records(full_nlp, text)}
+
+
+def test_ner_abbreviation_of_the_field_is_an_endpoint_unless_defined_otherwise(
+    full_nlp: Language,
+) -> None:
+    assert [(r.endpoint, r.value) for r in _records(full_nlp, "Median TTP was 12 months.")] == [
+        ("TTP", 12.0)
+    ]
+    text = "Treatment-free survival (TFS) was assessed. Median TFS was 14 months."
+    assert ("time_to_event", 14.0) in {(r.endpoint, r.value) for r in _records(full_nlp, text)}
+    undefined = "Median TFS was 14 months."
+    assert "time_to_event" not in {r.endpoint for r in _records(full_nlp, undefined)}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "A complete response (no vomiting or retching, and no rescue) was seen in 41% of "
+            "patients.",
+            "antiemetic",
+        ),
+        ("Overall disease control rate was 47.1%.", "disease control rate"),
+        ("The pCR rate was 28% with the combination.", "pathologic complete response"),
+        ("The 5-year local recurrence rate was 4.1%.", "local recurrence"),
+        ("Continuous abstinence at week 12 was 44%.", "continuous abstinence"),
+    ],
+)
+def test_ner_other_outcomes_become_records_with_their_label(
+    full_nlp: Language, text: str, label: str
+) -> None:
+    found = [(r.endpoint, r.label) for r in _records(full_nlp, text)]
+    assert any(code == "other" and label in (got or "").lower() for code, got in found), found
+
+
+def test_ner_an_endpoint_is_added_from_data_alone(tmp_path: Path) -> None:
+    """A new outcome is one entry in a rules folder's endpoints.json (with its examples): the
+    pipeline built on that folder gives records for it, the bundled one does not."""
+    import shutil
+
+    root = tmp_path / "rules"
+    shutil.copytree(BUNDLED, root)
+    data = json.loads((root / "endpoints.json").read_text("utf-8"))
+    data["endpoints"].append(
+        {
+            "id": "wound_dehiscence",
+            "code": "other",
+            "label": "wound dehiscence",
+            "terms": {"en": ["wound dehiscence"], "zh": ["伤口裂开"]},
+            "examples": {"match": ["Wound dehiscence occurred in 7% of patients"], "no_match": []},
+        }
+    )
+    (root / "endpoints.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    text = "Wound dehiscence occurred in 7% of patients after surgery."
+    assert not [r for r in _records(build_nlp(Settings()), text) if r.value == 7.0]
+    records = _records(build_nlp(Settings(rules_dir=root)), text)
+    assert [(r.endpoint, r.statistic, r.value, r.label) for r in records] == [
+        ("other", "proportion", 7.0, "wound dehiscence")
+    ]
+
+
+def test_ner_find_terms_applies_the_context_of_the_rules_dir(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "rules"
+    shutil.copytree(BUNDLED, root)
+    (root / "en" / "term_context.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "rules": [
+                    {
+                        "id": "no_os",
+                        "codes": ["OS"],
+                        "effect": "drop",
+                        "pattern": "hamster",
+                        "examples": {"match": ["OS of hamsters"], "no_match": ["OS"]},
+                    }
+                ],
+            }
+        ),
+        "utf-8",
+    )
+    nlp = _without_external(build_nlp(Settings(rules_dir=root)))
+    doc = nlp("The OS of hamsters was 3 months. The OS of patients was 9 months.")
+    codes = [(doc.text[t.start : t.end], t.start) for t in find_terms(doc) if t.code == "OS"]
+    assert [start for _, start in codes] == [doc.text.index("OS", 10)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from trialex.normalize import TextView
+
 _DOC_EXTENSIONS: dict[str, object] = {
     "sections": None,  # list[trialex.records.Section], tiling the text
     "languages": None,  # list[str], languages present in the document
@@ -48,3 +50,22 @@ def doc_text(doc: Doc) -> str:
     text = doc.text
     doc.user_data[TEXT_KEY] = text
     return text
+
+
+VIEW_KEY = "trialex_view"  # doc.user_data key of the document's TextView (markup documents only)
+
+
+def text_view(doc: Doc) -> TextView:
+    """The document's :class:`trialex.normalize.TextView`: built once, by the tokenizer, from the
+    source text (``doc.text`` is the view). A Doc made without it (a bare tokenizer) is its own
+    source."""
+    view = doc.user_data.get(VIEW_KEY)
+    if isinstance(view, TextView):
+        return view
+    text = doc_text(doc)
+    return TextView(text, text)
+
+
+def source_text(doc: Doc) -> str:
+    """The text as printed (what section detection reads and record spans point into)."""
+    return text_view(doc).source

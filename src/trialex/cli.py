@@ -33,6 +33,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain (click) help: Rich's help swallowed "[default: raw]" as markup and showed <bool>
+    # against every flag; -h is --help.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 err = Console(stderr=True, highlight=False)
 
@@ -46,6 +50,7 @@ class OutputFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    table = "table"
 
 
 def _error(message: str) -> None:
@@ -82,6 +87,11 @@ def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> N
     if fmt is OutputFormat.json:
         stream.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
         stream.write("\n")
+    elif fmt is OutputFormat.table:
+        from trialex.terminal import print_table
+
+        width = Console(file=stream).width if stream.isatty() else 80  # type: ignore[arg-type]
+        print_table(result, Console(file=stream, width=width))  # type: ignore[arg-type]
     elif fmt is OutputFormat.jsonl:
         rows_to_jsonl(iter_rows([result]), stream)  # type: ignore[arg-type]
     else:
@@ -110,7 +120,8 @@ def extract(
             "-f",
             help="json: one document result per article (the contract). jsonl / csv: one row per "
             "record; written as records.jsonl / records.csv in --out beside the per-article JSON, "
-            "or printed for '-'.",
+            "or printed for '-'. table: a readable table of the records (printed; the JSON is "
+            "still written for files).",
         ),
     ] = OutputFormat.json,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -121,7 +132,7 @@ def extract(
     A file that cannot be read gets a one-line error naming it; the others are still extracted.
     Exit status 1 when any document failed.
     """
-    from trialex.ingest import discover, load_path, load_stdin
+    from trialex.ingest import discover, load_documents, load_stdin
     from trialex.io import write_result
     from trialex.limits import read_at_most, time_limit
     from trialex.pipeline import process, process_many
@@ -157,7 +168,7 @@ def extract(
     def documents() -> Iterator[Document]:
         for path in files:
             try:
-                yield load_path(path, settings=settings)
+                yield from load_documents(path, settings=settings)
             except Exception as error:  # one bad file never stops the batch
                 report(str(path), error)
             finally:
@@ -180,13 +191,19 @@ def extract(
         ):
             written.append(write_result(result, document.text, out))
 
-    if fmt is not OutputFormat.json:  # the records table of this run, read back from its files
+    if fmt is OutputFormat.table:
+        from trialex.io import read_result
+
+        for path in written:
+            _emit(read_result(path), fmt, sys.stdout)  # type: ignore[arg-type]
+    elif fmt is not OutputFormat.json:  # the records table of this run, read back from its files
         from trialex.export import export_records
 
         export_records(written, fmt.value, out / f"records.{fmt.value}")
 
-    ok = len(files) - len(failures)
-    err.print(f"{ok} of {len(files)} documents extracted into {out}/", markup=False)
+    ok = len(written)
+    total = max(len(files), ok + len(failures))  # a MEDLINE file holds several documents
+    err.print(f"{ok} of {total} documents extracted into {out}/", markup=False)
     if failures:
         err.print(f"{len(failures)} failed", markup=False)
         raise typer.Exit(EXIT_FAILED)
@@ -224,6 +241,12 @@ def eval_(
         _error(f"prediction folder not found: {pred}")
         raise typer.Exit(EXIT_USAGE)
     evaluation = evaluate(pred, gold, raw_dirs=[raw])
+    if not evaluation.gold:
+        _error(f"no gold records (<doc_id>.gold.json) in {gold}")
+        raise typer.Exit(EXIT_FAILED)
+    if not set(evaluation.gold) & set(evaluation.results):
+        _error(f"no document in {pred} has gold in {gold} (doc ids differ, or nothing extracted)")
+        raise typer.Exit(EXIT_FAILED)
     typer.echo(scores_json(evaluation) if as_json else format_report(evaluation, show_lists=lists))
     f1 = evaluation.overall()["f1"]
     if min_f1 is not None and f1 < min_f1:
@@ -266,6 +289,14 @@ def run(
     batch_size: Annotated[
         int | None, typer.Option(min=1, help="Documents per task [default: settings]")
     ] = None,
+    pubmed: Annotated[
+        str | None,
+        typer.Option(
+            help="Also fetch what this PubMed query matches since the last run (MEDLINE XML, "
+            "or the PMC full text where open) into <out>/sources/pubmed and extract it; "
+            "TRIALEX_PUBMED_EMAIL / TRIALEX_PUBMED_API_KEY identify you to NCBI.",
+        ),
+    ] = None,
 ) -> None:
     """Incremental corpus run as a Prefect flow: extract new and changed files only, write
     <out>/_summary.json. Uses the Prefect server at PREFECT_API_URL, or a temporary local one.
@@ -275,18 +306,34 @@ def run(
         _error(f"a scheduler address goes after --dask, once: {' '.join(addresses)}")
         raise typer.Exit(EXIT_USAGE)
     paths = [i for i in inputs or [] if i not in addresses]
-    summary = _corpus_flows().run(
-        paths or None,
-        str(out),
-        force=force,
-        dask=dask,
-        address=addresses[0] if addresses else None,
-        workers=workers,
-        batch_size=batch_size,
-    )
+    from flows.server import ServerError
+
+    try:
+        summary = _corpus_flows().run(
+            paths or None,
+            str(out),
+            force=force,
+            dask=dask,
+            address=addresses[0] if addresses else None,
+            workers=workers,
+            batch_size=batch_size,
+            pubmed=pubmed,
+        )
+    except ServerError as error:
+        _error(str(error))
+        raise typer.Exit(1) from None
     counts = summary["counts"]
     for failure in summary["failed"]:
         _error(failure["reason"])
+    fetched = summary.get("pubmed")
+    if fetched and "error" in fetched:
+        _error(f"pubmed: {fetched['error']}")
+    elif fetched:
+        typer.echo(
+            f"pubmed {fetched['query']!r}: {fetched['found']} found since {fetched['mindate']}, "
+            f"{fetched['new']} new ({fetched['full_texts']} PMC full texts)",
+            err=True,
+        )
     typer.echo(
         ", ".join(f"{counts[s]} {s}" for s in ("new", "changed", "forced", "skipped", "failed"))
         + f"; {summary['records']} records; summary in {out / '_summary.json'}",
@@ -306,9 +353,34 @@ def serve(
         str, typer.Option(help="Schedule of the corpus run (cron syntax, server time zone).")
     ] = "0 3 * * *",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "trialex-corpus-daily",
+    server_timeout: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds to wait for the local Prefect server to answer."),
+    ] = 120.0,
+    pubmed: Annotated[
+        str | None,
+        typer.Option(help="A PubMed query whose new articles every scheduled run fetches."),
+    ] = None,
 ) -> None:
-    """Serve the corpus flow on a schedule (default daily at 03:00) until interrupted."""
-    _corpus_flows().serve(inputs or None, str(out), cron=cron, name=name)
+    """Serve the corpus flow on a schedule (default daily at 03:00) until interrupted (Ctrl-C
+    or SIGTERM). With PREFECT_API_URL set, against that server; otherwise trialex starts a local
+    Prefect server (API and scheduler) as a child process for as long as it serves, and stops it
+    on the way out. Its log: <out>/.prefect-server.log."""
+    flows = _corpus_flows()
+    from flows.server import ServerError
+
+    try:
+        flows.serve(
+            inputs or None,
+            str(out),
+            cron=cron,
+            name=name,
+            server_timeout=server_timeout,
+            pubmed=pubmed,
+        )
+    except ServerError as error:
+        _error(str(error))
+        raise typer.Exit(1) from None
 
 
 class ExportFormat(StrEnum):
@@ -328,7 +400,7 @@ def report(
     ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Output folder for <doc_id>.html and index.html.")
-    ] = Path("report"),
+    ] = Path("reports"),
     gold: Annotated[
         Path | None,
         typer.Option(
@@ -346,6 +418,13 @@ def report(
     if gold is not None and not gold.is_dir():
         _error(f"gold folder not found: {gold}")
         raise typer.Exit(EXIT_USAGE)
+    missing = [p for p in results if not p.exists()]
+    if missing:
+        _error(f"{missing[0]}: no such file or folder")
+        raise typer.Exit(EXIT_USAGE)
+    if not any(_result_files(p) for p in results):
+        _error(f"no document results (<doc_id>.json) in {' '.join(map(str, results))}")
+        raise typer.Exit(EXIT_FAILED)
     failures: list[str] = []
 
     def failed(path: Path, error: TrialexError) -> None:
@@ -362,6 +441,13 @@ def report(
     typer.echo(str(index))
     if failures:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _result_files(path: Path) -> list[Path]:
+    """The document results a report would read at ``path`` (a file or a folder)."""
+    if path.is_file():
+        return [path] if path.suffix == ".json" else []
+    return [p for p in path.glob("*.json") if not p.name.startswith("_")]
 
 
 @app.command("export", short_help="Export every record as one row: CSV, JSON Lines or Parquet.")
@@ -387,6 +473,10 @@ def export_(
     from trialex.errors import TrialexError
     from trialex.export import ExportError, export_records
 
+    missing = [p for p in inputs or [Path("extracted")] if not p.exists()]
+    if missing:  # before any header is written
+        _error(f"{missing[0]}: no such file or folder")
+        raise typer.Exit(EXIT_USAGE)
     try:
         count = export_records(inputs or [Path("extracted")], fmt.value, out=out, stream=sys.stdout)
     except ExportError as error:
@@ -397,6 +487,30 @@ def export_(
         raise typer.Exit(EXIT_FAILED) from None
     if out is not None:
         typer.echo(f"{count} records written to {out}", err=True)
+
+
+@app.command("train-ner", short_help="Train the outcome/arm tagger from ../shared/training.")
+def train_ner(
+    data: Annotated[
+        Path, typer.Option(help="The training folder (rct_art/gold_corpus, rct_art/ebm_nlp_iob).")
+    ] = Path("../shared/training"),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Model folder [default: the packaged model]"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+) -> None:
+    """Train the OUTCOME/ARM tagger (spaCy tok2vec + ner, CPU, a few minutes) and print its
+    span F1 per label on held-out splits it never saw (also <out>/scores.json)."""
+    from trialex.ner_train import DEFAULT_MODEL, train_and_score
+
+    if not data.is_dir():
+        _error(f"{data}: training folder not found")
+        raise typer.Exit(EXIT_USAGE)
+    scores = train_and_score(data, out or DEFAULT_MODEL, seed=seed)
+    for split in ("test_rct_art", "test_all"):
+        for label, s in scores[split].items():
+            typer.echo(f"{split:<13} {label:<8} P {s['p']:.3f} R {s['r']:.3f} F1 {s['f']:.3f}")
 
 
 @app.command(short_help="Print the JSON Schema of a document result.")

@@ -20,7 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from trialex._extensions import doc_text, register_extensions
+from trialex._extensions import register_extensions, source_text, text_view
 from trialex.extract import extract_records
 from trialex.language import document_languages
 from trialex.ner import (
@@ -42,10 +42,11 @@ _CITATION = re.compile(r"[\d,–−-]+")
 
 
 class SectionsComponent:
-    """Sets ``doc._.sections`` (tiling the text, with kind and language) and ``doc._.languages``."""
+    """Sets ``doc._.sections`` (tiling the source text as printed, with kind and language) and
+    ``doc._.languages``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        sections = split_sections(doc_text(doc))
+        sections = split_sections(source_text(doc))
         doc._.sections = sections
         doc._.languages = document_languages(sections)
         return doc
@@ -88,8 +89,10 @@ class SentencesComponent:
                     j += 1
                 if j < n:
                     starts[j] = 1
+        view = text_view(doc)
         for section in doc._.sections or []:
-            span = doc.char_span(section.start, section.end, alignment_mode="contract")
+            start, end = view.to_view(section.start, section.end)
+            span = doc.char_span(start, end, alignment_mode="contract")
             if span is not None and len(span) and span.start > 0:
                 starts[span.start] = 1
         # a space token never starts a sentence (it belongs to the preceding one)
@@ -228,8 +231,11 @@ class TermsComponent:
 
     def __init__(self, nlp: Language, rules_dir: str | None = None) -> None:
         self.matcher = TermMatcher(nlp, load_rules(rules_dir))
+        self.rules_dir = rules_dir
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.rules_dir is not None:  # the term context rules of the same folder
+            doc.user_data["trialex_rules_dir"] = self.rules_dir
         model = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         vocab = longest_per_label(self.matcher(doc))
         known = vocab

@@ -3,7 +3,9 @@
 A corpus run turns a folder (or files, or globs) of articles into ``<out>/<doc_id>.json`` +
 ``<doc_id>.txt`` pairs and a ``<out>/_summary.json``:
 
-1. :func:`plan_corpus` scans the inputs (:func:`trialex.ingest.discover`) and decides per file:
+1. :func:`plan_corpus` scans the inputs (:func:`trialex.ingest.discover`) and decides per
+   document (one per file, except a MEDLINE ``.xml``: one per article, each planned on the
+   sha256 of its own XML, so that a re-fetched file re-extracts only the articles that changed):
    ``new`` (no output yet), ``changed`` (output from other bytes, another pipeline version, or
    incomplete), ``forced`` (up to date but ``force`` asked for a re-run), ``skipped`` (output has
    the same sha256 and pipeline version) or ``failed`` (unreadable, duplicate doc_id).
@@ -53,6 +55,8 @@ from trialex.ingest import (
     display_name,
     doc_id_for_name,
     document_from_text,
+    is_multi_document,
+    load_documents,
     load_path,
 )
 from trialex.io import atomic_write_text, output_path, write_result
@@ -79,7 +83,8 @@ class DocStatus:
 
     ``records``/``endpoints``/``warnings`` describe the document's current output (for a skipped
     file: the output already there). ``reason`` says why a file is ``changed`` or ``failed``
-    (one line, naming the file for failures).
+    (one line, naming the file for failures). ``member`` is set for one article of a file that
+    holds several (a MEDLINE set): the doc_id of that article in the file.
     """
 
     source: str
@@ -91,10 +96,13 @@ class DocStatus:
     endpoints: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
     write_error: bool = False
+    member: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["write_error"]
+        if data["member"] is None:
+            del data["member"]
         return data
 
 
@@ -160,22 +168,73 @@ def plan_file(path: Path, out_dir: Path, *, force: bool = False) -> DocStatus:
     except OSError as error:
         reason = f"{name}: cannot read: {error.strerror or error}"
         return DocStatus(source, doc_id, "failed", reason=reason)
+    return _decide(source, doc_id, sha, out_dir, force=force)
+
+
+def _decide(
+    source: str, doc_id: str, sha: str, out_dir: Path, *, force: bool, member: str | None = None
+) -> DocStatus:
+    """The status of one document of content ``sha`` against its output in ``out_dir``."""
     previous = existing_output(out_dir, doc_id)
     if previous is None:
         json_exists = (Path(out_dir) / f"{doc_id}.json").exists()
         if json_exists:
-            return DocStatus(source, doc_id, "changed", sha, reason="previous output incomplete")
-        return DocStatus(source, doc_id, "new", sha)
+            reason = "previous output incomplete"
+            return DocStatus(source, doc_id, "changed", sha, reason=reason, member=member)
+        return DocStatus(source, doc_id, "new", sha, member=member)
     if previous.get("sha256") != sha:
-        return DocStatus(source, doc_id, "changed", sha, reason="file content changed")
+        reason = "file content changed" if member is None else "article changed"
+        return DocStatus(source, doc_id, "changed", sha, reason=reason, member=member)
     if previous.get("pipeline_version") != PIPELINE_VERSION:
         old = previous.get("pipeline_version")
         reason = f"pipeline version {old} -> {PIPELINE_VERSION}"
-        return DocStatus(source, doc_id, "changed", sha, reason=reason)
+        return DocStatus(source, doc_id, "changed", sha, reason=reason, member=member)
     if force:
-        return DocStatus(source, doc_id, "forced", sha, reason="forced")
+        return DocStatus(source, doc_id, "forced", sha, reason="forced", member=member)
     records, endpoints, warnings = _counts(previous)
-    return DocStatus(source, doc_id, "skipped", sha, None, records, endpoints, warnings)
+    return DocStatus(
+        source, doc_id, "skipped", sha, None, records, endpoints, warnings, member=member
+    )
+
+
+def plan_path(
+    path: Path, out_dir: Path, *, force: bool = False, settings: Settings | None = None
+) -> list[DocStatus]:
+    """The plan of one file: one item, or one per article of a MEDLINE set (each planned on the
+    sha256 of its own XML; the file is parsed to list them)."""
+    if not is_multi_document(path):
+        return [plan_file(path, out_dir, force=force)]
+    settings = settings or default_settings()
+    try:
+        documents = _file_documents(path, settings)
+    except Exception as error:  # InputError (malformed XML, too big), or a bug: report, go on
+        return [DocStatus(str(path), doc_id_for(path), "failed", reason=_reason(str(path), error))]
+    return [
+        _decide(str(path), d.doc_id, d.sha256, Path(out_dir), force=force, member=d.doc_id)
+        for d in documents
+    ]
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_documents(
+    path: str, mtime_ns: int, size: int, settings: Settings
+) -> tuple[Document, ...]:
+    return tuple(load_documents(path, settings))
+
+
+def _file_documents(path: Path, settings: Settings) -> tuple[Document, ...]:
+    """The documents of a multi-document file, parsed once for the plan and its batch (cached
+    on path, modification time and size: a file rewritten in between is read again)."""
+    info = Path(path).stat()
+    return _cached_documents(str(path), info.st_mtime_ns, info.st_size, settings)
+
+
+def load_member(path: Path, member: str, settings: Settings) -> Document:
+    """The article ``member`` (its doc_id) of a multi-document file."""
+    for document in _file_documents(path, settings):
+        if document.doc_id == member:
+            return document
+    raise InputError(display_name(str(path)), f"article {member} is no longer in the file")
 
 
 def plan_corpus(
@@ -195,16 +254,16 @@ def plan_corpus(
     plan: list[DocStatus] = []
     seen: dict[str, str] = {}
     for path in discover(expand_globs(inputs), follow_symlinks=settings.follow_symlinks):
-        item = plan_file(path, out_dir, force=force)
-        if item.doc_id in seen:
-            reason = (
-                f"{display_name(item.source)}: doc_id {item.doc_id!r} already used by "
-                f"{display_name(seen[item.doc_id])}"
-            )
-            item = DocStatus(item.source, item.doc_id, "failed", item.sha256, reason)
-        else:
-            seen[item.doc_id] = item.source
-        plan.append(item)
+        for item in plan_path(path, out_dir, force=force, settings=settings):
+            if item.doc_id in seen:
+                reason = (
+                    f"{display_name(item.source)}: doc_id {item.doc_id!r} already used by "
+                    f"{display_name(seen[item.doc_id])}"
+                )
+                item = DocStatus(item.source, item.doc_id, "failed", item.sha256, reason)
+            else:
+                seen[item.doc_id] = item.source
+            plan.append(item)
     return plan
 
 
@@ -283,7 +342,10 @@ def _extract_one(
     errors: list[BaseException] = []
     try:
         with _time_limit(settings, item.source):
-            document = load(Path(item.source))
+            if item.member is not None:
+                document = load_member(Path(item.source), item.member, settings)
+            else:
+                document = load(Path(item.source))
             produced = list(
                 process_many([document], settings=settings, on_error=lambda _d, e: errors.append(e))
             )

@@ -16,12 +16,23 @@ maximal (augmenting paths), required gold records first. Then:
 
 Section accuracy: the share of gold section anchors (found in order in the text) that fall in a
 predicted section of the same kind and language.
+
+GUIDELINES §6: a gold file with ``"pdf"`` is scored **by value** (endpoint, statistic, language
+and value agree, anywhere in the document, one prediction per gold record); its precision is not
+counted (no false positives) and its section anchors are not scored. ``"regions"`` limit a
+document to the parts that were annotated: a prediction outside every region is neither
+rewarded nor penalised.
+
+``group`` agreement: on matched records whose gold names a group, the predicted group agrees when
+it holds at least half of the gold group's content words (case-folded; "group", "arm", "the",
+"patients" and the like are not content).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,7 +41,40 @@ from typing import Any
 
 from trialex.records import DocumentResult, Record, Section
 
-FIELD_CHECKS = ("n", "N", "ci", "p_value", "origin", "section")
+FIELD_CHECKS = ("n", "N", "ci", "p_value", "origin", "section", "group")
+_GROUP_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "with",
+        "and",
+        "or",
+        "to",
+        "for",
+        "group",
+        "groups",
+        "arm",
+        "arms",
+        "patients",
+        "patient",
+        "cohort",
+        "subjects",
+        "participants",
+        "who",
+        "were",
+        "was",
+        "received",
+        "receiving",
+        "treated",
+        "plus",
+        "alone",
+        "",
+    ]
+)
 _REL_TOL = 1e-6
 
 
@@ -63,6 +107,13 @@ class GoldDocument:
     source: str
     sections: tuple[GoldAnchor, ...]
     records: tuple[GoldRecord, ...]
+    pdf: str | None = None
+    regions: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def by_value(self) -> bool:
+        """PDF gold (GUIDELINES §6) is matched by value, anywhere in the document."""
+        return self.pdf is not None
 
 
 def _fmt(value: float | None) -> str:
@@ -90,9 +141,46 @@ def load_gold(path: Path) -> GoldDocument:
         GoldAnchor(kind=s["kind"], language=s["language"], anchor=s["anchor"])
         for s in data.get("sections", [])
     )
+    regions = tuple((r["start"], r.get("end")) for r in data.get("regions", []))
     return GoldDocument(
-        doc_id=data["doc_id"], source=data.get("source", ""), sections=sections, records=records
+        doc_id=data["doc_id"],
+        source=data.get("source", ""),
+        sections=sections,
+        records=records,
+        pdf=data.get("pdf"),
+        regions=regions,
     )
+
+
+def region_spans(text: str, regions: Sequence[tuple[str, str | None]]) -> list[tuple[int, int]]:
+    """Character ranges of ``regions`` in ``text``: from the first occurrence of ``start`` to the
+    end of the first occurrence of ``end`` after it (or the end of the text when ``end`` is null
+    or not found). A region whose start is not in the text covers nothing."""
+    spans = []
+    for start, end in regions:
+        pos = text.find(start)
+        if pos == -1:
+            continue
+        stop = len(text)
+        if end:
+            found = text.find(end, pos + len(start))
+            if found != -1:
+                stop = found + len(end)
+        spans.append((pos, stop))
+    return spans
+
+
+def content_words(text: str | None) -> set[str]:
+    """The content words of a group name, case-folded (see the module docstring)."""
+    words = re.findall(r"\w+", (text or "").casefold())
+    return {w for w in words if w not in _GROUP_STOPWORDS}
+
+
+def groups_agree(predicted: str | None, gold: str | None) -> bool:
+    want = content_words(gold)
+    if not want:
+        return not content_words(predicted)
+    return len(want & content_words(predicted)) * 2 >= len(want)
 
 
 def load_gold_dir(gold_dir: Path) -> dict[str, GoldDocument]:
@@ -146,6 +234,7 @@ class DocumentScore:
     anchors_correct: int = 0
     anchor_errors: list[str] = field(default_factory=list)
     predicted: bool = True
+    outside_regions: int = 0
 
 
 def _compatible(pred: Record, gold: GoldRecord) -> bool:
@@ -177,7 +266,7 @@ def _max_matching(edges: Mapping[int, Sequence[int]], owner: dict[int, int]) -> 
 
 
 def _checks(pred: Record, gold: Mapping[str, Any], section_kind: str | None) -> dict[str, bool]:
-    return {
+    checks = {
         "n": pred.n == gold.get("n"),
         "N": gold.get("N") == pred.N,
         "ci": values_equal(pred.ci_low, gold.get("ci_low"))
@@ -187,6 +276,9 @@ def _checks(pred: Record, gold: Mapping[str, Any], section_kind: str | None) -> 
         "origin": pred.origin == gold.get("origin", "this_study"),
         "section": pred.section == (section_kind or gold.get("section")),
     }
+    if gold.get("group"):
+        checks["group"] = groups_agree(pred.group, gold.get("group"))
+    return checks
 
 
 def score_sections(
@@ -219,10 +311,25 @@ def score_document(text: str, result: DocumentResult | None, gold: GoldDocument)
     occurrences = {g.index: find_all(text, g.evidence) for g in gold.records}
     score.missing_evidence = [g for g in gold.records if not occurrences[g.index]]
 
+    by_value = gold.by_value
+    if by_value:
+        score.missing_evidence = []  # the evidence refers to the gold's own PDF text
+    outside: set[int] = set()
+    if gold.regions and not by_value:
+        inside = region_spans(text, gold.regions)
+        outside = {
+            i
+            for i, p in enumerate(preds)
+            if not any(_overlap((p.span.start, p.span.end), r) for r in inside)
+        }
+        score.outside_regions = len(outside)
+
     def hits(pred: Record, g: GoldRecord) -> list[tuple[int, int]]:
         if not _compatible(pred, g):
             return []
         span = (pred.span.start, pred.span.end)
+        if by_value:
+            return [span]
         return [occ for occ in occurrences[g.index] if _overlap(span, occ)]
 
     def preference(pred: Record, g: GoldRecord) -> tuple[int, float]:
@@ -241,12 +348,16 @@ def score_document(text: str, result: DocumentResult | None, gold: GoldDocument)
 
     required = [g for g in gold.records if not g.optional]
     optional = [g for g in gold.records if g.optional]
-    req_edges = {i: edges(required, p) for i, p in enumerate(preds)}
+    req_edges = {i: edges(required, p) for i, p in enumerate(preds) if i not in outside}
     owner: dict[int, int] = {}
     _max_matching({i: e for i, e in req_edges.items() if e}, owner)
     matched_preds = set(owner.values())
 
-    opt_edges = {i: edges(optional, p) for i, p in enumerate(preds) if i not in matched_preds}
+    opt_edges = {
+        i: edges(optional, p)
+        for i, p in enumerate(preds)
+        if i not in matched_preds and i not in outside
+    }
     opt_owner: dict[int, int] = {}
     _max_matching({i: e for i, e in opt_edges.items() if e}, opt_owner)
     absorbed = set(opt_owner.values())
@@ -262,7 +373,10 @@ def score_document(text: str, result: DocumentResult | None, gold: GoldDocument)
     score.fn = len(score.misses)
 
     for i, pred in enumerate(preds):
-        if i in matched_preds or i in absorbed:
+        if i in matched_preds or i in absorbed or i in outside:
+            continue
+        if by_value:
+            score.ignored += 1  # precision is not counted on PDFs (GUIDELINES §6)
             continue
         if any(hits(pred, g) for g in gold.records):
             score.ignored += 1  # repeat of a matched record, or a second optional reading
@@ -270,7 +384,8 @@ def score_document(text: str, result: DocumentResult | None, gold: GoldDocument)
         score.false_positives.append(pred)
     score.ignored += len(absorbed)
     score.fp = len(score.false_positives)
-    score_sections(text, sections, gold.sections, score)
+    if not by_value:
+        score_sections(text, sections, gold.sections, score)
     return score
 
 
@@ -344,6 +459,8 @@ class Evaluation:
                 {
                     "doc_id": d.doc_id,
                     "predicted": d.predicted,
+                    "scored_by": "value" if self.gold[d.doc_id].by_value else "span",
+                    "outside_regions": d.outside_regions,
                     **prf(d.tp, d.fp, d.fn),
                     "ignored": d.ignored,
                     "section_accuracy": (
@@ -513,7 +630,10 @@ def format_report(evaluation: Evaluation, *, show_lists: bool = True) -> str:
     lines.append("")
     lines.append("Per document")
     lines.append(header)
-    lines += [_row(d["doc_id"], d) for d in data["documents"]]
+    lines += [
+        _row(d["doc_id"] + (" (by value)" if d["scored_by"] == "value" else ""), d)
+        for d in data["documents"]
+    ]
     lines.append("")
     lines.append("Per language")
     lines.append(header)

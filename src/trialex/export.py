@@ -2,7 +2,10 @@
 
 The columns are fixed (:data:`COLUMNS`) so that a spreadsheet or a notebook built on one export
 reads the next one: ``doc_id`` first, then every :class:`~trialex.records.Record` field in the
-contract's order, with ``span`` and ``timepoint`` flattened and ``warnings`` joined into one cell.
+contract's order, with ``span`` and ``timepoint`` flattened and ``warnings`` joined into one cell,
+then the document's metadata (:data:`META_COLUMNS`: title, authors, journal, year, DOI, PMID,
+PMCID, NCT ids, licence, source URL; lists joined with ``"; "``), so that each record carries
+its citation.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pydantic import ValidationError
 
 from trialex.errors import TrialexError
 from trialex.io import atomic_write_text
-from trialex.records import DocumentResult, Record
+from trialex.records import DocumentMeta, DocumentResult, Record
 
 logger = logging.getLogger(__name__)
 
@@ -41,18 +44,36 @@ def _columns() -> tuple[str, ...]:
     return tuple(columns)
 
 
-COLUMNS: tuple[str, ...] = _columns()
-"""The export columns, in order (stable: derived from the record contract's field order)."""
+# Document metadata columns (after the record columns): column name -> DocumentMeta field.
+_META_FIELDS: dict[str, str] = {
+    "doc_title": "title",
+    "doc_authors": "authors",
+    "doc_journal": "journal",
+    "doc_year": "year",
+    "doi": "doi",
+    "pmid": "pmid",
+    "pmcid": "pmcid",
+    "nct_ids": "nct_ids",
+    "licence": "licence",
+    "source_url": "source_url",
+}
+META_COLUMNS: tuple[str, ...] = tuple(_META_FIELDS)
+
+COLUMNS: tuple[str, ...] = _columns() + META_COLUMNS
+"""The export columns, in order (stable: derived from the record contract's field order, then
+the document metadata)."""
 
 WARNING_SEPARATOR = "; "
+LIST_SEPARATOR = "; "
 
 
 class ExportError(TrialexError):
     """An export that cannot be written (unknown format, missing optional dependency)."""
 
 
-def record_row(doc_id: str, record: Record) -> dict[str, Any]:
-    """One flat row (keys = :data:`COLUMNS`) for ``record`` of document ``doc_id``."""
+def record_row(doc_id: str, record: Record, meta: DocumentMeta | None = None) -> dict[str, Any]:
+    """One flat row (keys = :data:`COLUMNS`) for ``record`` of document ``doc_id`` (whose
+    metadata is ``meta``)."""
     row: dict[str, Any] = {"doc_id": doc_id}
     for name in Record.model_fields:
         value = getattr(record, name)
@@ -65,6 +86,10 @@ def record_row(doc_id: str, record: Record) -> dict[str, Any]:
             row["warnings"] = WARNING_SEPARATOR.join(f"{w.code}: {w.message}" for w in value)
         else:
             row[name] = value
+    meta = meta or DocumentMeta()
+    for column, name in _META_FIELDS.items():
+        value = getattr(meta, name)
+        row[column] = (LIST_SEPARATOR.join(value) or None) if isinstance(value, list) else value
     return row
 
 
@@ -118,7 +143,7 @@ def iter_results(inputs: Iterable[Path]) -> Iterator[DocumentResult]:
 def iter_rows(results: Iterable[DocumentResult]) -> Iterator[dict[str, Any]]:
     for result in results:
         for record in result.records:
-            yield record_row(result.doc_id, record)
+            yield record_row(result.doc_id, record, result.meta)
 
 
 def _csv_cell(value: Any) -> Any:
@@ -167,6 +192,7 @@ def _arrow_schema(pa: Any) -> Any:
         "N": pa.int64(),
         "span_start": pa.int64(),
         "span_end": pa.int64(),
+        "doc_year": pa.int64(),
     }
     return pa.schema([(name, types.get(name, pa.string())) for name in COLUMNS])
 

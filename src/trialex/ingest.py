@@ -3,7 +3,14 @@
 * ``.txt``/``.md``: the decoded file exactly as it is (UTF-8 with or without BOM, UTF-16 with BOM;
   no newline translation, so offsets are offsets into the file as a reader sees it);
 * ``.html``/``.htm``: the visible text (:mod:`trialex.html`);
-* ``.pdf``: text in reading order, tables as pipe tables (:mod:`trialex.pdf`).
+* ``.pdf``: text in reading order, tables as pipe tables (:mod:`trialex.pdf`);
+* ``.xml``/``.nxml``: a JATS ``<article>`` (:mod:`trialex.jats`) is one document; a MEDLINE
+  ``PubmedArticleSet`` (:mod:`trialex.medline`) one document per article, ``pmid<PMID>``
+  (:func:`load_documents`); both with their metadata (``Document.meta``).
+
+Text, HTML and PDF documents get the identifiers printed in their front matter (DOI, PMID,
+PMCID, NCT numbers; :mod:`trialex.metadata`). Word files, images, archives and other known
+binary formats are refused with an error naming the format.
 
 Every failure is an :class:`~trialex.errors.InputError` whose message is one line naming the file
 (control characters and undecodable bytes in the name are escaped); a file over a limit of
@@ -25,7 +32,7 @@ from pathlib import Path
 
 from trialex.errors import InputError
 from trialex.limits import check_size
-from trialex.records import Document, Flag
+from trialex.records import Document, DocumentMeta, Flag
 from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
@@ -33,7 +40,55 @@ logger = logging.getLogger(__name__)
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 PDF_SUFFIXES = frozenset({".pdf"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+XML_SUFFIXES = frozenset({".xml", ".nxml"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | XML_SUFFIXES
+
+# Formats refused with a message that names them (by suffix, or by their first bytes).
+_CONVERT = "convert it to PDF, HTML or text"
+UNSUPPORTED_FORMATS: dict[str, str] = {
+    ".docx": "a Word document (.docx)",
+    ".doc": "a Word 97-2003 document (.doc)",
+    ".odt": "an OpenDocument text (.odt)",
+    ".rtf": "a Rich Text Format file (.rtf)",
+    ".pages": "an Apple Pages document (.pages)",
+    ".xlsx": "an Excel workbook (.xlsx)",
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".pptx": "a PowerPoint presentation (.pptx)",
+    ".ppt": "a PowerPoint 97-2003 presentation (.ppt)",
+    ".epub": "an EPUB e-book (.epub)",
+    ".png": "a PNG image",
+    ".jpg": "a JPEG image",
+    ".jpeg": "a JPEG image",
+    ".gif": "a GIF image",
+    ".tif": "a TIFF image",
+    ".tiff": "a TIFF image",
+    ".bmp": "a BMP image",
+    ".webp": "a WebP image",
+    ".heic": "a HEIC image",
+    ".svg": "an SVG image",
+    ".zip": "a ZIP archive",
+    ".gz": "a gzip archive",
+    ".tgz": "a gzip archive",
+    ".tar": "a tar archive",
+    ".7z": "a 7-Zip archive",
+    ".rar": "a RAR archive",
+    ".bz2": "a bzip2 archive",
+    ".xz": "an xz archive",
+}
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP container (Word .docx, Excel .xlsx, EPUB or ZIP archive)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE container (Word .doc, Excel .xls)"),
+    (b"{\\rtf", "a Rich Text Format file (.rtf)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_ID_LENGTH = 120
@@ -139,16 +194,43 @@ def document_from_text(
     data: bytes | None = None,
     fmt: str = "txt",
     warnings: tuple[Flag, ...] = (),
+    meta: DocumentMeta | None = None,
+    sha256: str | None = None,
 ) -> Document:
-    raw = data if data is not None else text.encode("utf-8", "surrogatepass")
+    """A document of ``text``; ``meta`` defaults to the identifiers in its front matter."""
+    if sha256 is None:
+        raw = data if data is not None else text.encode("utf-8", "surrogatepass")
+        sha256 = hashlib.sha256(raw).hexdigest()
+    if meta is None:
+        from trialex.metadata import identifiers_in_text
+
+        meta = identifiers_in_text(text)
     return Document(
         doc_id=safe_doc_id(doc_id),
         source=source,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         text=text,
         format=fmt,
         warnings=warnings,
+        meta=meta,
     )
+
+
+def unsupported_format(name: str, data: bytes = b"") -> str | None:
+    """The name of a known format trialex does not read (by suffix, then first bytes), or None."""
+    suffix = Path(name).suffix.lower()
+    if suffix in UNSUPPORTED_FORMATS:
+        return UNSUPPORTED_FORMATS[suffix]
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    for magic, label in _MAGIC:
+        if data.startswith(magic):
+            return label
+    return None
+
+
+def _refuse(source: str, label: str) -> InputError:
+    return InputError(source, f"{label} is not a supported format: {_CONVERT}")
 
 
 def doc_id_for_name(name: str) -> str:
@@ -171,7 +253,19 @@ def load_bytes(
     check_size(len(data), settings.max_file_mb, source)
     if not data:
         raise InputError(source, "empty: no text to extract")
+    label = unsupported_format(name, data[:16])
+    if label is not None:
+        raise _refuse(source, label)
     doc_id = doc_id_for_name(name)
+    if suffix in XML_SUFFIXES:
+        documents = xml_documents(data, doc_id=doc_id, source=source)
+        if len(documents) != 1:
+            raise InputError(
+                source,
+                f"MEDLINE file of {len(documents)} articles: read it with load_documents "
+                "(trialex extract and trialex run do)",
+            )
+        return documents[0]
     if suffix in PDF_SUFFIXES:
         from trialex.pdf import extract_pdf
 
@@ -188,6 +282,69 @@ def load_bytes(
     return document_from_text(text, doc_id=doc_id, source=source, data=data, fmt="txt")
 
 
+def xml_documents(data: bytes, *, doc_id: str, source: str) -> list[Document]:
+    """The documents of an XML file: one for a JATS article, one per article of a MEDLINE set."""
+    from trialex.jats import jats_to_text, local, parse_xml, xml_kind
+
+    root = parse_xml(data, source)
+    kind = xml_kind(root)
+    if kind == "jats":
+        article = jats_to_text(root, source=source)
+        return [
+            document_from_text(
+                article.text, doc_id=doc_id, source=source, data=data, fmt="jats", meta=article.meta
+            )
+        ]
+    if kind == "medline":
+        from trialex.medline import medline_articles
+
+        articles = medline_articles(root, fallback_id=doc_id)
+        documents = [
+            document_from_text(
+                a.text, doc_id=a.doc_id, source=source, fmt="medline", meta=a.meta, sha256=a.sha256
+            )
+            for a in articles
+            if a.text.strip()
+        ]
+        if not documents:
+            raise InputError(source, "MEDLINE file without articles with a title or abstract")
+        return documents
+    raise InputError(
+        source,
+        f"XML of an unknown kind (root element <{local(root) or root.tag}>): trialex reads "
+        "JATS <article> and MEDLINE <PubmedArticleSet> files",
+    )
+
+
+def is_multi_document(path: Path) -> bool:
+    """True for a file that may hold several documents (a MEDLINE ``.xml``), from its first
+    bytes only."""
+    if path.suffix.lower() not in XML_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return (
+        b"<PubmedArticleSet" in head
+        or b"<PubmedBookArticle" in head
+        or (b"<PubmedArticle>" in head or b"<PubmedArticle " in head)
+    )
+
+
+def load_documents(path: str | Path, settings: Settings | None = None) -> list[Document]:
+    """Every document of one file: one for most formats, one per article of a MEDLINE set."""
+    settings = settings or default_settings()
+    path = Path(path)
+    if path.suffix.lower() not in XML_SUFFIXES:
+        return [load_path(path, settings)]
+    source = display_name(str(path))
+    data = _read(path, source, settings)
+    check_size(len(data), settings.max_file_mb, source)
+    return xml_documents(data, doc_id=doc_id_for_name(path.name), source=source)
+
+
 def load_path(path: str | Path, settings: Settings | None = None) -> Document:
     """Read one file as a document, within the limits of ``settings``.
 
@@ -197,6 +354,12 @@ def load_path(path: str | Path, settings: Settings | None = None) -> Document:
     settings = settings or default_settings()
     path = Path(path)
     source = display_name(str(path))
+    data = _read(path, source, settings)
+    return load_bytes(data, name=path.name, source=source, settings=settings)
+
+
+def _read(path: Path, source: str, settings: Settings) -> bytes:
+    """The bytes of a regular file, within the size limit (checked from ``stat`` first)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -214,11 +377,11 @@ def load_path(path: str | Path, settings: Settings | None = None) -> Document:
             data = handle.read(int(settings.max_file_mb * 1024 * 1024) + 1)
     except OSError as err:
         raise InputError(source, f"cannot read: {err.strerror or err}") from None
-    return load_bytes(data, name=path.name, source=source, settings=settings)
+    return data
 
 
 def load_stdin(data: bytes, *, name: str = "stdin", settings: Settings | None = None) -> Document:
-    """A document from standard input: text, HTML or PDF, told apart by their first bytes."""
+    """A document from standard input: text, HTML, PDF or XML, told apart by their first bytes."""
     head = data.lstrip()[:512].lower()
     if head.startswith(codecs.BOM_UTF8.lower()):
         head = head[len(codecs.BOM_UTF8) :].lstrip()
@@ -226,6 +389,10 @@ def load_stdin(data: bytes, *, name: str = "stdin", settings: Settings | None = 
         fmt = "pdf"
     elif head.startswith((b"<!doctype html", b"<html", b"<!--", b"<head", b"<body")):
         fmt = "html"
+    elif head.startswith((b"<?xml", b"<!doctype article", b"<!doctype pubmed", b"<article")) or (
+        head.startswith(b"<pubmedarticle")
+    ):
+        fmt = "xml"
     else:
         fmt = "txt"
     return load_bytes(data, name=f"{name}.{fmt}", source="<stdin>", settings=settings)

@@ -3,7 +3,9 @@
 Everything lands in ``doc.spans["trialex_terms"]`` (:data:`SPANS_KEY`) with a label
 
 * ``ENDPOINT`` (``span.id_`` and ``span._.endpoint`` = endpoint code) from
-  ``resources/endpoints.json`` (owned by extraction),
+  ``resources/endpoints.json`` (owned by extraction) and the adverse-event terminology
+  ``resources/ctcae.json`` (NCI CTCAE v5.0 terms with their MedDRA system organ class, synonyms
+  in English and Chinese, and the guideline code each maps to, :func:`ctcae_entries`),
 * ``POPULATION`` (arms, subgroups), ``DRUG``, ``DISEASE`` (``span.id_`` = term id) from
   ``resources/{en,zh}/terms.jsonl``,
 
@@ -30,6 +32,14 @@ record extractor reports as ``extractor="rules+ner:<name>"``.
 A model that cannot be loaded is a configuration error: building the pipeline raises
 :class:`NerModelError` with a one-line message (no silent fallback: a user who asked for a model
 must not get rule-only output without noticing).
+
+Term context (``resources/<lang>/term_context.json``, :func:`load_term_context`): rules that
+declare their effect on the endpoint terms of a document (ConText-style, one generic engine in
+:func:`apply_term_context`): ``drop`` a term whose scope matches a pattern (a survey's response
+rate is no ORR, "simulation runs" are no deaths), ``recode`` it to another code with a label
+(an antiemetic "complete response" is ``other``), keep an abbreviation ``defined_only`` where
+the document defines it ("treatment-free survival (TFS)"), or drop one the document
+``defined_otherwise`` ("cardiac rehabilitation (CR)": no "CR" of that document is a remission).
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,6 +63,7 @@ from spacy.tokens import Doc, Span
 
 from trialex._extensions import doc_text
 from trialex.errors import TrialexError
+from trialex.extract.rules import Term as EndpointTerm
 from trialex.records import ENDPOINTS
 from trialex.regex import compile_guarded, first_char_class, guarded
 
@@ -64,7 +75,7 @@ VOCAB_LABELS: tuple[str, ...] = ("POPULATION", "DRUG", "DISEASE")
 TERM_LANGUAGES: tuple[str, ...] = ("en", "zh")
 MODEL_LABELS: dict[str, str] = {"CHEMICAL": "DRUG", "DISEASE": "DISEASE"}
 
-_TERM_KEYS = {"id", "label", "phrases", "regex", "case_sensitive", "examples", "note"}
+_TERM_KEYS = {"id", "label", "code", "phrases", "regex", "case_sensitive", "examples", "note"}
 _REQUIRED_KEYS = {"id", "label", "examples"}
 _EXAMPLE_KEYS = {"match", "no_match"}
 
@@ -144,8 +155,16 @@ def parse_terms(lines: Iterable[str], source: str, language: str) -> list[TermRu
         if term_id in seen:
             raise _fail(where, f"duplicate id {term_id!r}")
         seen.add(term_id)
-        if entry["label"] not in VOCAB_LABELS:
+        # an ENDPOINT entry names its endpoint code (the phrasing of one language, e.g. the
+        # Chinese of the field, kept with that language's vocabulary)
+        code = entry.get("code")
+        if entry["label"] == "ENDPOINT":
+            if code not in ENDPOINTS:
+                raise _fail(where, f"{term_id}: ENDPOINT needs a known 'code', not {code!r}")
+        elif entry["label"] not in VOCAB_LABELS:
             raise _fail(where, f"{term_id}: label must be one of {list(VOCAB_LABELS)}")
+        elif code is not None:
+            raise _fail(where, f"{term_id}: 'code' is for ENDPOINT entries only")
         phrases = _string_list(entry.get("phrases", []), where, "phrases")
         regexes = _string_list(entry.get("regex", []), where, "regex")
         if not phrases and not regexes:
@@ -166,7 +185,7 @@ def parse_terms(lines: Iterable[str], source: str, language: str) -> list[TermRu
                 regex=regexes,
                 case_sensitive=case_sensitive,
                 examples=_examples(entry["examples"], where),
-                span_id=term_id,
+                span_id=str(code) if code is not None else term_id,
                 language=language,
             )
         )
@@ -211,8 +230,78 @@ def parse_endpoint_terms(data: Any, source: str) -> list[TermRule]:
     return rules
 
 
+CTCAE_FILE = "ctcae.json"
+_CTCAE_KEYS = {"version", "source", "licence", "note", "soc_codes", "terms"}
+_CTCAE_TERM_KEYS = {"id", "term", "soc", "code", "synonyms", "examples", "note"}
+
+
+def ctcae_entries(base: Path, existing: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The CTCAE terms of ``base/ctcae.json`` as ``endpoints.json`` entries.
+
+    Each term's code is its own ``code``, else its system organ class's (``soc_codes``, e.g.
+    infections are ``other``), else ``adverse_events``. A phrase that ``existing`` (the entries
+    of ``endpoints.json``) already lists keeps its code there. No file, no entries.
+    """
+    path = base / CTCAE_FILE
+    if not path.is_file():
+        return []
+    where = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise _fail(where, f"invalid JSON ({error.msg})") from None
+    if not isinstance(data, dict) or (unknown := set(data) - _CTCAE_KEYS):
+        raise _fail(where, "unknown keys" + (f" {sorted(unknown)}" if unknown else ""))
+    taken = {
+        phrase.lower()
+        for entry in existing or []
+        for phrases in entry.get("terms", {}).values()
+        for phrase in phrases
+    }
+    soc_codes = data.get("soc_codes", {})
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, term in enumerate(data.get("terms", [])):
+        at = f"{where}: terms[{index}]"
+        if not isinstance(term, dict) or (unknown := set(term) - _CTCAE_TERM_KEYS):
+            raise _fail(at, "unknown keys" + (f" {sorted(unknown)}" if unknown else ""))
+        if not {"id", "term", "soc"} <= set(term):
+            raise _fail(at, "needs 'id', 'term' and 'soc'")
+        if term["id"] in seen:
+            raise _fail(at, f"duplicate id {term['id']!r}")
+        seen.add(term["id"])
+        if term["soc"] not in soc_codes:
+            raise _fail(at, f"{term['id']}: system organ class {term['soc']!r} not in soc_codes")
+        code = term.get("code") or soc_codes[term["soc"]] or "adverse_events"
+        if code not in ENDPOINTS:
+            raise _fail(at, f"{term['id']}: unknown code {code!r}")
+        synonyms = term.get("synonyms", {})
+        if not isinstance(synonyms, dict) or set(synonyms) - set(TERM_LANGUAGES):
+            raise _fail(at, f"'synonyms' must map {list(TERM_LANGUAGES)} to phrase lists")
+        terms: dict[str, list[str]] = {}
+        for language in TERM_LANGUAGES:
+            phrases = list(_string_list(synonyms.get(language, []), at, f"synonyms.{language}"))
+            if language == "en":
+                phrases.insert(0, term["term"])
+            kept = [p for p in dict.fromkeys(phrases) if p.lower() not in taken]
+            if kept:
+                terms[language] = kept
+        if not terms:
+            continue
+        out.append(
+            {
+                "id": f"ctcae.{term['id']}",
+                "code": code,
+                "terms": terms,
+                "examples": _examples(term.get("examples", {}), at),
+            }
+        )
+    return out
+
+
 def load_rules(rules_dir: str | Path | None = None) -> list[TermRule]:
-    """All term rules: endpoint terms (if ``endpoints.json`` exists) and both vocabularies.
+    """All term rules: endpoint terms (if ``endpoints.json`` exists, plus the CTCAE terms of
+    ``ctcae.json``) and both vocabularies.
 
     Term ids are unique per file; the same id in ``en`` and ``zh`` is the same concept (so
     "blinatumomab" and "贝林妥欧单抗" share ``span.id_``) and must keep the same label.
@@ -223,6 +312,9 @@ def load_rules(rules_dir: str | Path | None = None) -> list[TermRule]:
     if endpoints.is_file():
         data = json.loads(endpoints.read_text(encoding="utf-8"))
         rules.extend(parse_endpoint_terms(data, str(endpoints)))
+        extra = ctcae_entries(base, data.get("endpoints", []))
+        if extra:
+            rules.extend(parse_endpoint_terms({"endpoints": extra}, str(base / CTCAE_FILE)))
     else:
         logger.warning("%s not found: no ENDPOINT term spans", endpoints)
     labels: dict[str, str] = {}
@@ -535,6 +627,225 @@ def terms_between(
         for span in doc.spans[SPANS_KEY]
         if span.label_ in wanted and span.start_char >= start_char and span.end_char <= end_char
     ]
+
+
+# --- term context ----------------------------------------------------------------------------
+
+TERM_CONTEXT_FILE = "term_context.json"
+CONTEXT_EFFECTS: tuple[str, ...] = ("drop", "recode", "defined_only", "defined_otherwise")
+CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after", "document")
+_CONTEXT_KEYS = {
+    "id",
+    "codes",
+    "terms",
+    "term_pattern",
+    "effect",
+    "scope",
+    "window",
+    "pattern",
+    "code",
+    "label",
+    "examples",
+    "note",
+}
+_SENTENCE_BREAK = re.compile(r"[.!?。！？；;]\s|\n")
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """One term context rule: which terms (codes, optionally exact texts), where to look
+    (``scope``: the term's sentence, ``window`` characters before/after it, or the whole
+    document), what to look for (``pattern``) and the ``effect``."""
+
+    id: str
+    codes: frozenset[str]
+    effect: str
+    terms: frozenset[str] = frozenset()
+    term_pattern: re.Pattern[str] | None = None  # the term as printed must match it
+    scope: str = "sentence"
+    window: int = 40
+    pattern: re.Pattern[str] | None = None
+    code: str | None = None  # recode: the new code
+    label: str | None = None  # recode: the label, "{term}" is the term as printed
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+
+def parse_term_context(data: Any, source: str) -> list[ContextRule]:
+    """Validate one ``term_context.json`` (unknown keys, duplicate ids, effects, codes)."""
+    if not isinstance(data, dict) or set(data) - {"version", "note", "rules"}:
+        raise _fail(source, "expected an object with 'version' and 'rules'")
+    rules: list[ContextRule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data.get("rules", [])):
+        where = f"{source}: rules[{index}]"
+        if not isinstance(entry, dict) or (unknown := set(entry) - _CONTEXT_KEYS):
+            raise _fail(where, "unknown keys" + (f" {sorted(unknown)}" if unknown else ""))
+        if not {"id", "codes", "effect", "examples"} <= set(entry):
+            raise _fail(where, "needs 'id', 'codes', 'effect' and 'examples'")
+        if entry["id"] in seen:
+            raise _fail(where, f"duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        codes = _string_list(entry["codes"], where, "codes")
+        if unknown_codes := set(codes) - set(ENDPOINTS):
+            raise _fail(where, f"unknown codes {sorted(unknown_codes)}")
+        effect = entry["effect"]
+        if effect not in CONTEXT_EFFECTS:
+            raise _fail(where, f"effect must be one of {list(CONTEXT_EFFECTS)}")
+        scope = entry.get("scope", "sentence")
+        if scope not in CONTEXT_SCOPES:
+            raise _fail(where, f"scope must be one of {list(CONTEXT_SCOPES)}")
+        pattern = entry.get("pattern")
+        if effect not in ("defined_only", "defined_otherwise") and not isinstance(pattern, str):
+            raise _fail(where, f"{entry['id']}: effect {effect!r} needs a 'pattern'")
+        if effect == "recode" and entry.get("code") not in ENDPOINTS:
+            raise _fail(where, f"{entry['id']}: recode needs a known 'code'")
+        if effect == "defined_only" and not entry.get("terms"):
+            raise _fail(where, f"{entry['id']}: defined_only needs its 'terms'")
+        try:
+            compiled = compile_guarded(pattern) if isinstance(pattern, str) else None
+            term_pattern = entry.get("term_pattern")
+            term_regex = re.compile(term_pattern) if isinstance(term_pattern, str) else None
+        except re.error as error:
+            raise _fail(where, f"{entry['id']}: bad regex ({error})") from None
+        rules.append(
+            ContextRule(
+                id=entry["id"],
+                codes=frozenset(codes),
+                effect=effect,
+                terms=frozenset(_string_list(entry.get("terms", []), where, "terms")),
+                term_pattern=term_regex,
+                scope=scope,
+                window=int(entry.get("window", 40)),
+                pattern=compiled,
+                code=entry.get("code"),
+                label=entry.get("label"),
+                examples=_examples(entry["examples"], where),
+            )
+        )
+    return rules
+
+
+@functools.lru_cache(maxsize=8)
+def load_term_context(rules_dir: str | None = None) -> tuple[ContextRule, ...]:
+    """The context rules of every language folder of ``rules_dir`` (or the bundled ones)."""
+    base = resources_dir(rules_dir)
+    rules: list[ContextRule] = []
+    for language in TERM_LANGUAGES:
+        path = base / language / TERM_CONTEXT_FILE
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as error:
+                raise _fail(str(path), f"invalid JSON ({error.msg})") from None
+            rules.extend(parse_term_context(data, str(path)))
+    return tuple(rules)
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``[start, end)`` (at most 400 characters each way)."""
+    lo = max(0, start - 400)
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, lo, start)]
+    lo = breaks[-1] if breaks else lo
+    nxt = _SENTENCE_BREAK.search(text, end, min(len(text), end + 400))
+    return lo, nxt.start() + 1 if nxt else min(len(text), end + 400)
+
+
+def _long_form_start(text: str, open_at: int, short: str) -> int | None:
+    """Where the long form of "long form (SHORT)" starts: the nearest of the words before the
+    bracket from which the letters of ``short`` follow in order, starting with its first
+    letter's word ("cardiac rehabilitation (CR)"); None if the words do not spell it."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    if not letters:
+        return None
+    words = list(re.finditer(r"[A-Za-z][\w'-]*", text[max(0, open_at - 120) : open_at]))
+    base = max(0, open_at - 120)
+    for k in range(len(words) - 1, max(-1, len(words) - len(letters) - 3), -1):
+        if words[k].group(0)[0].lower() != letters[0]:
+            continue
+        chars = iter(text[base + words[k].start() : open_at].lower())
+        if all(letter in chars for letter in letters):
+            return base + words[k].start()
+    return None
+
+
+def _definitions(text: str, terms: list[EndpointTerm], short: str) -> tuple[int, int]:
+    """How often the document defines the abbreviation ``short`` in brackets ("long form
+    (SHORT)", "SHORT (long form)"), and how often by a long form that is (or holds) an
+    endpoint term of any code ("a marrow CR without count recovery
+    (CRi)" is a definition of the field, "cardiac rehabilitation (CR)" is not)."""
+    escaped = re.escape(short)
+    spans = [(t.start, t.end) for t in terms if text[t.start : t.end] != short]
+    total = by_field = 0
+    for m in re.finditer(rf"\(\s?{escaped}\s?[),;]", text):
+        lo = _long_form_start(text, m.start(), short)
+        if lo is None:
+            continue  # not a definition ("28 CRs (34.1%)", "(CR) in 5")
+        total += 1
+        by_field += any(lo <= s and e <= m.start() + 1 for s, e in spans)
+    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[A-Za-z][^()]{{3,}}\))", text):
+        close = text.find(")", m.end())
+        inside = text[m.end() : close]
+        initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'-]*", inside))
+        if not initials.startswith(short[0].lower()):
+            continue
+        total += 1
+        by_field += any(m.end() <= s and e <= close for s, e in spans)
+    return total, by_field
+
+
+def apply_term_context(
+    text: str, terms: list[EndpointTerm], rules: Iterable[ContextRule]
+) -> list[EndpointTerm]:
+    """``terms`` after every context rule, in file order (a dropped term is gone for the rest)."""
+    rules = list(rules)
+    if not rules or not terms:
+        return terms
+    definitions: dict[tuple[str, str], bool] = {}
+    in_document: dict[str, bool] = {}  # rule id -> its pattern occurs in the text
+    out: list[EndpointTerm] = []
+    for term in terms:
+        current: EndpointTerm | None = term
+        for rule in rules:
+            if current is None:
+                break
+            if current.code not in rule.codes:
+                continue
+            printed = text[current.start : current.end]
+            if rule.terms and printed not in rule.terms:
+                continue
+            if rule.term_pattern is not None and not rule.term_pattern.search(printed):
+                continue
+            if rule.effect in ("defined_only", "defined_otherwise"):
+                key = (printed, current.code)
+                if key not in definitions:
+                    definitions[key] = _definitions(text, terms, printed)
+                total, by_field = definitions[key]
+                if by_field == 0 and (total > 0 or rule.effect == "defined_only"):
+                    current = None  # undefined, or defined as something else
+                continue
+            if rule.scope == "document":  # "cytoreductive surgery (CRS)": CRS is not an outcome
+                if rule.id not in in_document:
+                    assert rule.pattern is not None
+                    in_document[rule.id] = rule.pattern.search(text) is not None
+                lo, hi = (0, len(text)) if in_document[rule.id] else (0, 0)
+            elif rule.scope == "before":
+                lo, hi = max(0, current.start - rule.window), current.start
+            elif rule.scope == "after":
+                lo, hi = current.end, min(len(text), current.end + rule.window)
+            else:
+                lo, hi = _sentence_of(text, current.start, current.end)
+            assert rule.pattern is not None
+            search = rule.pattern.match if rule.scope == "after" else rule.pattern.search
+            if search(text, lo, hi) is None:  # "after": anchored at the term's end
+                continue
+            if rule.effect == "drop":
+                current = None
+            else:
+                label = (rule.label or "{term}").replace("{term}", printed.lower())
+                current = replace(current, code=rule.code or current.code, label=label)
+        if current is not None:
+            out.append(current)
+    return out
 
 
 # --- statistical NER -------------------------------------------------------------------------

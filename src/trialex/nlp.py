@@ -33,8 +33,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 import trialex.components  # noqa: F401  (registers the trialex_* factories)
-from trialex._extensions import TEXT_KEY
+from trialex._extensions import TEXT_KEY, VIEW_KEY
 from trialex.ner import load_text_rules
+from trialex.normalize import Rules, load_rules, normalize
 from trialex.settings import Settings, default_settings
 
 logger = logging.getLogger(__name__)
@@ -57,13 +58,21 @@ class TextKeepingTokenizer(Tokenizer):
     * The text: the tokenizer is lossless (``doc.text == text``), and ``Doc.text`` re-joins
       every token on each access (about 0.8 s per MB): :func:`trialex._extensions.doc_text`
       reads the kept text instead.
+    * Markup: the text tokenized is the document's view (:func:`trialex.normalize.normalize`:
+      LaTeX math, HTML tables, Markdown made plain), built here once per document and kept in
+      ``doc.user_data`` (:func:`trialex._extensions.text_view`) with the way back to the
+      source. For text without markup the view is the text itself.
     """
 
     min_piece = 40
+    normalize_rules: Rules | None = None
 
     def __call__(self, text: str) -> Doc:
-        doc = self._by_pieces(text)
-        doc.user_data[TEXT_KEY] = text
+        view = normalize(text, self.normalize_rules)
+        doc = self._by_pieces(view.text)
+        doc.user_data[TEXT_KEY] = view.text
+        if not view.identity:
+            doc.user_data[VIEW_KEY] = view
         return doc
 
     def _by_pieces(self, text: str) -> Doc:
@@ -114,7 +123,7 @@ def make_tokenizer(nlp: Language, rules_dir: str | None = None) -> Tokenizer:
     exceptions = dict(base.rules or {})
     for text in rules.exceptions:
         exceptions[text] = [{ORTH: text}]
-    return TextKeepingTokenizer(
+    tokenizer = TextKeepingTokenizer(
         nlp.vocab,
         exceptions,
         prefix_search=prefix_re.search,
@@ -123,6 +132,8 @@ def make_tokenizer(nlp: Language, rules_dir: str | None = None) -> Tokenizer:
         token_match=base.token_match,
         url_match=base.url_match,
     )
+    tokenizer.normalize_rules = load_rules(rules_dir)
+    return tokenizer
 
 
 def build_nlp(settings: Settings | None = None) -> Language:

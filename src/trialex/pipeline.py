@@ -40,6 +40,7 @@ def to_result(document: Document, doc: Doc) -> DocumentResult:
         source=document.source,
         sha256=document.sha256,
         pipeline_version=PIPELINE_VERSION,
+        meta=document.meta,
         languages=languages,
         sections=sections,
         records=list(doc._.records or []),

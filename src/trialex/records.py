@@ -154,6 +154,28 @@ class Section(_Model):
     end: int = Field(ge=0)
 
 
+class DocumentMeta(_Model):
+    """Bibliographic metadata of a document, so that a record can be tied to its citation.
+
+    Every field is optional: JATS and MEDLINE XML fill most of them; for plain text and HTML
+    only identifiers found safely by pattern in the front matter (DOI, PMID, PMCID, NCT ids).
+    """
+
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    nct_ids: list[str] = Field(default_factory=list)
+    licence: str | None = None
+    source_url: str | None = None
+
+    def is_empty(self) -> bool:
+        return self == DocumentMeta()
+
+
 class DocumentResult(_Model):
     """The content of ``extracted/<doc_id>.json``: the contract other tools read."""
 
@@ -161,6 +183,7 @@ class DocumentResult(_Model):
     source: str
     sha256: str
     pipeline_version: str
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
     languages: list[str]
     sections: list[Section]
     records: list[Record]
@@ -173,7 +196,8 @@ class Document:
 
     ``text`` is the decoded file exactly as it is for ``.txt``/``.md`` (no newline translation)
     and the extracted text for HTML and PDF. ``warnings`` carries ingestion notes (for example
-    a PDF page without a text layer) into the document result.
+    a PDF page without a text layer) into the document result; ``meta`` its bibliographic
+    metadata.
     """
 
     doc_id: str
@@ -182,6 +206,7 @@ class Document:
     text: str
     format: str = "txt"
     warnings: tuple[Flag, ...] = field(default_factory=tuple)
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
 
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "record.schema.json"

@@ -28,12 +28,13 @@ from itertools import pairwise
 from pathlib import Path
 from string import Template
 from typing import Any
+from urllib.parse import quote
 
 from trialex.errors import TrialexError
 from trialex.evaluate import DocumentScore, GoldDocument, find_all, load_gold, prf, score_document
 from trialex.export import load_result
 from trialex.io import atomic_write_text, output_path
-from trialex.records import ENDPOINTS, DocumentResult, Record, Section
+from trialex.records import ENDPOINTS, DocumentMeta, DocumentResult, Record, Section
 
 logger = logging.getLogger(__name__)
 
@@ -636,6 +637,40 @@ def _text_card(result: DocumentResult, text: str, marks: Sequence[_Mark]) -> str
     )
 
 
+MAX_AUTHORS_SHOWN = 3
+
+
+def citation_html(meta: DocumentMeta) -> str:
+    """The document's citation for the report header: title, then authors, journal, year and
+    identifiers (DOI, PMID, PMCID and NCT numbers linked to their registries), licence."""
+    if meta.is_empty():
+        return ""
+    parts: list[str] = []
+    if meta.authors:
+        shown = ", ".join(meta.authors[:MAX_AUTHORS_SHOWN])
+        parts.append(_e(shown + (" et al." if len(meta.authors) > MAX_AUTHORS_SHOWN else "")))
+    journal = " ".join(str(x) for x in (meta.journal, meta.year) if x)
+    if journal:
+        parts.append(_e(journal))
+    if meta.doi:
+        href = "https://doi.org/" + quote(meta.doi, safe="/:;()._-<>")
+        parts.append(f'DOI <a href="{_e(href)}">{_e(meta.doi)}</a>')
+    if meta.pmid:
+        href = f"https://pubmed.ncbi.nlm.nih.gov/{quote(meta.pmid)}/"
+        parts.append(f'PMID <a href="{_e(href)}">{_e(meta.pmid)}</a>')
+    if meta.pmcid:
+        href = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{quote(meta.pmcid)}/"
+        parts.append(f'<a href="{_e(href)}">{_e(meta.pmcid)}</a>')
+    for nct in meta.nct_ids:
+        href = f"https://clinicaltrials.gov/study/{quote(nct)}"
+        parts.append(f'<a href="{_e(href)}">{_e(nct)}</a>')
+    if meta.licence:
+        parts.append(f"licence {_e(meta.licence)}")
+    title = f'<div class="doc-title">{_e(meta.title)}</div>' if meta.title else ""
+    line = "".join(f"<span>{p}</span>" for p in parts)
+    return f'<div class="citation">{title}<div class="meta">{line}</div></div>'
+
+
 def render_report(result: DocumentResult, text: str, gold: GoldView | None = None) -> str:
     """The HTML page of one document result (``text``: the exact text its spans point into)."""
     marks = _record_marks(result, text, gold)
@@ -650,9 +685,8 @@ def render_report(result: DocumentResult, text: str, gold: GoldView | None = Non
         f"sha256 {_e(result.sha256[:12])}",
     ]
     header = (
-        f'<header class="top"><h1>{_e(result.doc_id)}</h1><div class="meta">'
-        + "".join(f"<span>{m}</span>" for m in meta)
-        + "</div></header>"
+        f'<header class="top"><h1>{_e(result.doc_id)}</h1>{citation_html(result.meta)}'
+        '<div class="meta">' + "".join(f"<span>{m}</span>" for m in meta) + "</div></header>"
     )
     content = [
         _summary_card(result),

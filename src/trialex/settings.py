@@ -38,6 +38,20 @@ class Settings(BaseSettings):
         description="Documents per nlp.pipe batch and per Prefect task (a task costs ~3 ms on "
         "the local API, ~70 ms on Dask: batches amortise it).",
     )
+    pubmed_email: str | None = Field(
+        default=None, description="Sent to NCBI E-utilities with every request (their policy)."
+    )
+    pubmed_api_key: str | None = Field(
+        default=None, description="NCBI API key: 10 requests/s instead of 3."
+    )
+    eutils_url: str = Field(
+        default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+        description="Base URL of E-utilities (a mirror, or a local recording in tests).",
+    )
+    pubmed_lookback_days: int = Field(
+        default=30, gt=0, description="How far back the first run of a PubMed query looks."
+    )
+    pubmed_max_results: int = Field(default=1000, gt=0, description="PMIDs per query and run.")
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -253,7 +253,12 @@ def test_corpus_flow_cli_serve_passes_the_schedule(monkeypatch: pytest.MonkeyPat
     [call] = calls
     assert call["cron"] == "*/5 * * * *"
     assert call["name"] == "trialex-corpus-daily"
-    assert call["parameters"] == {"inputs": ["articles"], "out": "o"}
+    # absolute paths: the runner's flow-run processes need not share the caller's directory
+    assert call["parameters"] == {
+        "inputs": [str(Path("articles").resolve())],
+        "out": str(Path("o").resolve()),
+        "pubmed": None,
+    }
 
 
 def test_corpus_flow_on_an_existing_dask_scheduler(corpus_dir: Path, tmp_path: Path) -> None:

@@ -48,7 +48,8 @@ def test_gold_flow_scores_the_corpus_run(corpus_dir: Path, tmp_path: Path) -> No
     artifact = Artifact.get(SCORES_ARTIFACT_KEY)
     assert artifact is not None and artifact.type == "table"
     assert "F1" in (artifact.description or "")
-    assert (tmp_path / "reports" / "index.html").is_file()
+    assert (out / "reports" / "index.html").is_file()
+    assert not (tmp_path / "reports").exists()  # nothing written outside --out
 
     from flows.gold import gold_flow
 

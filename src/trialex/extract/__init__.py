@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -11,7 +12,7 @@ from spacy.tokens import Doc
 from trialex.extract.assemble import candidates, to_record
 from trialex.extract.numbers import fold
 from trialex.extract.rules import find_terms
-from trialex.records import Flag, Record, Section
+from trialex.records import Flag, Record, Section, Span
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     Records carry their validation flags (:func:`trialex.validate.validate_record`); the
     document warnings hold the cross-language checks of a bilingual abstract.
     """
+    from trialex._extensions import text_view
     from trialex.validate import validate_document, validate_record
 
     # the sections component may leave the text it already built (Doc.text re-joins every token)
@@ -31,6 +33,18 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     sections: list[Section] = (
         list(getattr(doc._, "sections", None) or []) if doc.has_extension("sections") else []
     )
+    # the Doc's text is the document's view (trialex.normalize): sections are read in it, and
+    # every record is mapped back to the characters as printed
+    view = text_view(doc)
+    if view.identity or view.text != text:
+        view = None
+    if view is not None and sections:
+        sections = [
+            s.model_copy(
+                update=dict(zip(("start", "end"), view.to_view(s.start, s.end), strict=True))
+            )
+            for s in sections
+        ]
     if not sections:
         sections = [Section(kind="other", title=None, language="en", start=0, end=len(text))]
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
@@ -39,9 +53,23 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     for candidate, section in candidates(folded, sections, terms):
         record = to_record(text, candidate, section)
         if record is not None:
+            if view is not None:
+                record = to_source(record, view.source, view.to_source)
             records.append(validate_record(record))
     records.sort(key=lambda r: (r.span.start, r.span.end))
     return records, validate_document(records)
+
+
+def to_source(
+    record: Record, source: str, mapping: Callable[[int, int], tuple[int, int]]
+) -> Record:
+    """``record`` with its span mapped from the view to the source (``text`` as printed)."""
+    start, end = mapping(record.span.start, record.span.end)
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return record.model_copy(update={"span": Span(start=start, end=end), "text": source[start:end]})
 
 
 def doc_with_sections(text: str, kinds: list[tuple[str, str, int]] | None = None) -> Doc:

@@ -31,7 +31,8 @@ _ABBREV_END = re.compile(r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st
 _SENT_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
-    r"|(?<=[。！？])|\n+"
+    r"|(?<=[。！？；])|(?<=;)(?=[\u4e00-\u9fff])|\n+"  # Chinese results run on with "；"
+    r"|(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})"  # a conversion lost the space: "respectively.Compared"
 )
 _NUMERIC = re.compile(
     r"[\d%]|(?i:\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|"
@@ -46,6 +47,7 @@ COHORT_AFTER = 120
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
     r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
+    r"|[，,](?=[\u4e00-\u9fff][^，,。；;()（）]{0,11}?组)"  # Chinese: "…，高剂量组…" a new group
 )
 
 
@@ -86,6 +88,8 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             and _ABBREV_END.search(text[max(pos, cut - 8) : cut])
         ):
             continue
+        if not m.group(0) and text[cut - 1 : cut] in "；;" and _in_bracket(text, pos, cut, end):
+            continue  # "(40% vs 20%，P=0.09；15% vs 5%，P=0.28)": one bracket, one sentence
         if cut > pos:
             yield pos, cut
         pos = start + m.end()
@@ -94,6 +98,20 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 _BRACKET_CHAR = re.compile(r"[(\[（)\]）]")
+
+
+def _in_bracket(text: str, start: int, pos: int, end: int) -> bool:
+    """``pos`` lies in a bracket opened after ``start`` and closed before the sentence ends
+    (converted text leaves brackets unclosed: both sides must agree)."""
+
+    def excess(segment: str, opening: bool) -> int:
+        opens = segment.count("(") + segment.count("（")
+        closes = segment.count(")") + segment.count("）")
+        return opens - closes if opening else closes - opens
+
+    after = text[pos : min(end, pos + 300)]
+    stop = min((i for i in (after.find("。"), after.find("\n")) if i >= 0), default=len(after))
+    return excess(text[max(start, pos - 300) : pos], True) > 0 and excess(after[:stop], False) > 0
 
 
 def paren_depths(text: str) -> list[int]:
@@ -270,22 +288,20 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
     grade = cue("grade").search(text[clause[0] : clause[1]])
     parts = []
     if code in ("adverse_events", "time_to_event", "other") and term is not None:
-        parts.append(text[term.start : term.end])
+        # vocabulary: the term's own label (an entry's or a context rule's), else as printed
+        parts.append(term.label or text[term.start : term.end])
     if grade:
         parts.append(grade.group(0).lower())
     return ", ".join(parts) or None
 
 
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
-    pair = [
-        t
-        for t in mentions
-        if t.kind == "timepoint" and "pair" in t.extra and clause[0] <= t.start < clause[1]
-    ]
-    if len(pair) == 2 and m.start > pair[1].end:
-        # "OS at 1 and 2 years was 36% and 20%": the values take the time points in order
-        values = [v for v in mentions if v.kind == "pct" and pair[1].end < v.start < clause[1]]
-        if len(values) == 2 and m in values:
+    pair = [t for t in mentions if t.kind == "timepoint" and clause[0] <= t.start < clause[1]]
+    if len(pair) >= 2 and m.start > pair[-1].end:
+        # "OS at 1 and 2 years was 36% and 20%", "1年、3年、5年的总生存率分别为81.8%、72.7%和
+        # 63.6%": as many values as time points after them take the time points in order
+        values = [v for v in mentions if v.kind == "pct" and pair[-1].end < v.start < clause[1]]
+        if len(values) == len(pair) and m in values:
             t = pair[values.index(m)]
             return Timepoint(value=t.value or 0.0, unit=t.unit or "years")
     best = None
@@ -603,6 +619,9 @@ def _sentence(
                 for i, c in enumerate(tops):
                     assigned[id(c)] = firsts[i // size]
 
+    if language == "zh" and not assigned:
+        assigned = _zh_listed(text, cands, sent_terms, mentions)
+
     result: list[Candidate] = []
     prev_top: Candidate | None = None
     value_spans = [c.span for c in cands if c.mention.kind != "n_eq"]
@@ -613,6 +632,31 @@ def _sentence(
         clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
         depth = depths[c.span[0] - s_start]
         term = assigned.get(id(c))
+        if c.endpoint is None and term is None and language == "zh" and m.kind == "count":
+            # "低CRP组16人发生aGVHD，高CRP组22人": the parallel clause's event, else a cohort
+            twin = next(
+                (
+                    r
+                    for r in reversed(cands)
+                    if r.mention.kind == "count" and r.span[0] < c.span[0] and r.endpoint
+                ),
+                None,
+            )
+            same_bracket = (
+                twin is not None
+                and depth > 0
+                and depths[twin.span[0] - s_start] == depth
+                and not re.search(r"[)）]", text[twin.span[1] : c.span[0]])
+            )
+            if (
+                twin is not None
+                and not clause_terms
+                and (twin.endpoint != "sample_size" or same_bracket)
+            ):  # "(r/r 103 例, MRD+ 29 例)": the sizes of one list
+                c.endpoint, c.source, c.label = twin.endpoint, twin.source, twin.label
+                c.statistic, c.unit = twin.statistic, twin.unit
+            elif _zh_cohort(text, m):
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
         if c.endpoint is None and term is None:
             if (
                 prev_top is not None
@@ -692,6 +736,8 @@ def _sentence(
             if m.kind == "hr" and term.code == "mortality":
                 c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
             c.label = c.label or _label(text, clause, term, term.code)
+        if c.endpoint is None and m.kind in RATIO_STATISTICS:
+            c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None:
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
@@ -714,6 +760,53 @@ def _sentence(
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
     return result
+
+
+_ZH_LIST_JOIN = re.compile(r"\s?(?:[(（][^()（）]{1,16}[)）])?\s?(?:、|及|和|与|或|以及|，|,)\s?")
+
+
+def _zh_listed(
+    text: str, cands: list[Candidate], sent_terms: list[Term], mentions: list[Mention]
+) -> dict[int, Term]:
+    """Chinese lists without "分别": "A、B及C发生率无统计学差异(x% vs y%，P=…；x% vs y%，P=…；…)".
+    The terms joined by 、/及/和 take the groups of rates after them in order, one group per
+    term, a group ending at its p value."""
+    runs: list[list[Term]] = []
+    run: list[Term] = []
+    for t in sent_terms:
+        if run and t.start < run[-1].end:
+            continue  # a term inside the one before ("GVHD" in "急性GVHD")
+        if run and _ZH_LIST_JOIN.fullmatch(text, run[-1].end, t.start):
+            run.append(t)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = [t]
+    if len(run) >= 2:
+        runs.append(run)
+    out: dict[int, Term] = {}
+    for terms in runs:
+        values = [
+            c
+            for c in cands
+            if c.span[0] >= terms[-1].end and c.endpoint is None and c.mention.kind == "pct"
+        ]
+        if not values:
+            continue
+        ps = [m.start for m in mentions if m.kind == "p" and m.start > values[0].span[0]]
+        groups: list[list[Candidate]] = [[]]
+        for c in values:
+            while ps and ps[0] < c.span[0]:
+                ps.pop(0)
+                if groups[-1]:
+                    groups.append([])
+            groups[-1].append(c)
+        if len(groups) != len(terms):
+            continue
+        for term, group in zip(terms, groups, strict=True):
+            for c in group:
+                out[id(c)] = term
+    return out
 
 
 def _compared(
@@ -991,9 +1084,26 @@ def _predicate_term(text: str, c: Candidate, clause_terms: list[Term]) -> Term |
     return None
 
 
+def _zh_cohort(text: str, m: Mention) -> bool:
+    """A Chinese count of patients studied: "78例异基因移植患者", "患者78例" (not "6例患者发生")."""
+    if m.kind != "count" or m.N is not None or m.extra.get("pair") is not None:
+        return False
+    lo = m.end
+    noun = cue("zh_cohort_noun").search(text, lo, min(len(text), lo + 40))
+    if noun and noun.start() - lo <= 14 and not _ZH_BREAK.search(text, lo, noun.start()):
+        return True  # "78例异基因移植患者": the patients noun closes the count's phrase
+    return bool(
+        cue("zh_cohort_verb").match(text, lo, min(len(text), lo + 8))
+        or cue("zh_cohort_before_count").search(text[max(0, m.start - 6) : m.start])
+    )
+
+
+_ZH_BREAK = re.compile(r"[，。；,;:：\d\n]")
+
+
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
     if language == "zh":
-        return True
+        return _zh_cohort(text, c.mention)
     m = c.mention
     if m.rule == "bare_count" and m.kind == "count":  # "218 were evaluable"
         return bool(cue("cohort_after_count").match(text[m.end : m.end + COHORT_AFTER]))
@@ -1036,7 +1146,11 @@ def _statistic(
     if m.kind == "duration":
         if code not in TIME_ENDPOINTS:
             return False
-        c.statistic = "median"
+        # "mean follow-up of 7.8 years", "11.4 years (SD = 5.6)": the value parser says so;
+        # "the mean follow-up time was 7.8 years": the clause does
+        before = text[clause[0] : m.start]
+        mean = cue("mean").search(before) and not cue("median").search(before)
+        c.statistic = "mean" if m.extra.get("statistic") == "mean" or mean else "median"
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
@@ -1255,8 +1369,11 @@ def table_candidates(
         if key in seen:
             continue
         seen.add(key)
-        if cue("exclude_row").search(label.text) or (
-            group and cue("exclude_row").search(group.text)
+        heads = [h.text for h in header[1:] if h.text]
+        hr_only = bool(heads) and all(cue("header_hr").search(h) for h in heads)
+        if not hr_only and (  # rows of hazard ratios are results, whatever their label
+            cue("exclude_row").search(label.text)
+            or (group and cue("exclude_row").search(group.text))
         ):
             continue
         rows = _row(text, label, values, header, group, group_p, caption, terms, starts, parent)
@@ -1342,6 +1459,9 @@ def _row(
         if term is None:
             for h in header[1:]:
                 term = term or term_in(h)
+        if term is None and cue("header_hr").search(col_text):
+            # a hazard-ratio column of an outcome that is none of the listed endpoints
+            term = Term(label.start, label.end, "other", "table")
         if term is None:
             continue
         c = _cell(text, cell, col_text, term)
@@ -1390,6 +1510,13 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
             op = m.group("p_op")
             c.p = ({"≤": "<=", "≥": ">="}.get(op, op), parse_number(m.group("p_value")))
         return c
+    if cue("header_hr").search(col) and (m := cue("cell_est_interval").match(t)):
+        hi = parse_number(m.group("hi"))  # "HR (95% CI)" cells: 0.99 (0.96-1.03)
+        if hi is not None:
+            c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+            level = re.search(r"(\d{2})\s?%", col)
+            c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
+            return c
     if m := cue("cell_est_interval").match(t):
         c.value = float(m.group("value"))
         unit = cue("header_unit").search(col)

@@ -6,12 +6,22 @@ to the file's ``macros``) and ``examples`` that a test runs. Two optional keys a
 only and never change a result: ``requires`` (literals: a text holding none of them is skipped)
 and ``"anchor": "number"`` (the pattern opens with ``{B}`` and a number, so it is tried only
 where a number starts, found once per text, instead of at every character).
+
+Kinds that no record is made of, kept so that a consumer can read them and no other pattern takes
+their numbers: ``diff`` (a signed difference "−2.8%", "-0.4 (-1.9 to 1.1)", or percentage
+points), ``dispersion`` (a range, IQR, SD or ± after a value, also stored on that value as
+``extra["dispersion"]``; an undeclared bracket between a value and its unit is an ``interval``,
+which assembly reads as a CI only where the sentence declares one), ``fraction`` ("two-thirds"
+-> 2/3) and ``p_ns`` ("NS" after compared values). A duration after "mean" or with an SD carries
+``extra["statistic"] = "mean"``; each bound of a duration range carries ``extra["bound"]``.
+Matching runs on :func:`fold`-ed text (same length as printed, so offsets hold).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,6 +47,11 @@ KINDS = frozenset(
         "duration_pair",
         "or",
         "rr",
+        "diff",
+        "dispersion",
+        "fraction",
+        "p_ns",
+        "duration_range",
     }
 )
 _FILE_KEYS = {"version", "language", "macros", "patterns"}
@@ -79,9 +94,41 @@ FOLD = str.maketrans(
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in FOLD) + "]")
 
 
+# A thousands group separated by a space ("10 452", "10\u2009452", "1\u2009868\u2009904"): in the
+# folded text the separator reads as "," so every pattern's number macro takes the whole number.
+# A thin or no-break space is typographic and always joins. A plain space joins one group only,
+# and not inside a run of numbers: a flattened table row ("Base 489 251 (34%) 153 39", "N   401
+# 800   Age", "157 ± 20 159 ± 38", "172 122.54") holds separate cells; "ED50 103" is no number.
+_SPACED_THOUSANDS = compile_guarded(
+    r"(?<![\w.,-])[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f\u2007]\d{3})+(?!\d)"
+)
+_RUN_BEFORE = re.compile(r"(?:\d[%)\]]?\s{1,3}|\s\s|(?:±|\+/-|\+/−)\s?)$")
+_RUN_AFTER = re.compile(r"\s?(?:[(\[][^()\[\]]{0,20}[)\]])?\s{1,3}\d|\s\s|\.\d")
+
+
+def _join_thousands(text: str) -> str:
+    if not _SPACED_THOUSANDS.search(text):
+        return text
+    chars = list(text)
+    for m in _SPACED_THOUSANDS.finditer(text):
+        s, e = m.span()
+        group = m.group()
+        plain = group.count(" ")
+        if plain and (
+            plain > 1 or _RUN_BEFORE.search(text, max(0, s - 6), s) or _RUN_AFTER.match(text, e)
+        ):
+            continue
+        for i in range(s, e):
+            if not chars[i].isdigit():
+                chars[i] = ","
+    return "".join(chars)
+
+
 def fold(text: str) -> str:
-    """``text`` with dashes, spaces, decimal dots and percent signs folded (same length)."""
-    return _FOLDABLE.sub(lambda m: FOLD[ord(m.group())], text)  # type: ignore[return-value]
+    """``text`` with dashes, spaces, decimal dots and percent signs folded (same length); a
+    space-separated thousands group reads as a comma-separated one ("10 452" -> "10,452")."""
+    joined = _join_thousands(text)
+    return _FOLDABLE.sub(lambda m: FOLD[ord(m.group())], joined)  # type: ignore[return-value]
 
 
 UNITS = {
@@ -93,6 +140,8 @@ UNITS = {
     "d": "days",
     "week": "weeks",
     "weeks": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
     "year": "years",
     "years": "years",
     "y": "years",
@@ -143,35 +192,91 @@ class Mention:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_number(text: str) -> float | None:
-    """A printed number as a float: "1,234", ".049", "Forty-five", "Twelve", "none" -> 0,
-    "One hundred forty-nine" -> 149, "two hundred and five" -> 205."""
-    t = text.strip().replace(",", "").replace(" ", "-").lower()
-    if not t:
-        return None
-    try:
-        return float(t)
-    except ValueError:
-        pass
-    if t in _ZERO_WORDS:
-        return 0.0
+_SIGNS = {"-": -1.0, "+": 1.0, "−": -1.0, "–": -1.0, "‐": -1.0, "‑": -1.0, "﹣": -1.0, "－": -1.0}
+_SPACES = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "·": "."})
+
+
+def _below_thousand(t: str) -> float | None:
+    """ "two-hundred-and-five" (words joined by "-") -> 205; None when it is no number."""
     hundreds, found, rest = t.partition("hundred")
     if found:
         count = WORD_NUMBERS.get(hundreds.rstrip("-"))
         rest = rest.strip("-")
         rest = rest[4:] if rest.startswith("and-") else rest
-        below = parse_number(rest) if rest else 0.0
-        if count is None or not count or below is None or not 0 <= below < 100:
+        below = _below_hundred(rest) if rest else 0.0
+        if count is None or not count or below is None:
             return None
         return float(100 * count + below)
+    return _below_hundred(t)
+
+
+def _below_hundred(t: str) -> float | None:
     if t in WORD_NUMBERS:
         return float(WORD_NUMBERS[t])
     if t in _TENS:
         return float(_TENS[t])
     head, _, tail = t.partition("-")
-    if head in _TENS and tail in WORD_NUMBERS:
+    if head in _TENS and tail in WORD_NUMBERS and WORD_NUMBERS[tail] < 10:
         return float(_TENS[head] + WORD_NUMBERS[tail])
     return None
+
+
+def parse_number(text: str) -> float | None:
+    """A printed number as a float: "1,234", "10 452", ".049", "0·72", "−2.8", "Forty-five",
+    "Twelve", "none" -> 0, "One hundred forty-nine" -> 149, "two hundred and five" -> 205,
+    "One thousand two hundred" -> 1200, "Seven hundred and twelve" -> 712."""
+    t = text.strip().translate(_SPACES).replace(",", "")
+    sign = 1.0
+    if (t[:1] in _SIGNS and t[1:2].isdigit()) or t[:2] in ("-.", "+.", "−."):
+        sign, t = _SIGNS[t[0]], t[1:]
+    if not t:
+        return None
+    if t[0].isdigit() or t[0] == ".":
+        try:
+            value = sign * float(t.replace(" ", ""))  # "10 452" -> 10452
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    t = t.replace(" ", "-").lower()
+    if t in _ZERO_WORDS:
+        return 0.0
+    t = re.sub(r"-+", "-", t)
+    thousands, found, rest = t.partition("thousand")
+    if found:
+        count = _below_thousand(thousands.rstrip("-"))
+        rest = rest.strip("-")
+        rest = rest[4:] if rest.startswith("and-") else rest
+        below = _below_thousand(rest) if rest else 0.0
+        if not count or below is None:
+            return None
+        return 1000 * count + below
+    return _below_thousand(t)
+
+
+_FRACTION_WORDS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+_FRACTION_WORDS.update({"fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5})
+_FRACTION_WORDS.update({"sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10})
+_FRACTION_WORDS.update({"tenths": 10})
+
+
+def parse_fraction(text: str) -> float | None:
+    """A fraction in words as a number between 0 and 1: "two-thirds" -> 2/3, "a third" -> 1/3,
+    "half" -> 0.5, "three quarters" -> 0.75, "one-fifth" -> 0.2."""
+    words = re.split(r"[-\s]+", text.strip().lower())
+    if not words or words[-1] not in _FRACTION_WORDS:
+        return None
+    denominator = _FRACTION_WORDS[words[-1]]
+    head = words[:-1]
+    if not head or head == ["a"] or head == ["an"]:
+        numerator = 1.0
+    else:
+        parsed = parse_number("-".join(head))
+        if parsed is None or not parsed:
+            return None
+        numerator = parsed
+    if numerator >= denominator:
+        return None
+    return numerator / denominator
 
 
 def _as_int(value: float | None) -> int | None:
@@ -239,12 +344,55 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
     return patterns
 
 
+COUNT_NOUNS_FILE = "count_nouns.json"
+
+
+def count_noun_macro(data: dict[str, Any], language: str) -> str:
+    """The regex of a language's count nouns (``resources/<lang>/count_nouns.json``): English
+    nouns as whole words, Chinese measure words not followed by a ``not_before`` character."""
+    nouns = sorted({str(n) for n in data["nouns"]}, key=lambda n: (-len(n), n))
+    alternation = "|".join(re.escape(n) for n in nouns)
+    if language == "zh":
+        after = "".join(re.escape(c) for c in data.get("not_before", []))
+        return f"(?:{alternation})" + (f"(?![{after}])" if after else "")
+    return rf"(?:{alternation})\b"
+
+
+def with_count_nouns(data: dict[str, Any], nouns: dict[str, Any], language: str) -> dict[str, Any]:
+    """``data`` (a pattern file) with its count-noun macro (``PAT`` / ``PATZH``) built from
+    ``nouns``, and the nouns added to the ``requires`` of every pattern that uses it."""
+    name = "PATZH" if language == "zh" else "PAT"
+    words = [str(n) for n in nouns["nouns"]]
+    literals = words if language == "zh" else [w for n in words for w in (n, n.capitalize())]
+    patterns = []
+    for entry in data["patterns"]:
+        if "{" + name + "}" in entry["pattern"] and entry.get("requires"):
+            entry = {**entry, "requires": list(dict.fromkeys([*entry["requires"], *literals]))}
+        patterns.append(entry)
+    macros = {**data.get("macros", {}), name: count_noun_macro(nouns, language)}
+    return {**data, "macros": macros, "patterns": patterns}
+
+
+@functools.cache
+def count_nouns(language: str) -> dict[str, Any] | None:
+    """``resources/<lang>/count_nouns.json`` of ``language`` ("zh" or else "en"), if any."""
+    lang = "zh" if language == "zh" else "en"
+    path = resources.files("trialex") / "resources" / lang / COUNT_NOUNS_FILE
+    if not path.is_file():
+        return None
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
 @functools.cache
 def patterns_for(language: str) -> tuple[Pattern, ...]:
-    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once."""
+    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once
+    (with the count nouns of :func:`count_nouns`)."""
     lang = "zh" if language == "zh" else "en"
     path = resources.files("trialex") / "resources" / lang / "patterns.json"
     data = json.loads(path.read_text(encoding="utf-8"))
+    nouns = count_nouns(lang)
+    if nouns is not None:
+        data = with_count_nouns(data, nouns, lang)
     return tuple(load_pattern_file(data, f"{lang}/patterns.json"))
 
 
@@ -252,10 +400,73 @@ def _group(m: re.Match[str], name: str) -> str | None:
     return m.groupdict().get(name)
 
 
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _p_value(g: dict[str, str | None]) -> float | None:
+    """The p value of a match: "0.04", ".001", or a mantissa and a power of ten ("2 × 10−5",
+    "1.2E-4", "10^-6", "3 x 10⁻⁴")."""
+    exp = g.get("p_exp") or g.get("p_expb") or g.get("p_expc") or g.get("p_exp2") or g.get("p_sup")
+    if exp is None:
+        return parse_number(g.get("p_value") or "")
+    mantissa = parse_number(g.get("p_mant") or g.get("p_mant2") or g.get("p_mant3") or "1")
+    try:
+        power = int(exp.translate(_SUPERSCRIPT).replace(" ", ""))
+    except ValueError:
+        return None
+    if mantissa is None or not -300 < power < 1:
+        return None
+    return mantissa * 10.0**power
+
+
+def _bracket_ci(m: re.Match[str], offset: int, rule: str) -> Mention | None:
+    """The interval printed right after an estimate ("HR 0.72 (0.61–0.85)", "-0.4 (-1.9 to
+    1.1)"): a ``ci`` mention of the bracket (its level, if printed, else none)."""
+    if m.groupdict().get("ci") is None:
+        return None
+    s, e = m.span("ci")
+    ci = Mention("ci", s + offset, e + offset, rule)
+    ci.ci_level = parse_number(m.group("ci_level") or "") if "ci_level" in m.groupdict() else None
+    ci.ci_low = parse_number(m.group("ci_low") or "")
+    ci.ci_high = parse_number(m.group("ci_high") or "")
+    return ci
+
+
+def _unit(raw: str | None) -> str:
+    unit = (raw or "").lower()
+    return UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
+
+
 def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
     start, end = m.start() + offset, m.end() + offset
     g = m.groupdict()
     approx = m.group(0).lstrip()[:1] in "∼~"
+    if p.kind == "duration_range":  # "3–5 months", "18 to 20 months": two bounds of one unit
+        unit = _unit(g.get("unit"))
+        bounds = []
+        for name, bound in (("a", "lower"), ("b", "upper")):
+            s, e = m.span(name)
+            d = Mention("duration", s + offset, e + offset, p.id, value=parse_number(m[name]))
+            d.unit, d.approx = unit, approx
+            d.extra["bound"] = bound
+            bounds.append(d)
+        bounds[-1].end = end
+        return bounds
+    if p.kind == "dispersion":  # "(range, 19-70)", "(IQR 35-240)", "± 5.6", "(SD = 5.6)"
+        d = Mention("dispersion", start, end, p.id)
+        label = (g.get("disp") or "").lower()
+        kind = "iqr" if "iq" in label else "range" if "range" in label else "sd"
+        kind = "se" if label.startswith(("se", "s.e", "standard error")) else kind
+        d.extra["dispersion"] = kind
+        d.lo = parse_number(g.get("lo") or "")
+        d.hi = parse_number(g.get("hi") or "")
+        d.value = parse_number(g.get("sd") or "") if g.get("sd") else None
+        return [d]
+    if p.kind in ("fraction", "p_ns"):
+        f = Mention(p.kind, start, end, p.id)
+        if p.kind == "fraction":
+            f.value = parse_fraction(g.get("value") or "")
+        return [f]
     if p.kind == "timepoint_pair":  # "at 1 and 2 years": one time point per value, in order
         unit = (g.get("unit") or "").lower()
         unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
@@ -316,21 +527,46 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
         mention.unit = "%"
     elif p.kind == "ci":
         # a bracketed interval right after an estimate ("10.5% [6.2%-16.3%]") has no level
-        mention.ci_level = parse_number(g.get("ci_level") or "")
-        mention.ci_low = parse_number(g.get("ci_low") or g.get("ci_low2") or "")
-        mention.ci_high = parse_number(g.get("ci_high") or g.get("ci_high2") or "")
+        mention.ci_level = parse_number(g.get("ci_level") or g.get("ci_level2") or "")
+        mention.ci_low = parse_number(g.get("ci_low") or g.get("ci_low2") or g.get("ci_low3") or "")
+        mention.ci_high = parse_number(
+            g.get("ci_high") or g.get("ci_high2") or g.get("ci_high3") or ""
+        )
     elif p.kind == "p":
         op = g.get("p_op") or "="  # "the P value was .04"
-        mention.p_op = {"≤": "<=", "≥": ">="}.get(op, op)
-        mention.p_value = parse_number(g["p_value"])
+        compact = op.replace(" ", "")
+        if compact in ("<or=", ">or="):  # "P < or = 0.01": the old typewriter "≤"
+            op = compact[0] + "="
+        elif compact in ("=<", "=>") and " " in op:  # "p = <0.001"
+            op = compact[1]
+        else:
+            op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(compact, compact)
+        mention.p_op = op
+        mention.p_value = _p_value(g)
         mention.value = mention.p_value
     elif p.kind in ("timepoint", "duration"):
-        raw_v = g.get("value") or g.get("value2") or ""
+        raw_v = g.get("value") or g.get("value2") or g.get("value3") or ""
         mention.value = parse_number(raw_v)
-        unit = (g.get("unit") or g.get("unit2") or "").lower()
-        mention.unit = UNITS.get(unit, UNITS.get(unit.rstrip("s"), unit))
+        mention.unit = _unit(g.get("unit") or g.get("unit2") or g.get("unit3") or g.get("unit4"))
+        if g.get("sd"):  # "70.8 ± 5.6 years": a mean with its standard deviation
+            mention.extra["dispersion"] = {"dispersion": "sd", "value": parse_number(g["sd"])}
+            mention.extra["statistic"] = "mean"
+        if g.get("bracket"):  # "7.1 (5.9-8.9) months": a CI only where the text declares one
+            s, e = m.span("bracket")
+            interval = Mention("dispersion", s + offset, e + offset, p.id)
+            interval.extra["dispersion"] = "interval"
+            interval.lo, interval.hi = parse_number(g.get("lo") or ""), parse_number(g["hi"] or "")
+            mention.end = _trim_end(m, "bracket", offset)
+            return [mention, interval]
+    elif p.kind == "diff":  # a signed difference: "−2.8%", "-0.4 (-1.9 to 1.1)", "+3.1 points"
+        mention.value = parse_number(g.get("value") or "")
+        mention.unit = "%" if g.get("pct") else "percentage points" if g.get("pp") else None
+        ci = _bracket_ci(m, offset, p.id)
+        if ci is not None:
+            mention.end = _trim_end(m, "ci", offset)
+            return [mention, ci]
     else:
-        if g.get("zero"):
+        if g.get("zero") or g.get("zero2"):
             mention.value = 0.0
             mention.n = 0
         raw_value = g.get("value")
@@ -344,7 +580,20 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
             mention.value = float(mention.n) if mention.n is not None else None
         if p.kind == "pct":
             mention.unit = "%"
+        if p.kind in ("hr", "or", "rr"):
+            ci = _bracket_ci(m, offset, p.id)
+            if ci is not None:  # "HR = 0.72 (0.61–0.85)": the ratio and its interval
+                mention.end = _trim_end(m, "ci", offset)
+                return [mention, ci]
     return [mention]
+
+
+def _trim_end(m: re.Match[str], group: str, offset: int) -> int:
+    """Where the mention before ``group`` ends: the start of the group, less the spaces."""
+    end = m.start(group)
+    while end > m.start() and m.string[end - 1] in " ,;:":
+        end -= 1
+    return end + offset
 
 
 def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Mention]:
@@ -387,8 +636,36 @@ def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Ment
         if pattern.kind == "ignore":
             continue
         out.extend(
-            x
-            for x in _mention(pattern, m, offset)
-            if x.value is not None or x.kind in ("ci", "pct_range")
+            x for x in _mention(pattern, m, offset) if x.value is not None or x.kind in _VALUELESS
         )
+    _attach(text, out, offset)
     return out
+
+
+_VALUELESS = frozenset({"ci", "pct_range", "dispersion", "p_ns"})
+_MEAN_BEFORE = re.compile(r"(?i)\b(?:mean|average)\b(?![^.;]*\bmedian\b)[^.;]{0,60}$")
+
+
+def _attach(text: str, mentions: list[Mention], offset: int) -> None:
+    """A dispersion right after a value describes it ("45 years (range 20-75)", "11.4 years
+    (SD = 5.6)"): the value keeps it in ``extra["dispersion"]`` (never as a CI); a standard
+    deviation, or "mean" before a duration, makes the value a mean (``extra["statistic"]``)."""
+    prev: Mention | None = None
+    for x in mentions:
+        if x.kind == "dispersion":
+            if prev is not None and x.start - prev.end <= 3 and "dispersion" not in prev.extra:
+                prev.extra["dispersion"] = {
+                    "dispersion": x.extra["dispersion"],
+                    "value": x.value,
+                    "lo": x.lo,
+                    "hi": x.hi,
+                }
+                if x.extra["dispersion"] in ("sd", "se"):
+                    prev.extra["statistic"] = "mean"
+            continue
+        if x.kind == "duration" and "statistic" not in x.extra:
+            before = text[max(0, x.start - offset - 70) : x.start - offset]
+            if _MEAN_BEFORE.search(before):
+                x.extra["statistic"] = "mean"
+        if x.kind not in ("ci", "p", "p_ns", "timepoint"):
+            prev = x

@@ -2,8 +2,15 @@
 
 The term spans come from the pipeline (``doc.spans["trialex_terms"]``, label ``ENDPOINT``,
 ``span.id_`` = endpoint code). When a Doc has no such spans (a bare ``spacy.blank`` pipeline),
-:func:`find_terms` matches the same vocabulary (``resources/endpoints.json``) with one
-precompiled regex, so the extractor does not depend on the component order.
+:func:`find_terms` matches the same vocabulary (``resources/endpoints.json`` plus the adverse
+events of ``resources/ctcae.json``, see :func:`trialex.ner.ctcae_entries`) with one precompiled
+regex, so the extractor does not depend on the component order. Terms match on word
+boundaries only ("CR" is not in "CRP", "OS" not in "PCOS").
+
+Then the term context rules (``resources/<lang>/term_context.json``, :mod:`trialex.ner`) run
+on the document: an abbreviation that the field does not define ("TTP", "CRS") counts only
+where the document defines it, a term in a sentence about a survey or a simulation is dropped,
+an antiemetic "complete response" becomes ``other`` with its label.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -32,16 +40,19 @@ class EndpointEntry:
     code: str
     terms: dict[str, list[str]]
     examples: dict[str, list[str]]
+    label: str | None = None  # the record label of its terms (``other``, ``adverse_events``)
 
 
 @dataclass(frozen=True)
 class Term:
-    """An endpoint-term mention: absolute offsets, endpoint code and where it came from."""
+    """An endpoint-term mention: absolute offsets, endpoint code and where it came from;
+    ``label`` names the outcome when the vocabulary or a context rule gives one."""
 
     start: int
     end: int
     code: str
     source: str = "vocab"
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,9 @@ def _read(name: str) -> Any:
     return json.loads((resources.files("trialex") / "resources" / name).read_text("utf-8"))
 
 
+ENDPOINT_KEYS = frozenset({"id", "code", "terms", "examples", "label", "note"})
+
+
 def load_endpoints(data: dict[str, Any]) -> list[EndpointEntry]:
     """Validate the endpoint vocabulary: known keys and codes, unique ids."""
     if set(data) - {"version", "endpoints"}:
@@ -71,7 +85,7 @@ def load_endpoints(data: dict[str, Any]) -> list[EndpointEntry]:
     out: list[EndpointEntry] = []
     seen: set[str] = set()
     for entry in data["endpoints"]:
-        if set(entry) - {"id", "code", "terms", "examples"}:
+        if set(entry) - ENDPOINT_KEYS:
             raise RuleFileError(f"endpoints.json: {entry.get('id')}: unknown keys")
         if entry["id"] in seen:
             raise RuleFileError(f"endpoints.json: duplicate id {entry['id']!r}")
@@ -80,13 +94,41 @@ def load_endpoints(data: dict[str, Any]) -> list[EndpointEntry]:
             raise RuleFileError(f"endpoints.json: {entry['id']}: unknown code {entry['code']!r}")
         if set(entry["terms"]) - {"en", "zh"}:
             raise RuleFileError(f"endpoints.json: {entry['id']}: unknown language")
-        out.append(EndpointEntry(entry["id"], entry["code"], entry["terms"], entry["examples"]))
+        out.append(
+            EndpointEntry(
+                entry["id"], entry["code"], entry["terms"], entry["examples"], entry.get("label")
+            )
+        )
     return out
 
 
 @functools.cache
 def endpoints() -> tuple[EndpointEntry, ...]:
-    return tuple(load_endpoints(_read("endpoints.json")))
+    """The bundled vocabulary: ``endpoints.json``, then the CTCAE adverse-event terms (a phrase
+    of ``endpoints.json`` keeps its code there)."""
+    from trialex.ner import ctcae_entries, resources_dir
+
+    data = _read("endpoints.json")
+    entries = data["endpoints"] + ctcae_entries(resources_dir(), data["endpoints"])
+    return tuple(load_endpoints({**data, "endpoints": entries}))
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(rules_dir: str | None = None) -> dict[str, str]:
+    """Lowercased phrase -> record label, for the entries that name one (of ``rules_dir``'s
+    ``endpoints.json`` when given, else of the bundled vocabulary)."""
+    entries: tuple[EndpointEntry, ...] = endpoints()
+    if rules_dir is not None:
+        path = Path(rules_dir) / "endpoints.json"
+        if path.is_file():
+            entries = tuple(load_endpoints(json.loads(path.read_text(encoding="utf-8"))))
+    out: dict[str, str] = {}
+    for entry in entries:
+        if entry.label:
+            for terms in entry.terms.values():
+                for term in terms:
+                    out.setdefault(term.lower(), entry.label)
+    return out
 
 
 def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
@@ -97,10 +139,16 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
         if code not in ENDPOINTS:
             raise RuleFileError(f"assembly.json: unknown endpoint {code!r}")
     cues: dict[str, Cue] = {}
+    from trialex.extract.numbers import count_noun_macro, count_nouns
+
+    nouns = count_nouns("en")
+    # "{COUNT_NOUNS}": the count nouns of en/count_nouns.json ("patients", "women", "eyes" ...)
+    count_macro = count_noun_macro(nouns, "en") if nouns else r"(?:patients?|subjects?|cases?)\b"
     for cid, entry in data["cues"].items():
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
-        cues[cid] = Cue(cid, compile_guarded(entry["pattern"]), entry.get("examples", {}))
+        pattern = entry["pattern"].replace("{COUNT_NOUNS}", count_macro)
+        cues[cid] = Cue(cid, compile_guarded(pattern), entry.get("examples", {}))
     return AssemblyConfig(frozenset(data["skip_sections"]), dict(data["priority"]), cues)
 
 
@@ -164,13 +212,30 @@ def _term_regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
         chars = {t[0] for t in terms} | ({t[0].upper() for t in terms} if fold_case else set())
         return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
+    # a term starts and ends on a word boundary: "CR" is not in "CRP", "PCR", "CRC", nor "OS"
+    # in "PCOS"; a CJK character is a boundary ("2年OS率", "CR率")
     edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
     ci = re.compile(
         f"{first_chars(ci_terms, True)}{edge_l}(?:{alternation(ci_terms)}){edge_r}", re.IGNORECASE
     )
     cs_alt = alternation(cs_terms)
-    cs = re.compile(f"{first_chars(cs_terms, False)}(?:{edge_l}(?:{cs_alt}){edge_r}|(?:{cs_alt}))")
+    cs = re.compile(f"{first_chars(cs_terms, False)}{edge_l}(?:{cs_alt}){edge_r}")
     return ci, cs, code_of
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """A term that begins or ends with a Latin letter or digit glued to another: "CR" in
+    "高CRP组" (the Chinese terms match without word edges, their Latin ends still need one; a
+    plural "s" is no word of its own)."""
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if after == "s" and not text[end + 1 : end + 2].isalnum():
+        after = ""  # a plural: "PFSs", "CRs"
+    return bool(
+        (first.isascii() and first.isalnum() and before.isascii() and before.isalnum())
+        or (last.isascii() and last.isalnum() and after.isascii() and after.isalnum())
+    )
 
 
 def match_terms(text: str, offset: int = 0) -> list[Term]:
@@ -181,25 +246,32 @@ def match_terms(text: str, offset: int = 0) -> list[Term]:
         found.append((m.start(), m.end(), code_of[m.group(0).lower()]))
     for m in cs.finditer(text):
         code = code_of.get(m.group(0))
-        if code:
+        if code and not _inside_word(text, m.start(), m.end()):
             found.append((m.start(), m.end(), code))
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out: list[Term] = []
     last = -1
+    labels = _labels()
     for s, e, code in found:
         if s >= last:
-            out.append(Term(s + offset, e + offset, code))
+            out.append(Term(s + offset, e + offset, code, label=labels.get(text[s:e].lower())))
             last = e
     return out
 
 
 def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
-    """Endpoint terms: the pipeline's ``trialex_terms`` spans if present, else the vocabulary."""
+    """Endpoint terms: the pipeline's ``trialex_terms`` spans if present, else the vocabulary;
+    then the term context rules (:func:`trialex.ner.apply_term_context`)."""
+    from trialex.ner import apply_term_context, load_term_context
+
+    text = text if text is not None else doc.text
+    rules_dir = doc.user_data.get("trialex_rules_dir") if hasattr(doc, "user_data") else None
     group = doc.spans.get("trialex_terms") if hasattr(doc, "spans") else None
     if group is not None and len(group):
         terms = []
         has_source = Span.has_extension("source")
         endpoint = doc.vocab.strings.add("ENDPOINT")  # an int compare per span, no string
+        labels = _labels(rules_dir)
         for span in group:
             if span.label != endpoint:
                 continue
@@ -209,9 +281,12 @@ def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
             source = "vocab"
             if has_source and (value := span._.source):
                 source = str(value)
-            terms.append(Term(span.start_char, span.end_char, code, source))
-        return _union(sorted(terms, key=lambda t: t.start), match_terms(text or doc.text))
-    return match_terms(doc.text if text is None else text)
+            label = labels.get(text[span.start_char : span.end_char].lower())
+            terms.append(Term(span.start_char, span.end_char, code, source, label))
+        found = _union(sorted(terms, key=lambda t: t.start), match_terms(text))
+    else:
+        found = match_terms(text)
+    return apply_term_context(text, found, load_term_context(rules_dir))
 
 
 def _union(pipeline: list[Term], vocab: list[Term]) -> list[Term]:

@@ -1,0 +1,95 @@
+"""Chinese results as the literature writes them (invented sentences, one per phrasing class)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialex.ner import RulesError, parse_terms
+from trialex.pipeline import process
+from trialex.records import Document, Record
+
+
+def _records(body: str) -> list[Record]:
+    text = f"结果：{body}\n"
+    records = list(process(Document(doc_id="t", source="t.md", sha256="0", text=text)).records)
+    for r in records:
+        assert text[r.span.start : r.span.end] == r.text
+    return records
+
+
+def _has(records: list[Record], endpoint: str, statistic: str, value: float) -> bool:
+    return any(
+        r.endpoint == endpoint and r.statistic == statistic and r.value == value for r in records
+    )
+
+
+def test_zh_count_of_patients_studied_is_a_sample_size() -> None:
+    records = _records("回顾性分析86例异基因造血干细胞移植患者的临床资料。")
+    assert _has(records, "sample_size", "count", 86)
+    records = _records("纳入接受移植且资料完整的患者64例。")
+    assert _has(records, "sample_size", "count", 64)
+
+
+def test_zh_count_of_a_characteristic_is_no_sample_size() -> None:
+    records = _records("其中男性26例，女性20例。")
+    assert not [r for r in records if r.endpoint == "sample_size"]
+
+
+def test_zh_event_count_in_a_parallel_clause_takes_the_event() -> None:
+    records = _records("低剂量组发生3例侵袭性真菌感染，高剂量组发生7例，两组间发生率无统计学差异。")
+    assert _has(records, "other", "count", 3) and _has(records, "other", "count", 7)
+    assert not [r for r in records if r.endpoint == "sample_size"]
+
+
+def test_zh_listed_terms_take_their_groups_of_rates_in_order() -> None:
+    records = _records(
+        "两组间EB病毒血症、侵袭性真菌感染及急性GVHD发生率无统计学差异"
+        "(40.0% vs 20.0%，P=0.09；15.0% vs 5.0%，P=0.28；50.0% vs 45.0%，P=0.65)。"
+    )
+    got = {(r.endpoint, r.value, r.p_value) for r in records if r.statistic == "proportion"}
+    assert {("other", 40.0, 0.09), ("other", 20.0, 0.09)} <= got
+    assert {("other", 15.0, 0.28), ("other", 5.0, 0.28)} <= got
+    assert {("aGVHD", 50.0, 0.65), ("aGVHD", 45.0, 0.65)} <= got
+
+
+def test_zh_latin_term_glued_into_a_longer_word_is_no_term() -> None:
+    records = _records("高CRP组败血症发生率较低CRP组高(53.5% vs 17.1%，P=0.001)。")
+    assert not [r for r in records if r.endpoint == "CR"]
+    assert _has(records, "other", "proportion", 53.5)
+
+
+def test_zh_new_group_subject_after_a_comma_starts_a_clause() -> None:
+    records = _records(
+        "高剂量组中位随访300（20~700）d，高剂量组2年总生存率较低剂量组显著降低"
+        "(42.5% vs 78.4%，P=0.022)。"
+    )
+    assert _has(records, "follow_up", "median", 300)
+    assert _has(records, "OS", "rate", 42.5) and _has(records, "OS", "rate", 78.4)
+
+
+def test_zh_dates_are_no_values() -> None:
+    records = _records("截止至2014年4月1日，低剂量组中位随访299(78~747)d。")
+    assert _has(records, "follow_up", "median", 299)
+    assert not [r for r in records if r.value in (2014, 4, 1)]
+
+
+def test_zh_time_points_map_in_order_onto_the_rates() -> None:
+    records = _records("全组患者1年、3年、5年的总生存率分别为81.8%、72.7%和63.6%。")
+    got = {(r.value, r.timepoint.value if r.timepoint else None) for r in records}
+    assert {(81.8, 1.0), (72.7, 3.0), (63.6, 5.0)} <= got
+
+
+def test_zh_odds_ratio_with_its_interval() -> None:
+    records = _records(
+        "多因素分析显示高CRP水平是败血症的独立危险因素(OR=5.09，95%CI 1.12~23.23，P=0.036)。"
+    )
+    ratios = [r for r in records if r.statistic == "odds_ratio"]
+    assert ratios and ratios[0].value == 5.09 and ratios[0].p_value == pytest.approx(0.036)
+
+
+def test_terms_file_endpoint_entries_need_a_known_code() -> None:
+    line = '{"id": "x", "label": "ENDPOINT", "code": "nope", "phrases": ["a"], "examples": {}}'
+    with pytest.raises(RulesError, match="known 'code'"):
+        parse_terms([line], "zh/terms.jsonl", "zh")
+    ok = '{"id": "x", "label": "ENDPOINT", "code": "OS", "phrases": ["总生存"], "examples": {}}'
+    assert parse_terms([ok], "zh/terms.jsonl", "zh")[0].span_id == "OS"
