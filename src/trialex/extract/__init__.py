@@ -50,7 +50,8 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
     records: list[Record] = []
-    for candidate, section in candidates(folded, sections, terms):
+    source = view.source if view is not None else None
+    for candidate, section in candidates(folded, sections, terms, source):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:

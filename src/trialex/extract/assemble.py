@@ -1767,14 +1767,17 @@ def _regions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def candidates(
-    text: str, sections: list[Section], terms: list[Term]
+    text: str, sections: list[Section], terms: list[Term], source: str | None = None
 ) -> list[tuple[Candidate, Section]]:
+    """``source`` is the document as printed when ``text`` is a normalised view of it: the
+    document-level cues (a PDQ summary's citation links and evidence levels, which the view
+    drops) are read there."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
-    review = bool(cue("review_document").search(text))
+    review = bool(cue("review_document").search(source or text))
     kinds = [section_kind(s) for s in sections]
     if _protocol_only(sections, kinds) or _laboratory_only(text):
         return []
