@@ -200,3 +200,19 @@ def test_relative_changes_and_item_counts_give_no_record() -> None:
         "The overall survival rate at 2 years was 64%."
     )
     assert _summary(_records(text)) == [("OS", "rate", 64.0)]
+
+
+def test_a_pdq_summary_is_cited_through_the_whole_pipeline() -> None:
+    # the normalised view drops the citation links; the origin is read in the source
+    from trialex.ingest import load_stdin
+    from trialex.pipeline import process
+
+    text = (
+        "## Treatment of Relapsed Myeloma\n\nSeveral agents are used for relapsed disease, "
+        "alone or in combination, and the choice depends on prior therapy.[[3](#cit/section_4.3)]"
+        "\n\n#### Lenalidomide\n\nEvidence (lenalidomide):\n\n1. A randomized trial included 351 "
+        "patients.[[12](#cit/section_4.12)]\n\n- The median overall survival was 29.6 months."
+        "[[12](#cit/section_4.12)][[Level of evidence A1](/Common/PopUps/popDefinition.aspx)]\n"
+    )
+    result = process(load_stdin(text.encode(), name="pdq.md"))
+    assert result.records and {r.origin for r in result.records} == {"cited"}
