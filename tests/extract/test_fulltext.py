@@ -216,3 +216,14 @@ def test_a_pdq_summary_is_cited_through_the_whole_pipeline() -> None:
     )
     result = process(load_stdin(text.encode(), name="pdq.md"))
     assert result.records and {r.origin for r in result.records} == {"cited"}
+
+
+def test_a_protocol_with_a_discussion_of_its_design_yields_no_records() -> None:
+    records = _records_titled(
+        [
+            ("ABSTRACT.METHODS AND DESIGN:", "Follow-up visits are planned up to 24 months."),
+            ("BODY.METHODS AND DESIGN.SAMPLE SIZE:", "Recurrence is expected in 30%."),
+            ("BODY.DISCUSSION:", "Earlier trials found a 5-year survival rate of 60%."),
+        ]
+    )
+    assert records == []

@@ -1840,17 +1840,19 @@ def _laboratory_only(text: str) -> bool:
 
 
 def _protocol_only(sections: list[Section], kinds: list[str]) -> bool:
-    """A trial protocol (PMC label paths with methods/design sections and no results or
-    discussion section anywhere, the abstract included) reports no outcome: no records."""
+    """A trial protocol (PMC label paths with methods/design sections and no results section
+    anywhere, the abstract included; no discussion either unless the methods are labelled as
+    a design) reports no outcome: no records."""
     labelled = [
         k
         for s, k in zip(sections, kinds, strict=True)
         if cue("label_path").match((s.title or "").strip())
     ]
-    if not labelled or "methods" not in labelled:
+    if not labelled or "methods" not in labelled or "results" in labelled:
         return False
-    if any(k in ("results", "discussion") for k in labelled):
-        return False
+    design = any(cue("label_path_design").match((s.title or "").strip()) for s in sections)
+    if "discussion" in labelled and not design:
+        return False  # a protocol ("METHODS AND DESIGN", "TRIAL STATUS") may discuss its design
     return not any(
         cue("label_path_kind_results").search(s.title or "")
         for s in sections
