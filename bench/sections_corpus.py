@@ -7,7 +7,8 @@
 For every document: the share of its characters in ``methods`` / ``results`` / ``discussion``
 (and the other kinds), and a flag when more than 60% of its characters are ``conclusion``
 although its headings do not say so (``conclusion`` sections opened by a conclusion heading
-count as said). Per folder: documents, flagged documents, documents without methods or results,
+count as said). Corpus copies of the gold-dev check documents are skipped.
+Per folder: documents, flagged documents, documents without methods or results,
 and the mean share of every kind. Only figures and file names are printed, never text.
 """
 
@@ -19,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 DEFAULT = ROOT.parent / "shared" / "corpus" / "pmc_oa_oncology" / "txt"
 SWALLOW_SHARE = 0.60
 SUFFIXES = (".txt", ".md", ".markdown")
@@ -52,9 +54,15 @@ def shares(text: str) -> tuple[Counter[str], int, bool]:
 
 
 def scan(folder: Path, per_doc: bool) -> dict[str, float]:
+    from _split import is_check_copy
+
     from trialex.ingest import load_path
 
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in SUFFIXES and not is_check_copy(p)  # never inspected
+    )
     total: Counter[str] = Counter()
     flagged: list[str] = []
     no_methods = no_results = 0

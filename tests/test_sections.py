@@ -999,3 +999,44 @@ def test_sections_page_numbers_alone_are_not_running_heads() -> None:
     # numbered lines that do not recur page after page stay prose
     text = "Results\n" + "\n".join(f"Cohort {k} had the longest follow-up of all" for k in (3, 1))
     assert {s.kind for s in split_sections(text)} == {"results"}
+
+
+def test_sections_pmc_label_path_variants() -> None:
+    # a doubled colon, a label whose subsection title wrapped to the next line, drop-cap labels
+    text = (
+        "ABSTRACT.BACKGROUND::\nDrug H was tested in older adults with relapsed disease.\n\n"
+        "BODY.I:\nOlder adults have few options after relapse of their disease.\n\n"
+        "BODY.METHODS.\nDESIGN AND PARTICIPANTS\n:\nAdults over 65 years were eligible.\n\n"
+        "BODY.R:\nThe overall response rate was 35% among the 40 patients.\n\n"
+        "BODY.D:\nDrug H is active in older adults.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Drug H was tested")[0] == "abstract"
+    assert _kind_at(text, sections, "Older adults have")[0] == "introduction"
+    assert _kind_at(text, sections, "Adults over 65")[0] == "methods"
+    assert _kind_at(text, sections, "The overall response")[0] == "results"
+    assert _kind_at(text, sections, "Drug H is active")[0] == "discussion"
+
+
+def test_sections_short_web_summary_with_citation_links_is_narrative() -> None:
+    text = (
+        "### Treatment of relapsed disease\n\n"
+        "Several regimens are used after relapse.[[1](#cit/section_5.1)]\n\n"
+        "Evidence (drug J):\n\n"
+        "1. In a phase II trial, 60 patients received drug J.[[2](#cit/section_5.2)]\n"
+        "   - The complete remission rate was 30%.[[2](#cit/section_5.2)]\n"
+    )
+    sections = split_sections(text)
+    assert {s.kind for s in sections} == {"other"}
+
+
+def test_sections_page_continuation_marker_opens_another_articles_text() -> None:
+    text = (
+        "# 1 资料与方法\n\n纳入患者40例，均接受药物A治疗。\n\n# 2结果\n\n总缓解率为62.5%。\n\n"
+        "# 参考文献：\n\n[1] Smith A. A trial of drug A. Blood, 2010, 1: 1-9.\n\n"
+        "（上接801页）\n\n[5] Wang B. Another article's reference. Blood, 2012, 2: 3-4.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "[1] Smith")[0] == "references"
+    assert _kind_at(text, sections, "（上接")[0] == "other"
+    assert _kind_at(text, sections, "[5] Wang")[0] == "other"

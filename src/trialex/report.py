@@ -226,6 +226,7 @@ def _record_fields(r: Record) -> list[tuple[str, str]]:
         ("span", f"{r.span.start}–{r.span.end}"),
         ("text", r.text),
         ("extractor", r.extractor),
+        ("confidence", f"{r.confidence:.2f}"),
     ]
     return [(k, v) for k, v in rows if v != ""]
 

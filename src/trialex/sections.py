@@ -150,8 +150,8 @@ _HTML_HEADING = re.compile(
 )
 # PMC plain-text renderings: "ABSTRACT.RESULTS:", "BODY.METHODS.STATISTICAL ANALYSIS:", "TITLE: ..."
 LABEL_PATH = re.compile(
-    r"^(?P<root>TITLE|ABSTRACT|BODY|BACK|FRONT)(?P<path>(?:\.[^:\n]{1,200})?)[:：]"
-    r"[ \t]*(?P<rest>[^\n]*)$"
+    r"^(?P<root>TITLE|ABSTRACT|BODY|BACK|FRONT)(?P<path>(?:\.[^:\n]{1,200}?)?)"
+    r"(?:[:：]{1,2}[ \t]*(?P<rest>[^\n]*)|\.)$"
 )
 _PATH_SPLIT = re.compile(r"\.(?=[^\s.])")
 
@@ -178,6 +178,8 @@ def label_path(body: str) -> tuple[str, list[str]] | None:
     m = LABEL_PATH.match(body)
     if m is None:
         return None
+    if m.group("rest") is None and not m.group("path"):
+        return None  # "BODY." alone is no label ("BODY.METHODS." whose title wrapped is)
     if m.group("root") != "TITLE" and m.group("rest"):
         return None  # "BODY.METHODS: text" is not how the renderings print a label
     parts = [p.strip() for p in _PATH_SPLIT.split(m.group("path").lstrip(".")) if p.strip()]
@@ -467,7 +469,7 @@ class _Line:
 # line, separated by runs of two or more spaces: each piece is read as a line of its own.
 _PIECE_BREAK = re.compile(r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])")
 _LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
-_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+_LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
 
 def _lines(text: str, *, pieces: bool = False) -> list[_Line]:
@@ -521,8 +523,9 @@ def _sentence_prose(body: str) -> bool:
     """A piece that reads as running prose (words, few digits), not as table cells."""
     if len(body) < 60 or not body[0].isupper():
         return False
-    digits = sum(ch.isdigit() for ch in body)
-    return digits * 12 < len(body) and len(_LOWER_WORD.findall(body)) >= 6
+    lower = len(_LOWER_WORD.findall(body))
+    # cells carry labels and numbers; sentences carry function words ("in", "of", "were")
+    return lower >= 8 and lower * 5 >= len(body.split()) * 2
 
 
 def is_table_row(body: str) -> bool:
@@ -699,8 +702,11 @@ class _Splitter:
         self.md_min_level = min(levels) if levels else 1
         # a few "Response"/"Patient characteristics" topics among a hundred headings do not
         # make a review an article; "1 材料和方法" and "2 结果" do
-        self.narrative = (
-            md >= 3 and (len(kinds) < 2 or structural <= md // 20) and not self.labelled
+        # a web summary that cites its sources as Markdown links ("[[12](#cit/section_2.3)]")
+        cites = sum(1 for b in bodies if "](#cit" in b) >= 2
+        self.narrative = not self.labelled and (
+            (md >= 3 and (len(kinds) < 2 or structural <= md // 20))
+            or (md >= 1 and not kinds and cites)
         )
         self.yaml_end = -1
         if bodies and bodies[0] == "---":
@@ -792,6 +798,9 @@ class _Splitter:
                 continue
             note = rules.first("notes", body)
             if note is not None and len(body) <= FRONT_LINE_MAX:
+                if note.strong:  # another article's text follows ("（上接801页）")
+                    self._open_prose(i, note.kind, body)
+                    continue
                 self._open(i, note.kind, None)
                 self.in_figure = True  # prose after it reopens its own section
                 continue

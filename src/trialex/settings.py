@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     max_pages: int = Field(default=DEFAULT_MAX_PAGES, gt=0)
     doc_timeout_s: float = Field(default=DEFAULT_DOC_TIMEOUT_S, gt=0)
     follow_symlinks: bool = False
+    confidence_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Records whose confidence is below this carry a low_confidence warning "
+        "(kept, flagged, never dropped).",
+    )
     batch_size: int = Field(
         default=32,
         gt=0,

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from trialex.extract.assemble import candidates, to_record
+from trialex.extract.assemble import candidates, to_record, with_confidence
 from trialex.extract.numbers import fold
-from trialex.extract.rules import find_terms
+from trialex.extract.rules import cue, find_terms
 from trialex.records import Flag, Record, Section, Span
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,10 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     document warnings hold the cross-language checks of a bilingual abstract.
     """
     from trialex._extensions import text_view
+    from trialex.settings import default_settings
     from trialex.validate import validate_document, validate_record
+
+    threshold = default_settings().confidence_threshold
 
     # the sections component may leave the text it already built (Doc.text re-joins every token)
     cached = doc.user_data.get("trialex_text")
@@ -38,6 +41,14 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     view = text_view(doc)
     if view.identity or view.text != text:
         view = None
+    # narrative `other` sections that cite their sources, read AS PRINTED (the view drops the
+    # citation links of web dumps): their numbers are cited (assemble.candidates)
+    printed = view.source if view is not None else text
+    citing = {
+        i
+        for i, s in enumerate(sections)
+        if s.kind == "other" and cue("citation_marker").search(printed, s.start, s.end)
+    }
     if view is not None and sections:
         sections = [
             s.model_copy(
@@ -51,12 +62,12 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     terms = find_terms(doc, folded)
     records: list[Record] = []
     source = view.source if view is not None else None
-    for candidate, section in candidates(folded, sections, terms, source):
+    for candidate, section in candidates(folded, sections, terms, source, citing=citing):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:
                 record = to_source(record, view.source, view.to_source)
-            records.append(validate_record(record))
+            records.append(with_confidence(candidate, validate_record(record), threshold))
     records.sort(key=lambda r: (r.span.start, r.span.end))
     return records, validate_document(records)
 
