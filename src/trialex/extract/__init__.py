@@ -63,7 +63,10 @@ def extract_records(
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
     records: list[Record] = []
-    for candidate, section in candidates(folded, sections, terms, citing=citing, tagger=tagger):
+    source = view.source if view is not None else None
+    for candidate, section in candidates(
+        folded, sections, terms, source, citing=citing, tagger=tagger
+    ):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:
