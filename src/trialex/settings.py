@@ -24,6 +24,14 @@ class Settings(BaseSettings):
         description="A spaCy/scispaCy pipeline (package name or path) whose entities feed "
         "assembly; None runs the offline rule pipeline only.",
     )
+    tagger: bool = Field(
+        default=False,
+        description="Run the packaged OUTCOME/ARM tagger (resources/ner/model) so that its ARM "
+        "spans fill a record's group where the rules name no arm.",
+    )
+    tagger_model: str | None = Field(
+        default=None, description="Another tagger pipeline (a path) instead of the packaged one."
+    )
     rules_dir: Path | None = Field(
         default=None,
         description="A folder that replaces the bundled resources/ (same layout).",
