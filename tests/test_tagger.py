@@ -8,7 +8,7 @@ from trialex.ingest import document_from_text
 from trialex.nlp import build_nlp
 from trialex.pipeline import process
 from trialex.settings import Settings
-from trialex.tagger import PACKAGED_MODEL, TAGGED_KEY, candidate_sentences
+from trialex.tagger import PACKAGED_MODEL, SentenceTagger
 
 pytestmark = pytest.mark.skipif(
     not (PACKAGED_MODEL / "meta.json").is_file(), reason="no packaged tagger model"
@@ -27,8 +27,8 @@ def pipelines() -> dict[str, object]:
 
 
 def test_tagger_is_off_by_default() -> None:
-    assert "trialex_tagger" not in build_nlp(Settings()).pipe_names
     assert Settings().tagger is False
+    assert build_nlp(Settings()).get_pipe("trialex_records").tagger is None
 
 
 def test_tagger_names_the_arms_the_rules_do_not(pipelines: dict[str, object]) -> None:
@@ -42,11 +42,10 @@ def test_tagger_names_the_arms_the_rules_do_not(pipelines: dict[str, object]) ->
     assert all(r.extractor == "rules" for r in off.records)
 
 
-def test_tagger_reads_only_result_sentences_with_numbers(pipelines: dict[str, object]) -> None:
-    doc = pipelines["on"](TEXT)  # type: ignore[operator]
-    read = [s.text for s in candidate_sentences(doc)]
-    assert any("vorinostat and 4.1%" in s for s in read)
-    assert not any("Blood 2010" in s for s in read)  # references are not read
-    assert not any(s.strip() == "Results" for s in read)  # no digit, not read
-    for span in doc.spans[TAGGED_KEY]:
-        assert TEXT[span.start_char : span.end_char] == span.text
+def test_tagger_gives_arm_offsets_into_the_sentence_and_caches_them() -> None:
+    tagger = SentenceTagger()
+    sentence = "Relapse occurred in 14% of the busulfan group and 20% of the placebo group."
+    arms = tagger(sentence)
+    assert any("placebo" in sentence[a:b] for a, b in arms)
+    assert tagger(sentence) is arms  # cached
+    assert tagger("x" * 5000) == ()  # a table or a run-on is not tagged

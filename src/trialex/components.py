@@ -248,10 +248,19 @@ class TermsComponent:
 
 
 class RecordsComponent:
-    """Sets ``doc._.records`` and ``doc._.doc_warnings`` from the rule and NER extractors."""
+    """Sets ``doc._.records`` and ``doc._.doc_warnings`` from the rule and NER extractors;
+    with ``tagger`` (a model path, or "packaged"), the trained tagger names arms the rules do
+    not (:mod:`trialex.tagger`)."""
+
+    def __init__(self, tagger: str | None = None) -> None:
+        self.tagger = None
+        if tagger:
+            from trialex.tagger import SentenceTagger
+
+            self.tagger = SentenceTagger(None if tagger == "packaged" else tagger)
 
     def __call__(self, doc: Doc) -> Doc:
-        records, warnings = extract_records(doc)
+        records, warnings = extract_records(doc, tagger=self.tagger)
         doc._.records = records
         doc._.doc_warnings = warnings
         return doc
@@ -277,45 +286,11 @@ def make_ner(nlp: Language, name: str, model: str, batch_size: int) -> NerCompon
     return NerComponent(model, batch_size)
 
 
-class TaggerComponent:
-    """Runs the trained OUTCOME/ARM tagger (:mod:`trialex.tagger`) on the sentences that can
-    hold results; its spans go to ``doc.spans["trialex_tagged"]``."""
-
-    def __init__(self, model: str, batch_size: int = 64) -> None:
-        from trialex.tagger import load_tagger, model_name
-
-        self.tagger = load_tagger(model)
-        self.name = model_name(model)
-        self.batch_size = batch_size
-
-    def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        from trialex.tagger import TAGGED_KEY, tag_docs
-
-        for doc in docs:
-            spans = next(tag_docs(self.tagger, [doc], self.name, self.batch_size))
-            doc.spans[TAGGED_KEY] = spans
-            yield doc
-
-
-@Language.factory(
-    "trialex_tagger",
-    default_config={"model": None, "batch_size": 64},
-    assigns=["doc.spans"],
-)
-def make_tagger(nlp: Language, name: str, model: str | None, batch_size: int) -> TaggerComponent:
-    from trialex.tagger import PACKAGED_MODEL
-
-    return TaggerComponent(model or str(PACKAGED_MODEL), batch_size)
-
-
 @Language.factory("trialex_terms", default_config={"rules_dir": None})
 def make_terms(nlp: Language, name: str, rules_dir: str | None) -> TermsComponent:
     return TermsComponent(nlp, rules_dir)
 
 
-@Language.factory("trialex_records")
-def make_records(nlp: Language, name: str) -> RecordsComponent:
-    return RecordsComponent()
+@Language.factory("trialex_records", default_config={"tagger": None})
+def make_records(nlp: Language, name: str, tagger: str | None) -> RecordsComponent:
+    return RecordsComponent(tagger)

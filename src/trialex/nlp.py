@@ -152,10 +152,9 @@ def build_nlp(settings: Settings | None = None) -> Language:
     nlp.add_pipe("trialex_abbreviations")
     if settings.ner_model:
         nlp.add_pipe("trialex_ner", config={"model": settings.ner_model})
-    if settings.tagger:
-        nlp.add_pipe("trialex_tagger", config={"model": settings.tagger_model})
     nlp.add_pipe("trialex_terms", config={"rules_dir": rules_dir})
-    nlp.add_pipe("trialex_records")
+    tagger = (settings.tagger_model or "packaged") if settings.tagger else None
+    nlp.add_pipe("trialex_records", config={"tagger": tagger})
     return nlp
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,7 +17,9 @@ from trialex.records import Flag, Record, Section, Span
 logger = logging.getLogger(__name__)
 
 
-def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
+def extract_records(
+    doc: Doc, *, tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None
+) -> tuple[list[Record], list[Flag]]:
     """All records of ``doc`` (sections already set) and the document-level warnings.
 
     Records carry their validation flags (:func:`trialex.validate.validate_record`); the
@@ -61,9 +63,10 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
     records: list[Record] = []
-    tagged = doc.spans.get("trialex_tagged") if hasattr(doc, "spans") else None
-    arms = [(s.start_char, s.end_char) for s in tagged or () if s.label_ == "ARM"]
-    for candidate, section in candidates(folded, sections, terms, citing=citing, tagged_arms=arms):
+    source = view.source if view is not None else None
+    for candidate, section in candidates(
+        folded, sections, terms, source, citing=citing, tagger=tagger
+    ):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:

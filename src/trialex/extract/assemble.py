@@ -13,7 +13,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
@@ -391,6 +391,19 @@ def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
 
 
 _SUBTYPES = frozenset({"CRi", "CRp", "CRh"})
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _inside_word(text: str, term: Term) -> bool:
+    """An abbreviation term that is part of a longer word is no endpoint: "CR" in "PCR",
+    "PCR-B", "CRP", "ACR", "CRC"; "OS" in "PCOS". A plural "CRs" and a word glued on by a
+    PDF ("MRDnegative") keep their term."""
+    word = text[term.start : term.end]
+    if not word.isascii() or sum(c.isupper() for c in word) < 2:
+        return False
+    before = text[term.start - 1 : term.start] if term.start else ""
+    after = text[term.end : term.end + 1]
+    return bool(_LATIN.match(before)) or (after.isascii() and after.isupper())
 
 
 def refine_terms(text: str, terms: list[Term]) -> list[Term]:
@@ -411,6 +424,12 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
     """
     kept: list[Term] = []
     for t in terms:
+        if _inside_word(text, t):
+            continue
+        if t.code in ("ORR", "CR", "PR") and cue("nonclinical_response_before").search(
+            text[max(0, t.start - 40) : t.start]
+        ):
+            continue  # "the survey response rate", "questionnaire response"
         if t.code == "relapse" and (
             cue("population_before_relapse").search(text[max(0, t.start - 20) : t.start])
             or cue("population_after_relapse").match(text[t.end : t.end + 60])
@@ -497,10 +516,44 @@ def prose_candidates(
         mentions = find_mentions(sent_text, language, s_start)
         if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
             continue
+        if cue("design_sentence").search(sent_text):
+            continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
+        found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
+
+
+def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
+    """A value that reports no endpoint: a relative change ("a 20% relative decrease"), and a
+    count that is no cohort size: patients excluded or withdrawn and their reasons
+    ("excluded ... due to insufficient blood (n = 102)"), and counts of things that are not
+    patients ("N = 31 parishes", "rats (N = 90)", "bootstrap sampling (n = 1000)", samples,
+    genes, ears, cycles)."""
+    m = c.mention
+    if m.kind == "pct" and cue("relative_change_after").match(text[m.end : m.end + 30]):
+        return True  # "a 20% relative decrease in mortality", "12% higher overall survival"
+    if c.endpoint != "sample_size":
+        return False
+    clause = _in(clauses(text, sent[0], sent[1]), m.start)
+    if m.kind == "n_eq" and cue("item_count_before").search(text[max(0, m.start - 8) : m.start]):
+        return True  # "pharyngitis and bronchitis (each n = 2)": counts of events
+    after = " ".join(text[m.end : m.end + 40].split()[:3]).removeprefix("of ")
+    if cue("non_patient_unit").search(" ".join(after.split()[:2])):
+        return True  # "22 cases of tumour specimens", "40 samples"
+    enrolled = cue("cohort_verb_right_after").match(text[m.end : m.end + 120])
+    # a bracketed "(n = 6)" of a list of reasons reaches back to the start of its clause
+    near = (
+        clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 80),
+        min(clause[1], m.end + 50),
+    )
+    if not enrolled and cue("exclusion_sentence").search(text, *near):
+        return True  # not "44 patients were enrolled, of which 7 were ineligible"
+    if cue("person_noun").search(text, m.start, m.end):
+        return False
+    lo = clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 30)
+    return bool(cue("non_patient_unit").search(text[lo : m.end + 20]))
 
 
 def _sentence(
@@ -1300,9 +1353,9 @@ class ArmContext:
 
     arms: list[Arm] = field(default_factory=list)
     randomized: bool = False  # the arms come from a randomisation or a trial's comparison
-    # ARM spans of the trained tagger (trialex.tagger), sorted (start, end): read for a sentence
-    # in which the rules name no arm
-    tagged: list[tuple[int, int]] = field(default_factory=list)
+    # the trained tagger (trialex.tagger.SentenceTagger): a sentence's ARM spans, asked for
+    # only where the rules name no arm
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
@@ -1483,6 +1536,7 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
 
 
 TAGGER_NAME = "trialex_arms_outcomes"
+TAGGED_KINDS = frozenset({"abstract", "results"})
 
 
 class TaggedArm(str):
@@ -1493,15 +1547,17 @@ class TaggedArm(str):
 
 
 def _tagged_arms(
-    text: str, s_start: int, s_end: int, ctx: ArmContext
+    text: str,
+    s_start: int,
+    s_end: int,
+    tagger: Callable[[str], Sequence[tuple[int, int]]],
+    ctx: ArmContext,
 ) -> list[tuple[int, int, str]]:
     """The tagger's ARM spans of a sentence as arm mentions, named as the document defines the
     arm when it does (a defined arm's name), else by the phrase itself."""
-    lo = bisect.bisect_left(ctx.tagged, (s_start, s_start))
     out = []
-    for start, end in ctx.tagged[lo:]:
-        if start >= s_end:
-            break
+    for rel_start, rel_end in tagger(text[s_start:s_end]):
+        start, end = s_start + rel_start, s_start + rel_end
         phrase = text[start:end].strip()
         made = ctx.find(phrase) or _make_arm(phrase)
         if made is not None:
@@ -1663,8 +1719,8 @@ def _arm_mentions(
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
             found.append((m.start(), m.end(), names[m.group("alias").lower()]))
-    if not found and ctx.tagged:
-        found.extend(_tagged_arms(text, s_start, s_end, ctx))
+    if not found and ctx.tagger is not None:
+        found.extend(_tagged_arms(text, s_start, s_end, ctx.tagger, ctx))
     found.sort()
     out: list[tuple[int, int, str]] = []
     for f in found:  # overlapping readings: the first (longest from the same start) wins
@@ -2223,44 +2279,334 @@ def _caption(text: str, start: int) -> str:
     return found[-1].group(0) if found else ""
 
 
+_TABLE_LABEL = re.compile(r"(?:Table|TABLE)\s?\d{1,2}[A-Za-z]?\.?")
+_P_HEADER = re.compile(r"\s*(?i:p\s?-?\s?values?|p)\b\.?")
+_PATH_KINDS = ("references", "results", "discussion", "conclusion", "introduction", "methods")
+_PATH_NUMBERING = re.compile(r"^[\d.\s]+")
+
+
+def section_kind(section: Section) -> str:
+    """The kind of a section, read from a PMC label path when its title is one ("ABSTRACT:",
+    "BODY.RESULTS.TOXICITY:", "BODY.MATERIALS AND METHODS.STATISTICAL METHODS:"): the first
+    component names the kind, whatever kind the section was given."""
+    m = cue("label_path").match((section.title or "").strip())
+    if m is None:
+        return section.kind
+    if m.group("root") == "ABSTRACT":
+        return "abstract"
+    head = _PATH_NUMBERING.sub("", m.group("head") or "").split(".")[0]
+    for kind in _PATH_KINDS:
+        if head and cue(f"label_path_kind_{kind}").search(head):
+            return kind
+    return "other" if section.kind == "abstract" else section.kind
+
+
+def inline_tables(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Tables flattened into a line of running text, as PMC plain-text renderings print them
+    ("...arms (Table 1).   Table 1 Baseline characteristics PCR-B (N=33) ... 0.43   Compared
+    with ..."): from the table label after a run of spaces to the end of the line, the next
+    table or figure label, or the first prose sentence after a run of spaces."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        head = _TABLE_LABEL.match(text, pos) if pos == start else None
+        m = head or cue("inline_table_start").search(text, pos, end)
+        if m is None:
+            break
+        t_start = m.start("label") if m is not head else m.start()
+        stop = cue("inline_table_end").search(text, m.end(), end)
+        t_end = stop.start() if stop else end
+        while t_end > t_start and text[t_end - 1].isspace():
+            t_end -= 1
+        if t_end > m.end():
+            out.append((t_start, t_end))
+        pos = max(t_end, m.end())
+    return out
+
+
+_HEAD_TOKEN = re.compile(r"\([^()]{0,30}\)|[^\s()]+")
+
+
+def _column_name(text: str, lo: int, hi: int, words: int | None = None) -> str:
+    """The name of an arm column, printed before its size: "PCR-B (Arm A)" before "(N=33)",
+    "PCR Arm B" before "( N = 32)" (``words`` tokens, else a bracket and the word before it,
+    else three words)."""
+    tokens = list(_HEAD_TOKEN.finditer(text, max(lo, hi - 60), hi))
+    if not tokens:
+        return ""
+    take = words or (2 if tokens[-1].group(0).startswith("(") else 3)
+    first = tokens[max(0, len(tokens) - take)].start()
+    return text[first:hi].strip()
+
+
+def _p_cell(cell: Cell) -> tuple[str | None, float | None] | None:
+    pm = cue("cell_p").match(cell.text.replace(" ", ""))
+    if pm is None or "." not in cell.text:
+        return None
+    op = pm.group("p_op") or "="
+    return {"≤": "<=", "≥": ">="}.get(op, op), parse_number(pm.group("p_value"))
+
+
+def inline_table_candidates(
+    text: str, start: int, end: int, terms: list[Term], starts: list[int]
+) -> list[Candidate]:
+    """Rows of a flattened table read as cells: a row is its label (the words since the last
+    value) and the run of value cells after it; the arm columns are the ``(N = 33)`` headers
+    before the first row, a trailing p column is the row's p value, and surplus leading
+    cells (footnote marks, a "1" after "Thrombocytopenia") are dropped. Baseline tables give
+    only their header arm sizes; an adverse-event table (by its caption) reports each row as
+    ``adverse_events`` with the row label when the label names no endpoint."""
+    label_m = _TABLE_LABEL.match(text, start)
+    body_start = label_m.end() if label_m else start
+    cells = [
+        Cell(m.group(0), m.start(), m.end())
+        for m in cue("inline_cell").finditer(text, body_start, end)
+    ]
+    if not cells:
+        return []
+    # the header: the arm sizes "(N = 33)" before the first compound cell ("18 (54.5%)")
+    first_compound = next((c.start for c in cells if "(" in c.text or "/" in c.text), end)
+    header_arms = list(cue("header_arm_n").finditer(text, body_start, first_compound))
+    head_end = header_arms[-1].end() if header_arms else body_start
+    if header_arms and text[head_end : head_end + 1] in ")]":
+        head_end += 1
+    caption = text[start : header_arms[0].start() if header_arms else first_compound]
+    columns: list[Cell] = []
+    prev = body_start
+    for m in header_arms:
+        name = _column_name(text, prev, m.start())
+        lo = text.rfind(name, prev, m.start()) if name else m.start()
+        columns.append(Cell(text[lo : m.end()].strip(), lo, m.end()))
+        prev = m.end()
+    if len(header_arms) >= 2:
+        # the first name has no left edge: as many words as the next column's name
+        words = len(_HEAD_TOKEN.findall(cue("header_arm_n").sub("", columns[1].text)))
+        m = header_arms[0]
+        name = _column_name(text, body_start, m.start(), words)
+        lo = text.rfind(name, body_start, m.start()) if name else m.start()
+        columns[0] = Cell(text[lo : m.end()].strip(), lo, m.end())
+    p_head = _P_HEADER.match(text, head_end)
+    p_column = p_head is not None
+    if p_head is not None:
+        head_end = p_head.end()
+    cells = [c for c in cells if c.start >= head_end]
+    out: list[Candidate] = []
+    header = [Cell("", start, start), *columns]
+    out.extend(_header_sizes(text, header, terms, starts, set()))
+    if cue("table_skip_caption").search(caption):
+        return out
+    event_table = bool(cue("table_event_caption").search(caption))
+    caption_term = next(
+        (t for t in _terms_between(terms, starts, start, head_end) if not _is_qualifier(text, t)),
+        None,
+    )
+    body = cells
+    rows: list[tuple[Cell, list[Cell]]] = []
+    label_start = head_end
+    run: list[Cell] = []
+    for c in body:
+        if run and text[run[-1].end : c.start].strip():
+            rows.append(
+                (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
+            )
+            label_start, run = run[-1].end, []
+        if not run and not text[label_start : c.start].strip():
+            label_start = c.start  # a value run with no label continues nothing
+            continue
+        run.append(c)
+    if run:
+        rows.append(
+            (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
+        )
+    k = len(columns)
+    for label, values in rows:
+        lead = len(label.text) - len(label.text.lstrip())
+        label = Cell(label.text.strip(" \u2003\u2002\u00a0"), label.start, label.end)
+        label = Cell(label.text, label.start + lead, label.end)
+        if not re.search(r"[A-Za-z]", label.text) or len(label.text) > 120:
+            continue
+        if cue("exclude_row").search(label.text):
+            continue
+        p: tuple[str | None, float | None] = (None, None)
+        if p_column and len(values) > max(k, 1) and (pv := _p_cell(values[-1])):
+            p, values = pv, values[:-1]
+        if k and len(values) > k:
+            values = values[-k:]
+        heads = [
+            t
+            for t in _terms_between(terms, starts, label.start, label.end)
+            if not _is_qualifier(text, t)
+        ]
+        priority = assembly().priority
+        row_term = max(heads, key=lambda t: priority.get(t.code, 2)) if heads else None
+        if row_term is None and event_table:
+            row_term = Term(label.start, label.end, "adverse_events")
+        term = row_term or (caption_term if event_table else None)
+        if term is None:
+            continue
+        for i, cell in enumerate(values):
+            col = columns[i] if i < len(columns) else None
+            c = _cell(
+                text, Cell(cell.text.strip(), cell.start, cell.end), col.text if col else "", term
+            )
+            if c is None:
+                continue
+            if c.statistic == "proportion" and c.N is None and col is not None:
+                arm = cue("header_arm_n").search(col.text)
+                if arm:
+                    c.N = int(arm.group("N"))
+            if c.p == (None, None) and c.statistic != "hazard_ratio":
+                c.p = p
+            arm_name = cue("header_arm_n").sub("", col.text).strip(" ()[].") if col else ""
+            c.group = f"{label.text}; {arm_name}" if arm_name else label.text
+            if term.code in ("adverse_events", "time_to_event", "other"):
+                c.label = label.text
+            c.span = (label.start, cell.end) if cell.end - label.start <= 200 else c.span
+            out.append(c)
+    return out
+
+
+def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> bool:
+    """Numbers that report no endpoint of the study by where they stand: a baseline
+    subsection gives only its cohort sizes; a methods section only the sizes of the cohorts
+    actually treated and the follow-up (doses, thresholds, power and planned sizes are
+    design figures). A cohort size there is a count with a cohort verb ("35 patients were
+    treated", "of the 68 patients accrued"), not "in 6 patients" with a characteristic."""
+    if not baseline and kind != "methods":
+        return False
+    if c.endpoint == "follow_up":
+        return baseline
+    if c.endpoint != "sample_size":
+        return True
+    m = c.mention
+    before = text[max(0, m.start - 40) : m.start]
+    return not (
+        cue("cohort_verb_right_after").match(text[m.end : m.end + 120])
+        or cue("arm_definition").match(text[c.span[1] : c.span[1] + 80])
+        or cue("cohort_before_count").search(before)
+        or m.kind == "n_eq"
+    )
+
+
+def _regions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The table regions of a section, in order: Markdown/pipe blocks and flattened tables."""
+    found = [(s, e, "pipe") for s, e in table_blocks(text, start, end)]
+    for s, e in inline_tables(text, start, end):
+        if not any(a < e and s < b for a, b, _ in found):
+            found.append((s, e, "inline"))
+    return sorted(found)
+
+
 def candidates(
     text: str,
     sections: list[Section],
     terms: list[Term],
+    source: str | None = None,
     *,
     citing: Iterable[int] = (),
-    tagged_arms: Sequence[tuple[int, int]] = (),
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None,
 ) -> list[tuple[Candidate, Section]]:
-    """Candidates of every section; ``citing`` are the indices of `other` sections whose printed
-    text cites its sources (a narrative review), whose numbers are then cited; ``tagged_arms``
-    the trained tagger's ARM spans (used where the rules name no arm)."""
+    """Candidates of every section. ``source`` is the document as printed when ``text`` is a
+    normalised view of it: the document-level cues (a PDQ summary's citation links and
+    evidence levels, which the view drops) are read there. ``citing`` are the indices of
+    `other` sections whose printed text cites its sources (a narrative review), whose numbers
+    are then cited. ``tagger`` gives a sentence's ARM spans (:mod:`trialex.tagger`), asked
+    where the rules name no arm."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
+    review = bool(cue("review_document").search(source or text))
+    kinds = [section_kind(s) for s in sections]
+    if _protocol_only(sections, kinds) or _laboratory_only(text):
+        return []
     citing = set(citing)
     arms = document_arms(text, sections)  # carried through the document in reading order
-    arms.tagged = sorted(tagged_arms)
-    for index, section in enumerate(sections):
-        if section.kind in skip or section.end <= section.start:
+    path, prev_kind = "", ""
+    for index, (section, kind) in enumerate(zip(sections, kinds, strict=True)):
+        if kind in skip or section.end <= section.start:
             continue
+        if kind != section.kind:
+            section = section.model_copy(update={"kind": kind})
+        if section.title and kind not in ("table", "other"):
+            path = section.title
+        elif not section.title and prev_kind not in ("table", "other"):
+            path = ""  # only prose resuming after a table or figure stays in its subsection
+        prev_kind = kind
+        baseline = bool(cue("label_path_baseline").search(path))
         pos = section.start
-        lang, kind = section.language, section.kind
-        if kind == "other" and (
-            index in citing or cue("citation_marker").search(text, section.start, section.end)
-        ):
-            kind = "review"  # narrative text citing others; figure captions rarely cite
-        for b_start, b_end in table_blocks(text, section.start, section.end):
-            for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts, arms):
-                out.append((c, section))
-            caption = _caption(text, b_start)
-            for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
-                out.append((c, section))
+        # the tagger is asked only where a study reports its own results
+        arms.tagger = tagger if kind in TAGGED_KINDS else None
+        found: list[tuple[Candidate, Section]] = []
+        cites = index in citing
+        for b_start, b_end, form in _regions(text, section.start, section.end):
+            found.extend(_prose(text, pos, b_start, section, terms, starts, baseline, arms, cites))
+            if form == "pipe":
+                caption = _caption(text, b_start)
+                for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
+                    found.append((c, section))
+            else:
+                table = section.model_copy(update={"kind": "table"})
+                for c in inline_table_candidates(text, b_start, b_end, terms, starts):
+                    found.append((c, table))
             pos = b_end
-        for c in prose_candidates(text, pos, section.end, lang, kind, terms, starts, arms):
-            out.append((c, section))
+        found.extend(_prose(text, pos, section.end, section, terms, starts, baseline, arms, cites))
+        out.extend(found)
+    if review:
+        for c, _ in out:
+            c.origin = "cited"
     return out
+
+
+def _prose(
+    text: str,
+    lo: int,
+    hi: int,
+    section: Section,
+    terms: list[Term],
+    starts: list[int],
+    baseline: bool,
+    arms: ArmContext | None = None,
+    cites: bool = False,
+) -> list[tuple[Candidate, Section]]:
+    kind = section.kind
+    if kind == "other" and (
+        cites or cue("citation_marker").search(text, section.start, section.end)
+    ):
+        kind = "review"  # narrative text citing others; figure captions rarely cite
+    found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
+    return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
+
+
+def _laboratory_only(text: str) -> bool:
+    """A laboratory or animal study (rats, mice, cell lines, xenografts, in vitro) that names
+    hardly any patients or participants reports no clinical outcome: no records."""
+    lab = len(cue("lab_study_noun").findall(text))
+    if lab < 5:
+        return False
+    return len(cue("human_study_noun").findall(text)) < lab
+
+
+def _protocol_only(sections: list[Section], kinds: list[str]) -> bool:
+    """A trial protocol (PMC label paths with methods/design sections and no results section
+    anywhere, the abstract included; no discussion either unless the methods are labelled as
+    a design) reports no outcome: no records."""
+    labelled = [
+        k
+        for s, k in zip(sections, kinds, strict=True)
+        if cue("label_path").match((s.title or "").strip())
+    ]
+    if not labelled or "methods" not in labelled or "results" in labelled:
+        return False
+    design = any(cue("label_path_design").match((s.title or "").strip()) for s in sections)
+    if "discussion" in labelled and not design:
+        return False  # a protocol ("METHODS AND DESIGN", "TRIAL STATUS") may discuss its design
+    return not any(
+        cue("label_path_kind_results").search(s.title or "")
+        for s in sections
+        if (s.title or "").startswith("ABSTRACT")
+    )
 
 
 def to_record(text: str, c: Candidate, section: Section) -> Record | None:
