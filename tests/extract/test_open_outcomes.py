@@ -106,6 +106,7 @@ def test_open_time_to_event_phrase() -> None:
         "Polychemotherapy was given to 20% of patients.",
         "The proportion of patients receiving intensive treatment was 60%.",
         "Of these, 40 (33%) were randomised to the control arm.",
+        "Overall, 9% of patients required early treatment discontinuation.",
     ],
 )
 def test_open_outcome_leaves_baseline_exposure_and_groups(text: str) -> None:
