@@ -12,7 +12,7 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
-from trialex.records import ENDPOINTS, STATISTICS, DocumentResult, Record
+from trialex.records import ENDPOINTS, SECTION_KINDS, STATISTICS, DocumentResult, Record
 from trialex.report import (
     ENDPOINT_COLOURS,
     _assign_lanes,
@@ -46,21 +46,7 @@ CHOICES = {
     "statistic": list(STATISTICS),
     "p_op": ["", "=", "<", ">", "<=", ">="],
     "origin": ["this_study", "cited"],
-    "section": [
-        "front_matter",
-        "key_points",
-        "abstract",
-        "introduction",
-        "methods",
-        "results",
-        "discussion",
-        "conclusion",
-        "table",
-        "acknowledgments",
-        "references",
-        "boilerplate",
-        "other",
-    ],
+    "section": list(SECTION_KINDS),
 }
 
 
