@@ -130,3 +130,29 @@ def test_language_document_languages_by_size(
 ) -> None:
     sections = [Section(kind="other", language=lang, start=s, end=e) for lang, s, e in spans]
     assert document_languages(sections) == expected
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "PATIENTS AND METHODS",
+        "STATISTICAL ANALYSIS",
+        "RESULTS AND DISCUSSION",
+        "BACKGROUND AND AIMS",
+    ],
+)
+def test_language_all_caps_english_is_english(heading: str) -> None:
+    assert detect_language(heading) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "总缓解率为 $6 2 . 5 0 \\%$ ，高于对照组 $\\mathrm { { C R } }$ 的 $3 0 \\%$ 。",
+        "两组间差异有统计学意义（ $\\scriptstyle P = 0 . 0 3$ ）。",
+        "<table><tr><td>患者</td><td>Response rate</td></tr></table>低于预期。",
+    ],
+)
+def test_language_chinese_prose_with_latex_or_html_is_chinese(text: str) -> None:
+    assert script_language(text) == "zh"
+    assert detect_language(text) == "zh"

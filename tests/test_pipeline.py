@@ -68,3 +68,22 @@ def test_pipeline_vocabulary_stays_flat_over_new_text(small_zones: None) -> None
     # the second run's warm-up (2 documents, ~200 new words) may add strings; the other 8
     # documents (~800 new words) may not
     assert len(nlp.vocab.strings) - before < 400
+
+
+def test_pipeline_web_summary_numbers_are_cited() -> None:
+    """A PDQ-style Markdown summary: narrative `other` text whose citation links the view drops
+    still makes its numbers cited (they report other trials)."""
+    text = (
+        "#### Treatment of relapsed disease\n\n"
+        "Evidence (drug K):\n\n"
+        "1. In a randomized trial, 200 patients received drug K.[[4](#cit/section_4.4)]\n"
+        "   - The overall response rate was 44% with drug K.[[4](#cit/section_4.4)]\n\n"
+        "#### Maintenance\n\n"
+        "A phase II study of drug L reported a complete remission rate of 31%.[[5](#cit/s_4.5)]\n"
+    )
+    doc = document_from_text(text, doc_id="web", source="web.md", fmt="md")
+    result = pipeline.process(doc, nlp=get_nlp())
+    assert {s.kind for s in result.sections} == {"other"}
+    values = {r.value: r.origin for r in result.records}
+    assert values.get(44.0) == "cited"
+    assert values.get(31.0) == "cited"

@@ -168,6 +168,8 @@ _ALPHABET = st.sampled_from(
         *"abc XYZ.,:;|-*\n\n\t 0123456789%()",
         *["Table 1. ", "Figure 2 | ", "Abstract\n", "Results\n", "3.2 Methods\n", " | "],
         *["---|---|\n", "结果\n", "总缓解率为 64%。", "表 1 ", "References\n", "\u00a0", "\r\n"],
+        *["BODY.RESULTS:\n", "ABSTRACT.METHODS:\n", "  Table 2 ", "## ", "###### References\n"],
+        *["---\n", "# 2结果\n", "摘要：目的 ", "关键词：", "<table><tr><td>1</td></tr></table>"],
         "We use cookies.\n",
     ]
 )
@@ -743,3 +745,298 @@ def test_sections_cue_phrases_do_not_override_headings() -> None:
         "in the whole cohort of adults treated.\n"
     )
     assert kind_of(text, "Taken together") == "results"
+
+
+# --------------------------------------------------------------------------------------------
+# forms of the literature in the wild (invented texts that show each form)
+
+
+def _kind_at(text: str, sections: list[Section], needle: str) -> tuple[str, str]:
+    found = section_at(sections, text.index(needle))
+    assert found is not None, needle
+    return found.kind, found.language
+
+
+PMC_RENDERING = (
+    "TITLE: A randomized trial of drug A versus drug B in untreated lymphoma\n\n"
+    "  ABSTRACT.BACKGROUND:\nDrug A has shown activity in relapsed lymphoma.\n\n"
+    "ABSTRACT.RESULTS:\nThe overall response rate was 64% with drug A and 41% with drug B.\n\n"
+    "ABSTRACT.CONCLUSIONS:\nDrug A improved responses.\n\n"
+    "BODY.INTRODUCTION:\nLymphoma remains a frequent cancer of adults in many countries.\n\n"
+    "BODY.PATIENTS AND METHODS.STATISTICAL ANALYSIS:\nResponse rates were compared with the "
+    "chi-square test.\n\n"
+    "BODY.TRIAL DESIGN:\nPatients were randomized one to one between the two arms.\n\n"
+    "BODY.RESULTS.RESPONSE:\nThe overall response rate was 64% in arm A (Table 1).   "
+    "Table 1 Response to therapy Arm A (N=40) Arm B (N=41) ORR 26 (64%) 17 (41%) 0.03 CR 12 "
+    "(30%) 8 (19%) 0.2   Responses lasted longer in arm A than in arm B, and relapses came "
+    "later for most patients.  Figure 2Progression free survival by arm.  Survival was longer "
+    "in arm A than in arm B for most of the patients who were followed.\n\n"
+    "BODY.DISCUSSION:\nWe show that drug A is active in untreated lymphoma.\n\n"
+    "BODY.CONCLUSIONS:\nDrug A should be tested further.\n\n"
+    "BODY.COMPETING INTERESTS:\nThe authors declare no competing interests.\n\n"
+    "BODY.SUPPORTING INFORMATION:\nChecklist S1\n(DOC)Click here for additional data file.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("TITLE: A randomized", "front_matter"),
+        ("ABSTRACT.BACKGROUND", "abstract"),
+        ("The overall response rate was 64% with", "abstract"),
+        ("ABSTRACT.CONCLUSIONS", "abstract"),  # an abstract part, not the article's conclusion
+        ("Lymphoma remains", "introduction"),
+        ("Response rates were compared", "methods"),  # BODY.<kind>.<subsection>
+        ("Patients were randomized", "methods"),  # an unnamed component read by its words
+        ("The overall response rate was 64% in arm A", "results"),
+        ("Table 1 Response", "table"),  # a table flattened into the prose line
+        ("ORR 26 (64%)", "table"),
+        ("Responses lasted longer", "results"),  # prose after the table
+        ("Figure 2Progression", "other"),
+        ("Survival was longer", "results"),
+        ("We show that", "discussion"),
+        ("Drug A should be tested", "conclusion"),
+        ("The authors declare", "references"),  # the conclusion does not swallow back matter
+        ("Checklist S1", "references"),
+    ],
+)
+def test_sections_pmc_label_paths(needle: str, kind: str) -> None:
+    sections = split_sections(PMC_RENDERING)
+    assert_tiles(PMC_RENDERING, sections)
+    assert _kind_at(PMC_RENDERING, sections, needle) == (kind, "en")
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        # unheaded, opening like a result or a conclusion: still the abstract
+        "The overall response rate was 45% among 60 patients treated with drug C, and the "
+        "median progression-free survival was 7.2 months. Toxicity was mild. In conclusion, "
+        "drug C is active and well tolerated in this setting and deserves further study.",
+        "In conclusion, this is the first report of drug D in relapsed myeloma. Twenty patients "
+        "received drug D; eight responded (40%) and the median overall survival was 14 months. "
+        "Neutropenia was the main toxicity and no patient died of treatment-related causes.",
+        # structured, with its labels inside the paragraph
+        "PURPOSE: To evaluate drug E in metastatic disease. PATIENTS AND METHODS: Forty "
+        "patients received drug E weekly. RESULTS: Ten patients responded (25%). CONCLUSION: "
+        "Drug E has modest activity in this population of previously treated patients.",
+    ],
+)
+def test_sections_pubmed_record_title_then_abstract(abstract: str) -> None:
+    text = "Phase II trial of drug X in metastatic disease: a cooperative group study.\n" + abstract
+    sections = split_sections(text)
+    assert [(s.kind, s.language) for s in sections] == [("front_matter", "en"), ("abstract", "en")]
+    assert sections[1].start == text.index(abstract)
+
+
+PDQ_PAGE = (
+    "---\ntitle: Drug Treatment (PDQ) - NCI\nlanguage: en\n---\n\n"
+    "# Drug Treatment (PDQ)\n\n# Drug Treatment (PDQ)–Health Professional Version\n\n"
+    "## General Information About the Disease\n\n"
+    "The disease is rare and affects mostly older adults.[[1](#cit/section_1.1)]\n\n"
+    "### Response Assessment\n\nResponse is assessed by marrow examination after therapy.\n\n"
+    "###### References\n\n"
+    "1. Author A, Author B: A trial of a drug. J Clin Oncol 12: 1-10, 2001.\n\n"
+    "## Treatment of Relapsed Disease\n\nEvidence (drug F):\n\n"
+    "1. A randomized trial included 300 patients.[[2](#cit/section_2.2)]\n"
+    "   - The complete remission rate was 40% with drug F.\n\n"
+    "### Current Clinical Trials\n\nUse our advanced clinical trial search to find trials.\n\n"
+    "###### References\n\n1. Author C: Another trial. Blood 99: 1-9, 2010.\n\n"
+    "## Latest Updates to This Summary (03/14/2025)\n\nThe summary was revised.\n\n"
+    "## About This PDQ Summary\n\n### Purpose of This Summary\n\nThis summary informs.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("title: Drug Treatment", "front_matter"),  # YAML front matter
+        ("# Drug Treatment (PDQ)\n", "front_matter"),  # the page's own title
+        ("The disease is rare", "other"),  # narrative review text
+        ("Response is assessed", "other"),  # a structure word as a topic stays narrative
+        ("1. Author A", "references"),
+        ("## Treatment of Relapsed", "other"),  # a higher-level heading closes the references
+        ("The complete remission rate", "other"),
+        ("Use our advanced", "boilerplate"),
+        ("1. Author C", "references"),  # references under a boilerplate block are references
+        ("The summary was revised", "boilerplate"),
+        ("This summary informs", "boilerplate"),  # "Purpose" under back matter stays there
+    ],
+)
+def test_sections_markdown_web_dump(needle: str, kind: str) -> None:
+    sections = split_sections(PDQ_PAGE)
+    assert_tiles(PDQ_PAGE, sections)
+    assert _kind_at(PDQ_PAGE, sections, needle)[0] == kind
+
+
+MINERU_PAPER = (
+    "临床研究\n\n# 药物A治疗复发急性白血病的疗效分析\n\n张三¹,李四²,王五¹,赵六²,孙七¹\n\n"
+    "摘要：目的 探讨药物A治疗复发急性白血病的疗效。方法 回顾性分析40例患者。"
+    "结果 总缓解率为 $6 2 . 5 \\%$ 。结论 药物A有效。\n\n"
+    "关键词：急性白血病；药物A；疗效\n\n"
+    "# Efficacy of drug A in relapsed acute leukemia\n\n"
+    "ZHANG San¹,LI Si²,WANG Wu¹,ZHAO Liu²,SUN Qi¹,Department of Hematology,City Hospital\n\n"
+    "Abstract: Objective To explore the efficacy of drug A in relapsed acute leukemia. Methods "
+    "Forty patients were analysed retrospectively. Results The overall response rate was 62.5%.\n\n"
+    "Key words: acute leukemia; drug A; efficacy\n\n"
+    "复发急性白血病预后差，挽救治疗的缓解率低，$\\mathrm { C R }$ 率不足 $3 0 \\%$ 。\n\n"
+    "# 1 资料与方法\n\n# 1.1 病例\n\n纳入2015年至2020年我院收治的患者40例。\n\n"
+    "# 2结果\n\n总缓解率为 $6 2 . 5 \\%$ ，中位生存期 12 个月。\n\n"
+    "图1两组生存曲线比较 Fig.1 Comparison of overall survival between the two groups of "
+    "patients in this study\n\n"
+    "# 2.2不良反应\n\n3例患者出现感染。\n\n"
+    "# 3讨论\n\n本研究显示药物A治疗复发急性白血病有效。\n\n"
+    "# 参考文献：\n\n[1] Smith A, Jones B. A trial of drug A. Blood, 2010, 1: 1-9.\n\n"
+    "（编辑：王小明）\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        ("临床研究", ("front_matter", "zh")),
+        ("# 药物A治疗", ("front_matter", "zh")),
+        ("摘要：目的", ("abstract", "zh")),  # 方法/结果/结论 inside it stay the abstract
+        ("# Efficacy of drug A", ("front_matter", "en")),
+        ("ZHANG San", ("front_matter", "en")),  # an author line, however long, is no prose
+        ("Abstract: Objective", ("abstract", "en")),  # the English abstract after the Chinese
+        ("复发急性白血病预后差", ("introduction", "zh")),  # Chinese prose with LaTeX is zh
+        ("# 1 资料与方法", ("methods", "zh")),
+        ("纳入2015年", ("methods", "zh")),  # a numbered subsection keeps its parent's kind
+        ("# 2结果", ("results", "zh")),  # a number glued to the heading word
+        ("图1两组", ("other", "zh")),  # a bilingual caption has its label's language
+        ("3例患者", ("results", "zh")),
+        ("本研究显示", ("discussion", "zh")),
+        ("# 参考文献", ("references", "zh")),
+        ("（编辑", ("other", "zh")),  # the editor's credit closes the reference list
+    ],
+)
+def test_sections_mineru_chinese_paper(needle: str, expected: tuple[str, str]) -> None:
+    sections = split_sections(MINERU_PAPER)
+    assert_tiles(MINERU_PAPER, sections)
+    assert _kind_at(MINERU_PAPER, sections, needle) == expected
+
+
+def test_sections_markdown_headings_of_an_article_keep_their_kinds() -> None:
+    text = (
+        "# A trial of drug G\n\n## Abstract\n\n### Background\n\nDrug G is new in this field.\n\n"
+        "## Methods\n\n### Patients\n\nAdults with relapsed disease were eligible.\n\n"
+        "## Results\n\n**Responses**\n\nThe response rate was 30% among the 50 patients.\n\n"
+        "## Discussion\n\nDrug G is active.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "# A trial")[0] == "front_matter"
+    assert _kind_at(text, sections, "Drug G is new")[0] == "abstract"
+    assert _kind_at(text, sections, "Adults with")[0] == "methods"
+    assert _kind_at(text, sections, "The response rate")[0] == "results"
+    assert _kind_at(text, sections, "Drug G is active")[0] == "discussion"
+
+
+@pytest.mark.parametrize("text", [PMC_RENDERING, PDQ_PAGE, MINERU_PAPER])
+def test_sections_forms_tile_every_prefix(text: str) -> None:
+    for cut in range(0, len(text), 97):
+        part = text[:cut]
+        assert_tiles(part, split_sections(part))
+
+
+def _pdf_page(number: int, body: str, even_head: str, odd_head: str) -> str:
+    head = f"{number} {even_head}" if number % 2 == 0 else f"{odd_head} {number}"
+    return f"{head}\n{body}"
+
+
+TWO_COLUMN_PDF_TEXT = "\n".join(
+    [
+        "ABSTRACT",
+        "Background: We studied stressful events and later disease in a cohort of adults.",
+        "Keywords: stress, dementia, cohort",
+        # the left column's heading printed before the right column's line
+        "Introduction that promote independent living are of",
+        *["great interest to researchers and to the general public in many countries"] * 30,
+        "Correspondenceshouldbeaddressedto:JaneDoe,DepartmentofMedicine,CityUniversity.",
+        *["prior studies have linked stress with poor health in older people of both sexes"] * 5,
+        _pdf_page(148, "Methods", "J. Doe et al.", "Stress and disease"),
+        *["participants were randomly sampled from the population register of the city"] * 10,
+        _pdf_page(149, "Results", "J. Doe et al.", "Stress and disease"),
+        *["the study population was composed of many adults followed for ten years"] * 10,
+        _pdf_page(150, "Discussion", "J. Doe et al.", "Stress and disease"),
+        *["besides confirming earlier work, the study adds long follow-up of adults"] * 10,
+        "Conflictofinterest Author A, Author B. (2004). A lifestyle in late life",
+        "None.",
+        _pdf_page(
+            151, "References Neuroscience, 95, 167-172.", "J. Doe et al.", "Stress and disease"
+        ),
+        "Author C. (2009). World report on dementia. London: International society.",
+        _pdf_page(152, "Author D. (2010). Stress in late life. Stockholm.", "J. Doe et al.", "x"),
+        _pdf_page(153, "Author E. (2011). Stress in mid life. Uppsala.", "y", "Stress and disease"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("Background: We studied", "abstract"),
+        ("Introduction that promote", "introduction"),  # an interleaved column heading
+        ("Correspondenceshould", "front_matter"),  # the first page's footnote, spaces lost
+        ("prior studies have linked", "introduction"),  # the prose resumes after it
+        ("148 J. Doe", "boilerplate"),  # running heads with page numbers
+        ("Stress and disease 149", "boilerplate"),
+        ("participants were randomly", "methods"),
+        ("the study population", "results"),
+        ("besides confirming", "discussion"),
+        ("Conflictofinterest", "references"),  # a glued heading, then the other column
+        ("References Neuroscience", "references"),
+        ("Author C. (2009)", "references"),
+    ],
+)
+def test_sections_pdf_text_furniture_and_columns(needle: str, kind: str) -> None:
+    sections = split_sections(TWO_COLUMN_PDF_TEXT)
+    assert_tiles(TWO_COLUMN_PDF_TEXT, sections)
+    assert _kind_at(TWO_COLUMN_PDF_TEXT, sections, needle)[0] == kind
+
+
+def test_sections_page_numbers_alone_are_not_running_heads() -> None:
+    # numbered lines that do not recur page after page stay prose
+    text = "Results\n" + "\n".join(f"Cohort {k} had the longest follow-up of all" for k in (3, 1))
+    assert {s.kind for s in split_sections(text)} == {"results"}
+
+
+def test_sections_pmc_label_path_variants() -> None:
+    # a doubled colon, a label whose subsection title wrapped to the next line, drop-cap labels
+    text = (
+        "ABSTRACT.BACKGROUND::\nDrug H was tested in older adults with relapsed disease.\n\n"
+        "BODY.I:\nOlder adults have few options after relapse of their disease.\n\n"
+        "BODY.METHODS.\nDESIGN AND PARTICIPANTS\n:\nAdults over 65 years were eligible.\n\n"
+        "BODY.R:\nThe overall response rate was 35% among the 40 patients.\n\n"
+        "BODY.D:\nDrug H is active in older adults.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Drug H was tested")[0] == "abstract"
+    assert _kind_at(text, sections, "Older adults have")[0] == "introduction"
+    assert _kind_at(text, sections, "Adults over 65")[0] == "methods"
+    assert _kind_at(text, sections, "The overall response")[0] == "results"
+    assert _kind_at(text, sections, "Drug H is active")[0] == "discussion"
+
+
+def test_sections_short_web_summary_with_citation_links_is_narrative() -> None:
+    text = (
+        "### Treatment of relapsed disease\n\n"
+        "Several regimens are used after relapse.[[1](#cit/section_5.1)]\n\n"
+        "Evidence (drug J):\n\n"
+        "1. In a phase II trial, 60 patients received drug J.[[2](#cit/section_5.2)]\n"
+        "   - The complete remission rate was 30%.[[2](#cit/section_5.2)]\n"
+    )
+    sections = split_sections(text)
+    assert {s.kind for s in sections} == {"other"}
+
+
+def test_sections_page_continuation_marker_opens_another_articles_text() -> None:
+    text = (
+        "# 1 资料与方法\n\n纳入患者40例，均接受药物A治疗。\n\n# 2结果\n\n总缓解率为62.5%。\n\n"
+        "# 参考文献：\n\n[1] Smith A. A trial of drug A. Blood, 2010, 1: 1-9.\n\n"
+        "（上接801页）\n\n[5] Wang B. Another article's reference. Blood, 2012, 2: 3-4.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "[1] Smith")[0] == "references"
+    assert _kind_at(text, sections, "（上接")[0] == "other"
+    assert _kind_at(text, sections, "[5] Wang")[0] == "other"

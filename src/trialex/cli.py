@@ -521,6 +521,12 @@ def schema() -> None:
     typer.echo(schema_text(), nl=False)
 
 
+# The reviewer's loop: `trialex review`, `trialex gold export` (src/trialex/cli_review.py).
+from trialex.cli_review import register as _register_review  # noqa: E402
+
+_register_review(app)
+
+
 def main() -> None:
     app()
 

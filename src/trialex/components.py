@@ -248,10 +248,19 @@ class TermsComponent:
 
 
 class RecordsComponent:
-    """Sets ``doc._.records`` and ``doc._.doc_warnings`` from the rule and NER extractors."""
+    """Sets ``doc._.records`` and ``doc._.doc_warnings`` from the rule and NER extractors;
+    with ``tagger`` (a model path, or "packaged"), the trained tagger names arms the rules do
+    not (:mod:`trialex.tagger`)."""
+
+    def __init__(self, tagger: str | None = None) -> None:
+        self.tagger = None
+        if tagger:
+            from trialex.tagger import SentenceTagger
+
+            self.tagger = SentenceTagger(None if tagger == "packaged" else tagger)
 
     def __call__(self, doc: Doc) -> Doc:
-        records, warnings = extract_records(doc)
+        records, warnings = extract_records(doc, tagger=self.tagger)
         doc._.records = records
         doc._.doc_warnings = warnings
         return doc
@@ -282,6 +291,6 @@ def make_terms(nlp: Language, name: str, rules_dir: str | None) -> TermsComponen
     return TermsComponent(nlp, rules_dir)
 
 
-@Language.factory("trialex_records")
-def make_records(nlp: Language, name: str) -> RecordsComponent:
-    return RecordsComponent()
+@Language.factory("trialex_records", default_config={"tagger": None})
+def make_records(nlp: Language, name: str, tagger: str | None) -> RecordsComponent:
+    return RecordsComponent(tagger)

@@ -53,11 +53,23 @@ _FOLD = {"zh-cn": "zh", "zh-tw": "zh", "zh-hans": "zh", "zh-hant": "zh", "wuu": 
 LATIN = "latin"  # marker returned by :func:`script_language` for text that needs statistics
 
 
+# Markup that is not prose: LaTeX math ($...$, \\mathrm{...}), HTML tags, Markdown link targets.
+_NOT_PROSE = re.compile(
+    r"\$[^$\n]{0,400}\$|\\[A-Za-z]{1,30}|<[^<>\n]{0,200}>|\]\([^()\s]{0,300}\)|https?://\S{1,300}"
+)
+
+
+def prose_of(text: str) -> str:
+    """``text`` without the markup that carries no language (LaTeX math, HTML tags, URLs)."""
+    return _NOT_PROSE.sub(" ", text)
+
+
 def script_language(text: str) -> str | None:
     """The language the script alone decides (``zh``/``ja``/``ko``), :data:`LATIN`, or None.
 
     ``LATIN`` means "letters, but the script does not decide" (Latin, Cyrillic, Greek, ...);
-    ``None`` means the text has no letters at all.
+    ``None`` means the text has no letters at all. Chinese prose with LaTeX-wrapped numbers or
+    HTML around it is judged on its prose (the markup is set aside).
     """
     if not text:
         return None
@@ -65,6 +77,10 @@ def script_language(text: str) -> str | None:
         return LATIN if _ASCII_LETTER.search(text) else None
     if _CJK_ANY.search(text) is None:
         return LATIN if _LETTER.search(text) else None
+    if "$" in text or "\\" in text or "<" in text or "](" in text or "http" in text:
+        stripped = prose_of(text)
+        if _CJK_ANY.search(stripped) is not None:
+            text = stripped
     hangul = len(_HANGUL.findall(text))
     kana = len(_KANA.findall(text))
     han = len(_HAN.findall(text))
@@ -102,6 +118,9 @@ def statistical_language(sample: str) -> str | None:
     letters = len(_LETTER.findall(sample))
     if letters == 0:
         return None
+    if sum(1 for ch in sample if ch.isupper()) * 2 > letters:
+        # ALL-CAPS headings and labels ("PATIENTS AND METHODS") read as German to the models
+        sample = sample.lower()
     fast_lang, fast_score = _fast(sample)
     if fast_lang is not None and fast_score >= FAST_CONFIDENT and letters >= 12:
         return fast_lang

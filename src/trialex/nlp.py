@@ -153,7 +153,8 @@ def build_nlp(settings: Settings | None = None) -> Language:
     if settings.ner_model:
         nlp.add_pipe("trialex_ner", config={"model": settings.ner_model})
     nlp.add_pipe("trialex_terms", config={"rules_dir": rules_dir})
-    nlp.add_pipe("trialex_records")
+    tagger = (settings.tagger_model or "packaged") if settings.tagger else None
+    nlp.add_pipe("trialex_records", config={"tagger": tagger})
     return nlp
 
 

@@ -141,6 +141,13 @@ class Record(_Model):
     span: Span
     text: str
     extractor: str
+    confidence: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="How sure assembly is of this record (0-1), from the evidence it used: "
+        "how the endpoint was linked, the term's distance, the section, validation warnings.",
+    )
     warnings: list[Flag] = Field(default_factory=list)
 
 

@@ -111,6 +111,7 @@ class ReportSummary:
     languages: tuple[str, ...]
     endpoints: int
     scores: Mapping[str, float] | None = None
+    evidence: tuple[Any, ...] = ()  # trialex.evidence.EvidenceRow: the cross-study table
 
 
 @dataclass
@@ -140,13 +141,15 @@ def _endpoint_css() -> str:
     )
 
 
-def _page(title: str, body: str, data: Mapping[str, Any] | None, script: bool) -> str:
+def _page(
+    title: str, body: str, data: Mapping[str, Any] | None, script: bool, js: str | None = None
+) -> str:
     return Template(_resource("report.html")).substitute(
         title=html.escape(title),
         css=_resource("report.css") + "\n" + _endpoint_css(),
         body=body,
         data=_script_json(data or {}),
-        js=_resource("report.js") if script else "",
+        js=js if js is not None else _resource("report.js") if script else "",
     )
 
 
@@ -226,6 +229,7 @@ def _record_fields(r: Record) -> list[tuple[str, str]]:
         ("span", f"{r.span.start}–{r.span.end}"),
         ("text", r.text),
         ("extractor", r.extractor),
+        ("confidence", f"{r.confidence:.2f}"),
     ]
     return [(k, v) for k, v in rows if v != ""]
 
@@ -733,6 +737,9 @@ def write_report(
         raise TrialexError(f"{gold_path}: cannot read the gold file ({error!r})") from error
     target = output_path(Path(out_dir), result.doc_id, ".html")
     atomic_write_text(target, render_report(result, text, gold))
+    from trialex.evidence import evidence_rows, review_statuses
+
+    evidence = evidence_rows(result, target.name, review_statuses(result_path, result))
     return ReportSummary(
         doc_id=result.doc_id,
         source=result.source,
@@ -742,10 +749,14 @@ def write_report(
         languages=tuple(result.languages),
         endpoints=len(_summary_rows(result)),
         scores=gold.scores if gold else None,
+        evidence=tuple(evidence),
     )
 
 
 def render_index(summaries: Sequence[ReportSummary], out_dir: Path) -> str:
+    from trialex.evidence import evidence_script, render_evidence_card
+
+    evidence = [row for s in sorted(summaries, key=lambda s: s.doc_id) for row in s.evidence]
     rows = []
     totals = {"tp": 0, "fp": 0, "fn": 0}
     scored = 0
@@ -788,9 +799,10 @@ def render_index(summaries: Sequence[ReportSummary], out_dir: Path) -> str:
         f"{sum(s.warnings for s in summaries)} warnings</span></div></header>"
         f'<main class="layout" style="grid-template-columns:1fr"><div class="content">'
         f'<section class="card" id="index">{overall}'
-        f'<table class="grid index">{head}{"".join(rows)}</table></section></div></main>'
+        f'<table class="grid index">{head}{"".join(rows)}</table></section>'
+        f"{render_evidence_card(evidence)}</div></main>"
     )
-    return _page("trialex reports", body, None, script=False)
+    return _page("trialex reports", body, None, script=False, js=evidence_script())
 
 
 def report_index(summaries: Sequence[ReportSummary], out_dir: Path) -> Path:

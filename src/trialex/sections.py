@@ -25,6 +25,7 @@ is its own ``abstract`` section in ``zh``) and each gets a language (see :mod:`t
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -54,6 +55,8 @@ _TOP_KEYS = {
     "description",
     "headings",
     "heading_patterns",
+    "path_cues",
+    "notes",
     "boilerplate",
     "front_matter",
     "table_titles",
@@ -75,6 +78,8 @@ _RULE_KEYS = {
 }
 _PATTERN_GROUPS = (
     "heading_patterns",
+    "path_cues",
+    "notes",
     "boilerplate",
     "front_matter",
     "table_titles",
@@ -121,7 +126,7 @@ _NUMBERING = re.compile(
     r"[\s\u00a0\u3000]*"
 )
 _HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
-_BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": ""})
+_BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": "", "’": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _LETTER_SPACED = re.compile(r"^(?:\w ){3,}\w$")
 
@@ -136,6 +141,49 @@ def _norm_heading(text: str) -> str:
     if _LETTER_SPACED.match(text):
         text = text.replace(" ", "")
     return text.casefold()
+
+
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>\S[^\n]{0,300})$")
+_BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*\n]{1,100})\*\*[:：]?$")
+_HTML_HEADING = re.compile(
+    r"^<h(?P<level>[1-6])\b[^>\n]{0,100}>(?P<text>[^<\n]{1,200})</h[1-6]>$", re.IGNORECASE
+)
+# PMC plain-text renderings: "ABSTRACT.RESULTS:", "BODY.METHODS.STATISTICAL ANALYSIS:", "TITLE: ..."
+LABEL_PATH = re.compile(
+    r"^(?P<root>TITLE|ABSTRACT|BODY|BACK|FRONT)(?P<path>(?:\.[^:\n]{1,200}?)?)"
+    r"(?:[:：]{1,2}[ \t]*(?P<rest>[^\n]*)|\.)$"
+)
+_PATH_SPLIT = re.compile(r"\.(?=[^\s.])")
+
+
+def markup_heading(body: str) -> tuple[str, int]:
+    """``(text, level)`` of a Markdown ``#`` / HTML ``<hN>`` heading line, ``(text, 0)`` for a
+    whole-line ``**bold**`` heading and ``(body, -1)`` for a line that is no markup heading."""
+    m = _MD_HEADING.match(body)
+    if m is not None:
+        text = m.group("text").rstrip(" #").strip()
+        bold = _BOLD_LINE.match(text)
+        return (bold.group("text").strip() if bold else text), len(m.group("hashes"))
+    m = _HTML_HEADING.match(body)
+    if m is not None:
+        return m.group("text").strip(), int(m.group("level"))
+    m = _BOLD_LINE.match(body)
+    if m is not None:
+        return m.group("text").strip(), 0
+    return body, -1
+
+
+def label_path(body: str) -> tuple[str, list[str]] | None:
+    """``("BODY", ["METHODS", "STATISTICAL ANALYSIS"])`` for a PMC label-path line, else None."""
+    m = LABEL_PATH.match(body)
+    if m is None:
+        return None
+    if m.group("rest") is None and not m.group("path"):
+        return None  # "BODY." alone is no label ("BODY.METHODS." whose title wrapped is)
+    if m.group("root") != "TITLE" and m.group("rest"):
+        return None  # "BODY.METHODS: text" is not how the renderings print a label
+    parts = [p.strip() for p in _PATH_SPLIT.split(m.group("path").lstrip(".")) if p.strip()]
+    return m.group("root"), parts
 
 
 def _split_numbering(line: str) -> tuple[str, int]:
@@ -186,6 +234,7 @@ class SectionRules:
     _inline: re.Pattern[str] | None = None
     _combined: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _pattern_headings: dict[str, HeadingRule] = field(default_factory=dict)
+    _glued: dict[str, HeadingRule] | None = None
     continuation_words: set[str] = field(default_factory=set)
 
     @property
@@ -243,6 +292,7 @@ class SectionRules:
                 )
         self._inline = None
         self._combined = {}
+        self._glued = None
 
     @staticmethod
     def _check_rule(rule: Any, source: str, seen: set[str], *, needs: str) -> None:
@@ -268,16 +318,27 @@ class SectionRules:
         Heading phrases match the whole line; ``heading_patterns`` (regexes over the normalised
         heading words) catch variants ("Patients, Materials, and Methods") on heading-like lines.
         """
+        line = markup_heading(line)[0]
         if len(line) > HEADING_MAX:
             return None, 0
         rest, depth = _split_numbering(line)
         norm = _norm_heading(rest)
         found = self.headings.get(norm)
+        if found is None and " " not in norm and len(norm) > 12:
+            found = self.glued().get(norm)  # "Conflictofinterest" in pdfplumber text
         if found is None and len(norm.split()) <= HEADING_PATTERN_WORDS and _heading_like(line):
             rule = self.first("heading_patterns", norm)
             if rule is not None:
                 found = self._pattern_heading(rule)
         return found, depth
+
+    def glued(self) -> dict[str, HeadingRule]:
+        """Multi-word heading phrases with their spaces removed (PDF text loses them)."""
+        if self._glued is None:
+            self._glued = {
+                p.replace(" ", ""): rule for p, rule in self.headings.items() if " " in p
+            }
+        return self._glued
 
     def _pattern_heading(self, rule: PatternRule) -> HeadingRule:
         heading = self._pattern_headings.get(rule.id)
@@ -371,6 +432,10 @@ def rule_matches(rules: SectionRules, rule_id: str, line: str) -> bool:
     for group, patterns in rules.patterns.items():
         for rule in patterns:
             if rule.id == rule_id:
+                if group == "path_cues":
+                    path = label_path(line.strip())
+                    parts = path[1] if path else [line]
+                    return any(rule.matches(_norm_heading(x)) for x in parts)
                 if group == "heading_patterns":
                     found, _ = rules.heading(line.strip())
                     return found is not None and found.id == rule_id
@@ -400,13 +465,67 @@ class _Line:
         return not self.body
 
 
-def _lines(text: str) -> list[_Line]:
+# PMC plain-text renderings print a section's paragraphs, tables and figure captions on one
+# line, separated by runs of two or more spaces: each piece is read as a line of its own.
+_PIECE_BREAK = re.compile(r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])")
+_LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
+_LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+
+
+def _lines(text: str, *, pieces: bool = False) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
-        out.append(_Line(pos, pos + len(raw), raw.strip()))
-        pos += len(raw)
+        start, end = pos, pos + len(raw)
+        pos = end
+        cuts = [m.end() for m in _PIECE_BREAK.finditer(raw)] if pieces and len(raw) > 80 else []
+        if not cuts:
+            out.append(_Line(start, end, raw.strip()))
+            continue
+        bounds = [0, *cuts, len(raw)]
+        for a, b in itertools.pairwise(bounds):
+            out.append(_Line(start + a, start + b, raw[a:b].strip()))
     return out
+
+
+_PAGE_NUMBER_EDGE = re.compile(r"^\d{1,4}\s+\S|\S\s+\d{1,4}$")
+_DIGITS = re.compile(r"\d+")
+RUNNING_HEAD_MAX = 80  # running heads and feet of PDF pages are short lines
+RUNNING_HEAD_MIN_REPEATS = 3
+
+
+def _running_heads(bodies: Sequence[str]) -> set[int]:
+    """Line indices of PDF running heads/feet: a short line with a page number at one edge
+    whose words recur (with other numbers) on at least three pages ("148 A. Author et al.",
+    "Life events and dementia 149")."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for k, body in enumerate(bodies):
+        if not body or len(body) > RUNNING_HEAD_MAX or not _PAGE_NUMBER_EDGE.search(body):
+            continue
+        if is_table_row(body) or sum(ch.isalpha() for ch in body) < 6:
+            continue
+        number = int(_DIGITS.findall(body)[0 if body[0].isdigit() else -1])
+        groups.setdefault(_DIGITS.sub("#", body), []).append((k, number))
+    heads: set[int] = set()
+    for found in groups.values():
+        numbers = [n for _, n in found]
+        if len(found) >= RUNNING_HEAD_MIN_REPEATS and numbers == sorted(set(numbers)):
+            heads.update(k for k, _ in found)
+    return heads
+
+
+def labelled_document(text: str) -> bool:
+    """True for a PMC plain-text rendering (two or more ``ABSTRACT.`` / ``BODY.`` labels)."""
+    return any(count >= 2 for count, _ in enumerate(_LABELLED_DOC.finditer(text), start=1))
+
+
+def _sentence_prose(body: str) -> bool:
+    """A piece that reads as running prose (words, few digits), not as table cells."""
+    if len(body) < 60 or not body[0].isupper():
+        return False
+    lower = len(_LOWER_WORD.findall(body))
+    # cells carry labels and numbers; sentences carry function words ("in", "of", "were")
+    return lower >= 8 and lower * 5 >= len(body.split()) * 2
 
 
 def is_table_row(body: str) -> bool:
@@ -422,6 +541,7 @@ def is_table_row(body: str) -> bool:
 
 def _heading_like(body: str) -> bool:
     """A short line that reads as a heading: no sentence end, capitalised, a few words."""
+    body = markup_heading(body)[0]
     if not body or len(body) > HEADING_MAX or body.endswith(_TERMINAL) or body.endswith(","):
         return False
     rest, _ = _split_numbering(body)
@@ -440,7 +560,25 @@ def _label_only(rule: PatternRule, body: str) -> bool:
 
 
 def _is_long_prose(body: str) -> bool:
+    if _name_list(body):
+        return False
+    if len(body) > 40 and body.count("。") >= 1 and not body.startswith(("[", "［")):
+        return True  # Chinese prose is dense: one sentence of 40 characters is a paragraph
     return len(body) > FRONT_LINE_MAX or (len(body) > 80 and body.count(". ") >= 1)
+
+
+_LIST_SEP = re.compile(r"[,，;；、]")
+
+
+def _name_list(body: str) -> bool:
+    """A list of names (an author line, however long): many short comma-separated items."""
+    if len(body) < 40 or "。" in body:
+        return False
+    items = [x.strip() for x in _LIST_SEP.split(body) if x.strip()]
+    if len(items) < 5:
+        return False
+    long_items = sum(1 for x in items if len(x.split()) > 4 or len(x) > 40)
+    return long_items * 5 <= len(items) and body.count(". ") <= 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,7 +596,8 @@ class _Splitter:
     def __init__(self, text: str, rules: SectionRules) -> None:
         self.text = text
         self.rules = rules
-        self.lines = _lines(text)
+        self.lines = _lines(text, pieces=labelled_document(text))
+        self.inline_table = False  # a table printed inside a line of prose (PMC renderings)
         self.segments: list[_Segment] = []
         self.kind: str | None = None  # current kind; None = preamble
         self.prose_kind: str | None = None  # kind to resume after a table/figure/boilerplate
@@ -478,6 +617,9 @@ class _Splitter:
         # zoning: ``zoned`` while the current prose kind comes from cues, not from a heading
         self.zone = 0
         self.zoned = False
+        # Markdown heading levels: (level, kind) of the open headings, outermost first
+        self.md_stack: list[tuple[int, str]] = []
+        self.abstract_seen = False  # an abstract ended (keywords line): prose now is the body
         self.next_body: list[str] = [""] * len(self.lines)
         following = ""
         for k in range(len(self.lines) - 1, -1, -1):
@@ -509,11 +651,13 @@ class _Splitter:
                     self.has_citation = True
                 if _is_long_prose(body):
                     seen_prose = True
-        self.zoning = not self.has_citation and self.first_structure_kind in (
-            None,
-            "results",
-            "discussion",
-            "conclusion",
+        self._plan_forms()
+        self.zoning = (
+            not self.has_citation
+            and not self.labelled
+            and not self.narrative
+            and not self.abstract_doc
+            and self.first_structure_kind in (None, "results", "discussion", "conclusion")
         )
         # the last prose line of a zoned document (a conclusion is usually the last paragraph)
         self.last_prose = -1
@@ -521,6 +665,71 @@ class _Splitter:
             for i, ln in enumerate(self.lines):
                 if _is_long_prose(ln.body) and not is_table_row(ln.body):
                     self.last_prose = i
+
+    def _plan_forms(self) -> None:
+        """Document forms that decide how headings are read.
+
+        * ``labelled``: a PMC plain-text rendering whose sections are label paths
+          (``ABSTRACT.RESULTS:``, ``BODY.METHODS.STATISTICAL ANALYSIS:``); the paths decide.
+        * Markdown headings of several levels: a heading's level says which section it is in
+          (``md_levels``), so an unknown "## Treatment of ..." closes a "###### References".
+        * ``narrative``: Markdown headings, almost none of them article structure (a PDQ summary,
+          a review): the body is ``other``.
+        * ``abstract_doc``: a title line and a paragraph or two, nothing else (a PubMed record):
+          the title is front matter and the rest is the abstract, whatever its first sentence says.
+        * ``yaml_end``: a YAML front-matter block (``---`` ... ``---``) opening a web dump.
+        """
+        rules = self.rules
+        bodies = [ln.body for ln in self.lines]
+        paths = sum(1 for b in bodies if b and b[0] in "ABFT" and label_path(b) is not None)
+        self.labelled = paths >= 2
+        levels: set[int] = set()
+        md = structural = 0
+        kinds: set[str] = set()
+        for b in bodies:
+            if not b or b[0] not in "#<":
+                continue
+            text, level = markup_heading(b)
+            if level <= 0:
+                continue
+            md += 1
+            levels.add(level)
+            rule, depth = rules.heading(text)
+            if rule is not None and rule.kind in _STRUCTURE_KINDS and depth <= 1:
+                structural += 1
+                kinds.add(rule.kind)
+        self.md_levels = len(levels) > 1
+        self.md_min_level = min(levels) if levels else 1
+        # a few "Response"/"Patient characteristics" topics among a hundred headings do not
+        # make a review an article; "1 材料和方法" and "2 结果" do
+        # a web summary that cites its sources as Markdown links ("[[12](#cit/section_2.3)]")
+        cites = sum(1 for b in bodies if "](#cit" in b) >= 2
+        self.narrative = not self.labelled and (
+            (md >= 3 and (len(kinds) < 2 or structural <= md // 20))
+            or (md >= 1 and not kinds and cites)
+        )
+        self.yaml_end = -1
+        if bodies and bodies[0] == "---":
+            for k in range(1, min(len(bodies), 200)):
+                if bodies[k] in ("---", "..."):
+                    self.yaml_end = k
+                    break
+        self.running_heads = _running_heads(bodies)
+        # PDF text: many short wrapped lines (two columns may be interleaved line by line)
+        lengths = sorted(len(b) for b in bodies if b)
+        self.wrapped = len(lengths) >= 60 and 30 <= lengths[len(lengths) // 2] <= 110
+        filled = [b for b in bodies if b]
+        self.abstract_doc = (
+            not self.has_structure
+            and not md
+            and not self.labelled
+            and 2 <= len(filled) <= 4
+            and len(filled[0]) <= 400
+            and max(len(b) for b in filled[1:]) >= 200
+            and sum(len(b) for b in filled) <= 8000
+            and rules.first("boilerplate", filled[0][:BOILER_SCAN_MAX]) is None
+            and not any(is_table_row(b) for b in filled)
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -553,6 +762,22 @@ class _Splitter:
             body = ln.body
             if not body:
                 continue
+            if i <= self.yaml_end:
+                if self.kind != "front_matter":
+                    self._open(i, "front_matter", None)
+                continue
+            if self.abstract_doc:
+                self._abstract_doc_line(i)
+                continue
+            if i in self.running_heads:
+                self._open(i, "boilerplate", None)
+                self.in_figure = True  # the page's prose resumes after it
+                continue
+            if self.labelled and body[0] in "ABFT":
+                path = label_path(body)
+                if path is not None:
+                    self._label_path(i, body, *path)
+                    continue
             if self.caption_pending:
                 # "Fig. 1." / "Table 1." on a line of its own: the next line is its caption
                 self.caption_pending = False
@@ -560,10 +785,40 @@ class _Splitter:
                     continue
             if self._table_line(i, body):
                 continue
+            if (self.md_levels or self.narrative) and body[0] in "#<":
+                text, level = markup_heading(body)
+                if level > 0:
+                    self._md_heading(i, body, text, level)
+                    continue
             heading, depth = rules.heading(body)
+            if heading is None and self.wrapped:
+                heading = self._interleaved_heading(body)
             if heading is not None:
                 self._heading(i, body, heading, depth)
                 continue
+            note = rules.first("notes", body)
+            if note is not None and len(body) <= FRONT_LINE_MAX:
+                if note.strong:  # another article's text follows ("（上接801页）")
+                    self._open_prose(i, note.kind, body)
+                    continue
+                self._open(i, note.kind, None)
+                self.in_figure = True  # prose after it reopens its own section
+                continue
+            if self.prose_kind is not None and len(body) <= BOILER_SCAN_MAX:
+                front = rules.first("front_matter", body, strong_only=True)
+                if front is not None:
+                    # a first-page footnote printed inside the body (PDF text)
+                    self._open(i, "front_matter", None)
+                    self.in_figure = True
+                    continue
+            if self.prose_kind == "abstract" and len(body) <= BOILER_SCAN_MAX:
+                front = rules.first("front_matter", body)
+                if front is not None and not front.citation:
+                    # "Keywords: ...", "Received ...": the abstract is over
+                    self._open(i, "front_matter", None)
+                    self.prose_kind = None
+                    self.abstract_seen = True
+                    continue
             caption = rules.first("figure_captions", body)
             if caption is not None:
                 self._open(i, "other", body)
@@ -610,6 +865,100 @@ class _Splitter:
 
     # -- line handlers ---------------------------------------------------------------------
 
+    def _abstract_doc_line(self, i: int) -> None:
+        """A PubMed record (title, then the abstract): the title line is front matter, the
+        paragraphs after it the abstract, structured or not."""
+        if self.kind is None:
+            self._open(i, "front_matter", None)
+        elif self.kind == "front_matter":
+            self._open_prose(i, "abstract", None, new=True)
+
+    def _path_kind(self, part: str) -> str | None:
+        """The kind one component of a label path names ("MATERIALS AND METHODS" -> methods)."""
+        rule, _ = self.rules.heading(part)
+        if rule is not None:
+            return rule.kind
+        cue = self.rules.first("path_cues", _norm_heading(part))
+        return cue.kind if cue is not None else None
+
+    def _label_path(self, i: int, body: str, root: str, parts: list[str]) -> None:
+        """A label-path line of a PMC rendering opens the section its first component names.
+
+        ``ABSTRACT.*`` is the abstract whatever its part; ``BODY.X.Y`` takes the kind of ``X``
+        (or of a known later component); an unknown ``X`` continues the body section before it
+        (the introduction when the body has none yet).
+        """
+        self.zoned = False
+        if root in ("TITLE", "FRONT"):
+            if self.kind != "front_matter":
+                self._open(i, "front_matter", None)
+            self.prose_kind = None
+            return
+        if root == "ABSTRACT":
+            if self.prose_kind == "abstract":
+                self._open(i, "abstract", body)
+            else:
+                self._open_prose(i, "abstract", body, new=True)
+            return
+        kind = None
+        for part in parts:
+            kind = self._path_kind(part)
+            if kind is not None:
+                break
+        if kind is None:
+            previous = self.prose_kind
+            if previous in (None, "front_matter", "abstract"):
+                kind = "introduction"
+            elif previous in _BACK_KINDS:
+                kind = "other"
+            else:
+                kind = previous
+        self._open_prose(i, kind, body)
+
+    def _md_heading(self, i: int, body: str, text: str, level: int) -> None:
+        """A Markdown heading in a document of several heading levels (or a narrative one).
+
+        The heading's level places it: it closes every open heading of its level or deeper; an
+        unknown heading takes the kind of the heading it sits under; the children of back
+        matter (references, boilerplate) stay back matter; the page title (a top-level heading
+        before any prose) is front matter; in a narrative document article-structure words
+        ("Response", "Efficacy") are topics, so the body stays ``other``.
+        """
+        self.zoned = False
+        rule, _ = self.rules.heading(text)
+        if self.prose_kind is None and level <= min(self.md_min_level, 2) and rule is None:
+            if self.kind != "front_matter" or self._interrupted():
+                self._open(i, "front_matter", None)
+            return
+        while self.md_stack and self.md_stack[-1][0] >= level:
+            self.md_stack.pop()
+        parent = self.md_stack[-1][1] if self.md_stack else None
+        if parent in _BACK_KINDS and (rule is None or rule.kind not in _BACK_KINDS):
+            kind = parent
+        elif rule is not None:
+            kind = rule.kind
+            if parent == "abstract" and rule.abstract_part:
+                kind = "abstract"
+            elif self.narrative and kind in _STRUCTURE_KINDS:
+                kind = parent or "other"
+        elif parent is not None:
+            kind = parent
+        elif self.narrative:
+            kind = "other"
+        else:
+            kind = self.prose_kind or "other"
+            if kind in _BACK_KINDS or kind == "front_matter":
+                kind = "other"
+        self.md_stack.append((level, kind))
+        if kind in ("boilerplate", "front_matter"):
+            self._open(i, kind, body)
+            self.prose_kind = kind if kind == "boilerplate" else None
+            return
+        if kind == "abstract" and self.prose_kind == "abstract" and parent == "abstract":
+            self._open(i, "abstract", body)
+            return
+        self._open_prose(i, kind, body, new=kind == "abstract" and parent != "abstract")
+
     def _heading_at(self, i: int, body: str) -> bool:
         """An unknown heading: heading-like, and not a line of a wrapped paragraph (PDF text)."""
         if not _heading_like(body):
@@ -619,6 +968,26 @@ class _Splitter:
             return False
         following = self.next_body[i]
         return not (following and following[0].islower())
+
+    def _interleaved_heading(self, body: str) -> HeadingRule | None:
+        """A heading printed at the start of a line of the other column (PDF text):
+        "Introduction that promote ...", "References Neuroscience, 95, ...".
+
+        Only where that heading is due: Introduction before the body, back matter after it.
+        """
+        first, _, rest = body.partition(" ")
+        if not rest or not first[:1].isupper() or (first.isupper() and len(first) < 4):
+            return None
+        rule, depth = self.rules.heading(first)
+        if rule is None or depth:
+            return None
+        if rule.kind == "introduction" and not rule.abstract_part:
+            due = self.prose_kind in (None, "front_matter", "abstract")
+        elif rule.kind in ("references", "acknowledgments"):
+            due = self.prose_kind in ("discussion", "conclusion", "references", "acknowledgments")
+        else:
+            due = False
+        return rule if due else None
 
     def _boilerplate(self, body: str) -> PatternRule | None:
         """A boilerplate cue: any cue in front matter and banners, strong cues elsewhere.
@@ -645,6 +1014,7 @@ class _Splitter:
                 return True  # the same table printed again
             self._open(i, "table", body)
             self.in_table = True
+            self.inline_table = self.labelled
             self.table_title = norm
             self.table_first_row = ""
             self.table_footnotes = False
@@ -671,6 +1041,8 @@ class _Splitter:
         if self.in_table and self._footnote(body):
             self.table_footnotes = True
             return True
+        if self.in_table and self.inline_table and not _sentence_prose(body):
+            return True  # cells and footnotes of a flattened table, up to the prose after it
         # "Open in a new tab", "View large" under a table stay in the table
         return (
             self.in_table
@@ -746,6 +1118,10 @@ class _Splitter:
 
     def _inline(self, i: int, body: str, rule: HeadingRule, label: str) -> bool:
         kind = rule.kind
+        if kind == "abstract" and self.prose_kind in (None, "front_matter", "abstract"):
+            # "摘要：目的 ...", "Abstract: Objective ...": an abstract (another one after the first)
+            self._open_prose(i, "abstract", label, new=True)
+            return True
         if rule.abstract_part and (
             self.prose_kind == "abstract" or self.prose_kind is None or self.kind is None
         ):
@@ -787,6 +1163,13 @@ class _Splitter:
         if front is not None or not _is_long_prose(body):
             if self.kind != "front_matter":
                 self._open(i, "front_matter", None)
+            return
+        if self.narrative:
+            self._open_prose(i, "other", None)
+            return
+        if self.abstract_seen:
+            # after "摘要 ... 关键词 ... Abstract ... Key words": the unheaded introduction
+            self._open_prose(i, "introduction", None)
             return
         if self.has_citation or self.first_structure_kind in ("introduction", "methods"):
             # PubMed pages; Frontiers-style unheaded abstracts before "1 Introduction"
@@ -875,6 +1258,20 @@ class _LanguageAssigner:
         return self.doc_latin()
 
 
+_TAG = re.compile(r"<[^<>\n]{0,200}>")
+
+
+def _label_language(seg: _Segment) -> str | None:
+    """A captioned or headed block (not a table) in a non-Latin script takes its label's
+    language: "图1 ... Fig.1 ..." is a Chinese caption with its English translation, "参考文献"
+    a Chinese paper's reference list even when most references are English."""
+    if seg.kind == "table" or not seg.title:
+        return None
+    lead = markup_heading(seg.title)[0][:20]
+    script = script_language(lead)
+    return script if script not in (None, LATIN) else None
+
+
 def _to_sections(text: str, lines: list[_Line], segments: list[_Segment]) -> list[Section]:
     assigner = _LanguageAssigner(lines)
     bounds = [seg.line for seg in segments] + [len(lines)]
@@ -884,7 +1281,7 @@ def _to_sections(text: str, lines: list[_Line], segments: list[_Segment]) -> lis
         if first >= stop:
             continue
         parts: list[tuple[int, str | None]] = []  # (line index, language)
-        if seg.kind in _STRUCTURE_KINDS:
+        if seg.kind in _STRUCTURE_KINDS or seg.kind == "front_matter":
             # split prose where the language of its paragraphs changes (a translated abstract);
             # short lines (headings, labels) follow the paragraph around them
             for j in range(first, stop):
@@ -902,11 +1299,14 @@ def _to_sections(text: str, lines: list[_Line], segments: list[_Segment]) -> lis
             # tables, references, furniture: one section in the language of most characters
             size: dict[str, int] = {}
             for j in range(first, stop):
-                body = lines[j].body
-                lang = assigner.line_language(body, seg.kind) if body else None
+                body = _TAG.sub(" ", lines[j].body)  # HTML tables: the cells, not the tags
+                lang = assigner.line_language(body, seg.kind) if body.strip() else None
                 if lang is not None:
                     size[lang] = size.get(lang, 0) + len(body)
-            if size:
+            label = _label_language(seg)
+            if label is not None:
+                parts.append((first, label))
+            elif size:
                 parts.append((first, max(size, key=lambda k: (size[k], k))))
         if not parts:
             parts = [(first, None)]
@@ -938,6 +1338,21 @@ def _to_sections(text: str, lines: list[_Line], segments: list[_Segment]) -> lis
 
 # --------------------------------------------------------------------------------------------
 # Public API
+
+
+def _path_heading_kind(title: str, rules: SectionRules | None = None) -> str | None:
+    """The kind a section title names as a heading: a label path's first known component
+    ("BODY.CONCLUSIONS:"), a Markdown or plain heading ("## Conclusion", "5 结论"), or None."""
+    rules = rules or default_rules()
+    path = label_path(title.strip())
+    if path is not None:
+        for part in path[1]:
+            rule, _ = rules.heading(part)
+            if rule is not None:
+                return rule.kind
+        return None
+    rule, _ = rules.heading(title.strip())
+    return rule.kind if rule is not None else None
 
 
 def split_sections(text: str, *, rules: SectionRules | None = None) -> list[Section]:

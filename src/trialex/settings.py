@@ -24,6 +24,14 @@ class Settings(BaseSettings):
         description="A spaCy/scispaCy pipeline (package name or path) whose entities feed "
         "assembly; None runs the offline rule pipeline only.",
     )
+    tagger: bool = Field(
+        default=False,
+        description="Run the packaged OUTCOME/ARM tagger (resources/ner/model) so that its ARM "
+        "spans fill a record's group where the rules name no arm.",
+    )
+    tagger_model: str | None = Field(
+        default=None, description="Another tagger pipeline (a path) instead of the packaged one."
+    )
     rules_dir: Path | None = Field(
         default=None,
         description="A folder that replaces the bundled resources/ (same layout).",
@@ -32,6 +40,13 @@ class Settings(BaseSettings):
     max_pages: int = Field(default=DEFAULT_MAX_PAGES, gt=0)
     doc_timeout_s: float = Field(default=DEFAULT_DOC_TIMEOUT_S, gt=0)
     follow_symlinks: bool = False
+    confidence_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Records whose confidence is below this carry a low_confidence warning "
+        "(kept, flagged, never dropped).",
+    )
     batch_size: int = Field(
         default=32,
         gt=0,

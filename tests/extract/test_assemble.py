@@ -124,6 +124,21 @@ def test_assemble_cited_origin_in_introduction() -> None:
     ]
 
 
+def test_assemble_narrative_review_text_that_cites_is_cited() -> None:
+    # a PDQ-style summary: the body is `other`, its sources are Markdown citation links, and a
+    # bullet without its own marker still reports a cited trial
+    review = (
+        "1. A randomized trial included 300 patients with relapsed disease.[[2](#cit/s_2.2)]\n"
+        "- The overall response rate was 44% with drug F.\n"
+    )
+    caption = "Figure 2. The overall response rate was 64% in arm A.\n"
+    doc = make_doc(review + caption, [("other", "en", 0), ("other", "en", len(review))])
+    records, _ = extract_records(doc)
+    by_value = {r.value: r.origin for r in records}
+    assert by_value[44.0] == "cited"
+    assert by_value[64.0] == "this_study"  # a figure caption without citations is the study's
+
+
 @pytest.mark.parametrize("kind", ["front_matter", "boilerplate", "references"])
 def test_assemble_skipped_sections_produce_nothing(kind: str) -> None:
     assert _one("The overall response rate was 64% (29 of 45).", kind) == []

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from trialex.extract.assemble import candidates, to_record
+from trialex.extract.assemble import candidates, to_record, with_confidence
 from trialex.extract.numbers import fold
-from trialex.extract.rules import find_terms
+from trialex.extract.rules import cue, find_terms
 from trialex.records import Flag, Record, Section, Span
 
 logger = logging.getLogger(__name__)
 
 
-def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
+def extract_records(
+    doc: Doc, *, tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None
+) -> tuple[list[Record], list[Flag]]:
     """All records of ``doc`` (sections already set) and the document-level warnings.
 
     Records carry their validation flags (:func:`trialex.validate.validate_record`); the
     document warnings hold the cross-language checks of a bilingual abstract.
     """
     from trialex._extensions import text_view
+    from trialex.settings import default_settings
     from trialex.validate import validate_document, validate_record
+
+    threshold = default_settings().confidence_threshold
 
     # the sections component may leave the text it already built (Doc.text re-joins every token)
     cached = doc.user_data.get("trialex_text")
@@ -38,6 +43,14 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     view = text_view(doc)
     if view.identity or view.text != text:
         view = None
+    # narrative `other` sections that cite their sources, read AS PRINTED (the view drops the
+    # citation links of web dumps): their numbers are cited (assemble.candidates)
+    printed = view.source if view is not None else text
+    citing = {
+        i
+        for i, s in enumerate(sections)
+        if s.kind == "other" and cue("citation_marker").search(printed, s.start, s.end)
+    }
     if view is not None and sections:
         sections = [
             s.model_copy(
@@ -50,12 +63,15 @@ def extract_records(doc: Doc) -> tuple[list[Record], list[Flag]]:
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
     records: list[Record] = []
-    for candidate, section in candidates(folded, sections, terms):
+    source = view.source if view is not None else None
+    for candidate, section in candidates(
+        folded, sections, terms, source, citing=citing, tagger=tagger
+    ):
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:
                 record = to_source(record, view.source, view.to_source)
-            records.append(validate_record(record))
+            records.append(with_confidence(candidate, validate_record(record), threshold))
     records.sort(key=lambda r: (r.span.start, r.span.end))
     return records, validate_document(records)
 

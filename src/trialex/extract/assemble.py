@@ -9,14 +9,16 @@ row by row with their row label, group-header row and column header (arm size ``
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import Term, assembly, cue
-from trialex.records import Record, Section, Span, Timepoint
+from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,11 @@ RATE_ENDPOINTS = frozenset({"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "NRM", "rel
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
 # an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
-_ABBREV_END = re.compile(r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)|\b[A-Z])\.$")
+# ("in arm B. The" and "group A. In" end sentences: a capital after an arm word is no initial)
+_ABBREV_END = re.compile(
+    r"(?:\b(?i:vs|e\.g|i\.e|al|fig|approx|no|ref|refs|dr|st|ca)"
+    r"|(?<![Aa]rm )(?<!ARM )(?<![Gg]roup )(?<![Cc]ohort )(?<![Pp]art )(?<![Ss]tratum )\b[A-Z])\.$"
+)
 _SENT_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z“\"(\[\u4e00-\u9fff])"
     r"|(?<=[A-Za-z0-9)\]][.])\d{1,3}(?:[,−–-]\d{1,3})*\s+(?=[A-Z][a-z])"
@@ -40,6 +46,7 @@ _NUMERIC = re.compile(
     r"(?i:teen\b)"
 )
 _DIGIT = re.compile(r"[\d%]")  # the first alternative of _NUMERIC, scanned quickly alone
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # how far after a count its cohort verb may come ("26 patients with a median age of 46 years
 # (range, 19-70) were treated")
@@ -71,6 +78,11 @@ class Candidate:
     span: tuple[int, int] = (0, 0)
     source: str = "vocab"
     flags: list[str] = field(default_factory=list)
+    # the evidence assembly used, read by :func:`confidence`: how the endpoint was found
+    # ("clause", "sentence", "respectively", "table", "cohort", ...) and the term's distance
+    how: str = ""
+    term_gap: int | None = None
+    term_len: int | None = None  # a bare abbreviation ("CR") is weaker evidence than a phrase
 
 
 # ----------------------------------------------------------------------------- text structure
@@ -262,6 +274,9 @@ def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str
     sent_text = text[sent[0] : sent[1]]
     if cue("own_study").search(clause_text):
         return "this_study"
+    if kind == "review":
+        # narrative text that cites its sources (a PDQ summary): it reports others' trials
+        return "this_study" if cue("own_study").search(sent_text) else "cited"
     if kind not in ("introduction", "discussion", "abstract", "other", "key_points", "conclusion"):
         return "this_study"
     if kind in ("abstract", "key_points", "conclusion"):
@@ -290,6 +305,44 @@ def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> 
     if grade:
         parts.append(grade.group(0).lower())
     return ", ".join(parts) or None
+
+
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def _timepoint_list(
+    text: str, mentions: list[Mention], m: Mention, clause: tuple[int, int]
+) -> Timepoint | None:
+    """ "1-, 3- and 5-year OS were 80%, 60% and 40%": a time point whose suspended hyphens list
+    earlier time points gives one to each value of the clause after it, in order."""
+    for t in mentions:
+        if t.kind != "timepoint" or not (clause[0] <= t.start < clause[1]) or t.start > m.start:
+            continue
+        # (the list may straddle a clause cut: "1-, 2-, and 3-year")
+        lead = cue("timepoint_list_before").search(text, max(0, t.start - 40), t.start)
+        if lead is None or lead.end() != t.start:
+            continue
+        points = [
+            float(_WORD_NUMBERS.get(x.lower(), x) if not x.isdigit() else x)
+            for x in re.findall(
+                r"(?i)\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten", lead.group(0)
+            )
+        ] + [t.value or 0.0]
+        values = [v for v in mentions if v.kind == "pct" and t.end < v.start < clause[1]]
+        if len(values) == len(points) and m in values:
+            return Timepoint(value=points[values.index(m)], unit=t.unit or "years")
+    return None
 
 
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
@@ -329,6 +382,19 @@ def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
 
 
 _SUBTYPES = frozenset({"CRi", "CRp", "CRh"})
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _inside_word(text: str, term: Term) -> bool:
+    """An abbreviation term that is part of a longer word is no endpoint: "CR" in "PCR",
+    "PCR-B", "CRP", "ACR", "CRC"; "OS" in "PCOS". A plural "CRs" and a word glued on by a
+    PDF ("MRDnegative") keep their term."""
+    word = text[term.start : term.end]
+    if not word.isascii() or sum(c.isupper() for c in word) < 2:
+        return False
+    before = text[term.start - 1 : term.start] if term.start else ""
+    after = text[term.end : term.end + 1]
+    return bool(_LATIN.match(before)) or (after.isascii() and after.isupper())
 
 
 def refine_terms(text: str, terms: list[Term]) -> list[Term]:
@@ -349,6 +415,12 @@ def refine_terms(text: str, terms: list[Term]) -> list[Term]:
     """
     kept: list[Term] = []
     for t in terms:
+        if _inside_word(text, t):
+            continue
+        if t.code in ("ORR", "CR", "PR") and cue("nonclinical_response_before").search(
+            text[max(0, t.start - 40) : t.start]
+        ):
+            continue  # "the survey response rate", "questionnaire response"
         if t.code == "relapse" and (
             cue("population_before_relapse").search(text[max(0, t.start - 20) : t.start])
             or cue("population_after_relapse").match(text[t.end : t.end + 60])
@@ -401,24 +473,78 @@ def prose_candidates(
     kind: str,
     terms: list[Term],
     starts: list[int] | None = None,
+    arms: ArmContext | None = None,
 ) -> list[Candidate]:
     """``starts`` (the start offsets of ``terms``) is computed once per document by the caller:
-    building it per block made long documents quadratic."""
+    building it per block made long documents quadratic. ``arms`` carries the arms the
+    document has defined so far from block to block (a fresh context when None)."""
     if starts is None:
         starts = [t.start for t in terms]
+    if arms is None:
+        arms = ArmContext()
     out: list[Candidate] = []
+    paragraphs = [m.end() for m in _PARAGRAPH.finditer(text, start, end)]
+    next_paragraph = start
     for s_start, s_end in sentences(text, start, end):
         sent_text = text[s_start:s_end]
+        if s_start >= next_paragraph:
+            # a paragraph that defines a trial's arms names them for its sentences before the
+            # definition too ("A randomized trial included 419 patients. Patients received
+            # either X or Y.")
+            k = bisect.bisect_right(paragraphs, s_start)
+            next_paragraph = paragraphs[k] if k < len(paragraphs) else end
+            ahead = ArmContext(list(arms.arms), arms.randomized)
+            for a, b in sentences(text, s_start, next_paragraph):
+                before = ahead.arms
+                define_arms(text, a, b, ahead)
+                if ahead.arms is not before:
+                    arms.arms, arms.randomized = ahead.arms, ahead.randomized
+                    break
+        define_arms(text, s_start, s_end, arms)
         # a digit or "%" (a quick scan) settles most sentences before the word-number test
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
         mentions = find_mentions(sent_text, language, s_start)
         if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
             continue
+        if cue("design_sentence").search(sent_text):
+            continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
-        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind)
+        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
+        found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
+
+
+def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
+    """A value that reports no endpoint: a relative change ("a 20% relative decrease"), and a
+    count that is no cohort size: patients excluded or withdrawn and their reasons
+    ("excluded ... due to insufficient blood (n = 102)"), and counts of things that are not
+    patients ("N = 31 parishes", "rats (N = 90)", "bootstrap sampling (n = 1000)", samples,
+    genes, ears, cycles)."""
+    m = c.mention
+    if m.kind == "pct" and cue("relative_change_after").match(text[m.end : m.end + 30]):
+        return True  # "a 20% relative decrease in mortality", "12% higher overall survival"
+    if c.endpoint != "sample_size":
+        return False
+    clause = _in(clauses(text, sent[0], sent[1]), m.start)
+    if m.kind == "n_eq" and cue("item_count_before").search(text[max(0, m.start - 8) : m.start]):
+        return True  # "pharyngitis and bronchitis (each n = 2)": counts of events
+    after = " ".join(text[m.end : m.end + 40].split()[:3]).removeprefix("of ")
+    if cue("non_patient_unit").search(" ".join(after.split()[:2])):
+        return True  # "22 cases of tumour specimens", "40 samples"
+    enrolled = cue("cohort_verb_right_after").match(text[m.end : m.end + 120])
+    # a bracketed "(n = 6)" of a list of reasons reaches back to the start of its clause
+    near = (
+        clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 80),
+        min(clause[1], m.end + 50),
+    )
+    if not enrolled and cue("exclusion_sentence").search(text, *near):
+        return True  # not "44 patients were enrolled, of which 7 were ineligible"
+    if cue("person_noun").search(text, m.start, m.end):
+        return False
+    lo = clause[0] if m.kind == "n_eq" else max(clause[0], m.start - 30)
+    return bool(cue("non_patient_unit").search(text[lo : m.end + 20]))
 
 
 def _sentence(
@@ -429,6 +555,7 @@ def _sentence(
     starts: list[int],
     language: str,
     kind: str,
+    arms: ArmContext | None = None,
 ) -> list[Candidate]:
     s_start, s_end = sent
     cls = clauses(text, s_start, s_end)
@@ -459,6 +586,7 @@ def _sentence(
             cause = _death_cause(text, m, sent_terms, s_start)
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
+                c.how = "cause"
             elif (
                 head is not None
                 and not text.startswith("N", m.start)
@@ -474,12 +602,14 @@ def _sentence(
                     head.source,
                 )
                 c.label = _label(text, clause, head, head.code)
+                c.how = "n_eq_term"
             elif any(x.mention.kind != "n_eq" for x in cands) and _in_list(
                 text, m, s_start, depths
             ):
                 continue
             else:
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "n_eq"
             cands.append(c)
             continue
         if m.kind not in VALUE_KINDS:
@@ -528,6 +658,7 @@ def _sentence(
                 c.p = (m.p_op, m.p_value)
         else:
             c = Candidate(m, value=m.p_value, statistic="p_value", span=(m.start, m.end))
+            c.how = "p_alone"
             c.p = (m.p_op, m.p_value)
             cands.append(c)
         last_p = m.end
@@ -624,8 +755,10 @@ def _sentence(
             ):
                 own = _linked_after(text, c, clause_terms, others)
                 c.endpoint = own.code if own is not None else prev_top.endpoint
+                c.how = "bracket"
             elif cue("arm_definition").match(text[c.span[1] : c.span[1] + 80]):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "cohort"
                 c.value = float(c.n) if c.n is not None else c.value
             elif (
                 m.kind == "count"
@@ -634,6 +767,7 @@ def _sentence(
                 and _cohort_count(text, c, clause, language)
             ):
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "cohort"
             elif cue("exposure_after").match(text[c.span[1] : c.span[1] + 60]):
                 continue
             elif (
@@ -641,7 +775,7 @@ def _sentence(
                 and re.match(r"\s?(?:from|due to|of)\b", text[m.end : m.end + 8])
                 and (cause := _death_cause(text, m, sent_terms, s_start))
             ):
-                c.endpoint, c.label = cause, "cause"
+                c.endpoint, c.label, c.how = cause, "cause", "cause"
             elif m.kind == "count" and m.extra.get("pair") is None:
                 term = _count_term(text, c, clause, clause_terms, language, others)
                 inherited = (
@@ -650,9 +784,10 @@ def _sentence(
                     else None
                 )
                 if inherited is not None:
-                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.endpoint, c.source, c.how = inherited.endpoint, inherited.source, "inherit"
                 elif term is None and m.N is None and _cohort_count(text, c, clause, language):
                     c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                    c.how = "cohort"
                 elif term is None and m.N is not None:
                     term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
             else:
@@ -660,9 +795,9 @@ def _sentence(
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 if term is None and inherited is not None:
-                    c.endpoint, c.source = inherited.endpoint, inherited.source
+                    c.endpoint, c.source, c.how = inherited.endpoint, inherited.source, "inherit"
                 elif term is None and compared is not None:
-                    c.endpoint, c.source = compared.endpoint, compared.source
+                    c.endpoint, c.source, c.how = compared.endpoint, compared.source, "compared"
                 elif term is None:
                     near = [
                         t
@@ -675,10 +810,21 @@ def _sentence(
                         )
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
+                    c.how = "sentence"
         if term is not None:
             c.endpoint, c.source = term.code, term.source
-            if m.kind == "hr" and term.code == "mortality":
-                c.endpoint = "OS"  # "hazard ratio for death" compares overall survival
+            if not c.how:
+                c.how = "respectively" if id(c) in assigned else "clause"
+            c.term_gap = max(0, term.start - c.span[1], c.span[0] - term.end)
+            c.term_len = term.end - term.start
+            if m.kind == "hr" and term.code in ("mortality", "relapse"):
+                # "hazard ratio for death" compares overall survival; "for relapse or death"
+                # relapse-free, "for progression or death" progression-free survival
+                both = cue("composite_event").search(text, clause[0], c.span[1])
+                if both is not None:
+                    c.endpoint = "RFS" if both.group("rfs") else "PFS"
+                elif term.code == "mortality":
+                    c.endpoint = "OS"
             c.label = c.label or _label(text, clause, term, term.code)
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
@@ -689,10 +835,6 @@ def _sentence(
         if clause not in origins:  # one answer per clause of the sentence
             origins[clause] = _origin(text, (s_start, s_end), clause, kind)
         c.origin = origins[clause]
-        if c.group is None and c.endpoint != "sample_size":
-            pop = cue("population").search(text, clause[0], clause[1])
-            if pop:
-                c.group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=") or None
         if term is not None and clause[0] <= term.start and term.end <= clause[1]:
             lo, hi = min(term.start, c.span[0]), max(term.end, c.span[1])
             crossing = any(lo <= o[0] < hi and o != c.span for o in others)
@@ -703,6 +845,16 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
+    value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
+    assign_groups(
+        text,
+        sent,
+        cls,
+        result,
+        arms if arms is not None else ArmContext(),
+        value_spans_all,
+        sent_terms,
+    )
     return result
 
 
@@ -840,6 +992,7 @@ def _coordinated(text: str, c: Candidate, term: Term, sent_terms: list[Term]) ->
             origin=c.origin,
             span=(c.mention.start, t.end),
             source=t.source,
+            how="coordinated",
         )
         out.append(twin)
         last = t
@@ -1098,7 +1251,11 @@ def _statistic(
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
-        tp = _timepoint(mentions, m, clause) or _timepoint(mentions, m, sent)
+        tp = (
+            _timepoint_list(text, mentions, m, clause)
+            or _timepoint(mentions, m, clause)
+            or _timepoint(mentions, m, sent)
+        )
         if code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
             tp = tp or _timepoint(mentions, m, sent)
             c.statistic, c.timepoint = "rate", tp
@@ -1143,9 +1300,621 @@ def _expand(c: Candidate) -> list[Candidate]:
                 origin=c.origin,
                 span=c.span,
                 source=c.source,
+                how=c.how,
+                term_gap=c.term_gap,
+                term_len=c.term_len,
             )
         )
     return out
+
+
+# ----------------------------------------------------------------------------- arms
+
+
+_CONTRAST = re.compile(r"(?i)\b(?:than|while|whereas|but)\b")
+_THAN = re.compile(r"(?i)\bthan\b")
+_COUNT_NOUN = (
+    r"(?i)\b(?:patients|children|women|men|participants|subjects|adults|cases|recipients|infants)\b"
+)
+WHOLE_COHORT = "all patients"  # the group of a value no arm or subgroup of the study claims
+
+
+@dataclass
+class Arm:
+    """An arm (or stratum) the document defines: its name as written and the aliases it is
+    referred to by later ("PCR in combination with bevacizumab (PCR-B; Arm A)" -> name
+    "PCR-B (Arm A)", aliases pcr-b, arm a, pcr in combination with bevacizumab)."""
+
+    name: str
+    aliases: frozenset[str]
+
+
+@dataclass
+class ArmContext:
+    """The arms in force while a document is read in order: the last randomisation ("randomly
+    assigned to X or Y", "compared X versus Y") or treated cohort ("X was given to 165
+    patients") seen; a later definition replaces it."""
+
+    arms: list[Arm] = field(default_factory=list)
+    randomized: bool = False  # the arms come from a randomisation or a trial's comparison
+    # the trained tagger (trialex.tagger.SentenceTagger): a sentence's ARM spans, asked for
+    # only where the rules name no arm
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None
+    # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
+    labels: dict[str, str] = field(default_factory=dict)
+    cohort: str | None = None  # the study population as the document first describes it
+
+    def whole(self) -> str:
+        if not self.cohort:
+            return WHOLE_COHORT
+        noun = re.search(_COUNT_NOUN, self.cohort)  # "all participants (...)", "all children"
+        return f"all {noun.group(0).lower() if noun else 'patients'} ({self.cohort})"
+
+    def comparison(self) -> str | None:
+        return " vs ".join(a.name for a in self.arms) if len(self.arms) >= 2 else None
+
+    def find(self, phrase: str) -> Arm | None:
+        key = _arm_key(phrase)
+        if not key:
+            return None
+        words = key.split()
+        best: tuple[int, int] = (0, 0)
+        found = None
+        for a in self.arms:
+            for alias in a.aliases:
+                if alias == key:
+                    return a
+                other = alias.split()
+                common = 0
+                while common < min(len(words), len(other)) and words[common] == other[common]:
+                    common += 1
+                score = (common, -abs(len(other) - len(words)))
+                if common and len(" ".join(words[:common])) >= 2 and score > best:
+                    best, found = score, a
+        return found
+
+
+_ARM_TOKEN = re.compile(r"\([^()]{0,60}\)|[\w+/.’'-]+|[,;:.\[\]]")
+
+
+def _arm_key(phrase: str) -> str:
+    phrase = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", phrase)  # "standard-of-care"
+    words = re.sub(r"(?i)^(?:the|an?)\s+|\s+(?:alone|group|arm|cohort)$", "", phrase.strip())
+    return re.sub(r"\s+", " ", words).strip(" ,.").lower()
+
+
+def _arm_phrase(text: str, pos: int, limit: int, max_words: int = 6) -> tuple[str, int]:
+    """The noun phrase of an arm starting at ``pos``: words up to a stop word or a comma,
+    with a bracket that follows it ("PCR alone (Arm B)")."""
+    words: list[str] = []
+    end = pos
+    toks = list(_ARM_TOKEN.finditer(text, pos, min(limit, pos + 200)))
+    for i, m in enumerate(toks):
+        tok = m.group(0)
+        if tok.startswith("("):
+            if words and not re.search(r"[\d%=]", tok):  # "(PCR-B; Arm A)", not "(42%)"
+                words.append(tok)
+                end = m.end()
+            break
+        if text[end : m.start()].strip() or len(words) >= max_words:
+            break
+        if tok.lower() == "and" and words:
+            # "bortezomib and dexamethasone or Vd" joins two drugs; "Pd and showed no" ends
+            nxt = toks[i + 1].group(0) if i + 1 < len(toks) else ""
+            after = toks[i + 2].group(0) if i + 2 < len(toks) else ""
+            if (
+                not nxt
+                or _arm_stop(nxt)
+                or not (not after or _arm_stop(after) or after[0] in "(,;:.[")
+            ):
+                break
+        elif tok.lower() == "in" and re.match(r"\s+combination\s+with\s", text[m.end() :]):
+            pass  # "PCR in combination with bevacizumab" names one arm
+        elif _arm_stop(tok) and not (
+            words and words[-1].lower() == "in" and tok.lower() in ("with",)
+        ):
+            break
+        words.append(tok)
+        end = m.end()
+    while words and words[-1].lower() in ("and", "or", "with", "plus"):
+        words.pop()
+    return " ".join(words).rstrip(" .,"), end
+
+
+def _arm_stop(tok: str) -> bool:
+    return tok in ",;:.[]" or bool(cue("arm_phrase_stop").match(tok))
+
+
+def _make_arm(phrase: str) -> Arm | None:
+    phrase = re.sub(r"(?i)^(?:either|the|an?)\s+", "", phrase).strip()
+    if not phrase or not re.search(r"[A-Za-z]{2}", phrase) or cue("arm_not_arm").match(phrase):
+        return None
+    aliases = {_arm_key(phrase)}
+    name = phrase
+    br = re.search(r"\(([^()]{1,60})\)$", phrase)
+    if br:
+        head = phrase[: br.start()].strip()
+        parts = [p.strip() for p in re.split(r"[;,]", br.group(1)) if p.strip()]
+        aliases.add(_arm_key(head))
+        aliases.update(_arm_key(p) for p in parts)
+        labels = [p for p in parts if cue("arm_label").fullmatch(p)]
+        abbrevs = [p for p in parts if p not in labels and len(p) <= 12]
+        if cue("arm_label").fullmatch(head):  # "arm A (gemcitabine)"
+            name = phrase
+        elif abbrevs:
+            name = abbrevs[0] + (f" ({labels[0]})" if labels else "")
+        elif labels:
+            name = f"{head} ({labels[0]})"
+        else:
+            name = head
+    aliases.discard("")
+    return Arm(name, frozenset(aliases))
+
+
+def _arm_list(text: str, pos: int, limit: int, compared: bool = False) -> list[Arm]:
+    """ "X or Y", "X, Y, or Z", "X versus Y" after a randomisation verb; "compared X with Y"
+    (two arms; the comparison may join with "with" or "to")."""
+    if compared:
+        seg = text[pos:limit]
+        split = re.search(r"\s+(?:versus|vs\.?|with|to)\s+(?:the\s+)?", seg)
+        if split is None:
+            return []
+        a = _make_arm(seg[: split.start()]) if len(seg[: split.start()].split()) <= 8 else None
+        b_phrase, _ = _arm_phrase(text, pos + split.end(), limit)
+        b = _make_arm(b_phrase) if b_phrase else None
+        return [a, b] if a is not None and b is not None else []
+    arms: list[Arm] = []
+    while pos < limit and len(arms) < 6:
+        phrase, end = _arm_phrase(text, pos, limit)
+        arm = _make_arm(phrase) if phrase else None
+        if arm is None:
+            break
+        arms.append(arm)
+        sep = re.match(
+            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)", text[end:limit]
+        )
+        if sep is None or not sep.group(0).strip(" "):
+            break
+        pos = end + sep.end()
+    return arms
+
+
+def _dose_arms(text: str, pos: int, limit: int) -> list[Arm]:
+    """ "one of four granisetron doses (5, 10, 20, or 40 micrograms/kg)": one arm per dose."""
+    m = re.match(
+        r"(?i)(?:\w+\s){0,2}?(?P<drug>[\w-]+)\s+dos(?:es|e\s+levels)\s*\((?P<doses>[\d.,\s]+(?:or|and)\s+[\d.]+)\s+(?P<unit>[^()\s]{1,20})\)",
+        text[pos:limit],
+    )
+    if m is None:
+        return []
+    doses = re.findall(r"\d+(?:\.\d+)?", m.group("doses"))
+    return [Arm(f"{m.group('drug')} {d} {m.group('unit')}", frozenset({d})) for d in doses]
+
+
+def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
+    """Update ``ctx`` from the arm definitions of one sentence. A comparison ("comparing
+    responders to non-responders") replaces randomised arms only in a sentence about a trial
+    ("a randomized study of 351 patients compared X versus Y")."""
+    for name in ("arm_randomized", "arm_compared"):
+        m = cue(name).search(text, s_start, s_end)
+        if m is None:
+            continue
+        if name == "arm_compared" and not cue("trial_sentence").search(text, s_start, s_end):
+            continue
+        arms = _dose_arms(text, m.end(), s_end) or _arm_list(
+            text, m.end(), s_end, compared=name == "arm_compared"
+        )
+        if len(arms) >= 2:
+            ctx.arms = arms
+            ctx.randomized = True
+            return
+    m = cue("arm_given_to").search(text, s_start, s_end)
+    if m is not None:
+        lo = max(s_start, m.start() - 60)
+        before = text[lo : m.start()].rstrip()
+        words = re.findall(r"[\w+/.-]+(?:\s(?:plus|and|\+|with)\s[\w+/.-]+)*$", before)
+        of_what = re.search(r"(?i)\bof\s+\S+$", before)  # "2 cycles of therapy was given to"
+        arm = _make_arm(words[0]) if words and not of_what else None
+        if arm is not None:
+            ctx.arms, ctx.randomized = [arm], False
+
+
+TAGGER_NAME = "trialex_arms_outcomes"
+TAGGED_KINDS = frozenset({"abstract", "results"})
+
+
+class TaggedArm(str):
+    """An arm name that came from the trained tagger's span (its record says
+    ``extractor="rules+ner:trialex_arms_outcomes"``)."""
+
+    __slots__ = ()
+
+
+def _tagged_arms(
+    text: str,
+    s_start: int,
+    s_end: int,
+    tagger: Callable[[str], Sequence[tuple[int, int]]],
+    ctx: ArmContext,
+) -> list[tuple[int, int, str]]:
+    """The tagger's ARM spans of a sentence as arm mentions, named as the document defines the
+    arm when it does (a defined arm's name), else by the phrase itself."""
+    out = []
+    for rel_start, rel_end in tagger(text[s_start:s_end]):
+        start, end = s_start + rel_start, s_start + rel_end
+        phrase = text[start:end].strip()
+        made = ctx.find(phrase) or _make_arm(phrase)
+        if made is not None:
+            out.append((start, end, TaggedArm(made.name)))
+    return out
+
+
+def document_arms(text: str, sections: list[Section]) -> ArmContext:
+    """The arms a document's one trial defines, known before its results are read (a full text
+    may define them in methods after the results): the randomisation stated anywhere, when
+    every statement of it names the same arms; else an empty context (a review of several
+    trials defines its arms paragraph by paragraph, as it is read)."""
+    ctx = ArmContext()
+    seen: list[tuple[str, ...]] = []
+    skip = assembly().skip_sections
+    for section in sections:
+        if section.kind in skip:
+            continue
+        for m in cue("arm_randomized").finditer(text, section.start, section.end):
+            end = text.find(".", m.end(), section.end)
+            end = section.end if end < 0 else end
+            local = ArmContext()
+            define_arms(text, max(section.start, m.start() - 1), end, local)
+            if len(local.arms) >= 2:
+                names = tuple(a.name for a in local.arms)
+                if names not in seen:
+                    seen.append(names)
+                    ctx.arms = ctx.arms or local.arms
+    labels = _label_definitions(text, sections)
+    cohort = _cohort_description(text, sections)
+    if len(seen) != 1:
+        return ArmContext(labels=labels, cohort=cohort)
+    ctx.randomized = True
+    ctx.labels, ctx.cohort = labels, cohort
+    return ctx
+
+
+def _cohort_description(text: str, sections: list[Section]) -> str | None:
+    """The study population as the document first states it (its first 4,000 characters of
+    body): "Twenty children with ALL who developed meningeal disease were treated with high-dose
+    methotrexate" -> "children with ALL who developed meningeal disease treated with high-dose
+    methotrexate"."""
+    skip = assembly().skip_sections
+    budget = 4000
+    for section in sections:
+        if section.kind in skip or section.language != "en" or budget <= 0:
+            continue
+        end_at = min(section.end, section.start + budget)
+        budget -= end_at - section.start
+        for a, b in sentences(text, section.start, end_at):
+            m = cue("cohort_sentence").search(text, a, b)
+            if m is None:
+                continue
+            verb_after = cue("cohort_verb_after").search(text, m.end(), min(b, m.end() + 200))
+            if verb_after is None and not cue("cohort_verb_before").search(text, a, m.start()):
+                continue
+            end = min(b, m.start("desc") + 160)
+            stop = re.search(
+                r"[;:(]|,\s(?:and\s)?(?:\d|of\s+whom|median|mean)|\.\s", text[m.start("desc") : end]
+            )
+            desc = text[m.start("desc") : m.start("desc") + stop.start() if stop else end]
+            desc = re.sub(r"(?i)\b(?:were|was|had\sbeen|have\sbeen)\s", "", desc)
+            desc = re.sub(
+                r"(?i)(?:\s+(?:enrolled|included|studied|evaluated|analy[sz]ed|recruited|"
+                r"registered|accrued|in\s+(?:the|this)\s+(?:study|trial)))+\s*$",
+                "",
+                desc.strip().rstrip(" .,"),
+            )
+            words = desc.split()[:14]
+            if len(words) >= 2:
+                return " ".join(words).rstrip(" ,.")
+    return None
+
+
+def _label_definitions(text: str, sections: list[Section]) -> dict[str, str]:
+    """ "patients with one prior regimen (stratum 1) or two (stratum 2)": a bracketed arm label
+    after a description defines it; the first definition of each label counts."""
+    out: dict[str, str] = {}
+    skip = assembly().skip_sections
+    for section in sections:
+        if section.kind in skip:
+            continue
+        for m in cue("arm_label_bracket").finditer(text, section.start, section.end):
+            label = m.group("label").lower()
+            if label in out:
+                continue
+            lo = max(section.start, m.start() - 120)
+            before = re.split(r"[(),;:.\[\]]", text[lo : m.start()])[-1]
+            words = re.sub(
+                r"(?i)^\s*(?:(?:or|and|both|either|vs\.?|versus|the|with|in|from|patients|"
+                r"subjects|participants|had|who|received|were)\s+)*",
+                "",
+                before,
+            ).split()[-10:]
+            if len(words) >= 1 and not cue("arm_not_arm").match(" ".join(words)):
+                out[label] = f"{m.group('label')} ({' '.join(words)})"
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _alias_regex(
+    arms: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[dict[str, str], re.Pattern[str]]:
+    """One pattern for every alias of the arms in force ("with X", "for the X", "after X")."""
+    names: dict[str, str] = {}
+    for name, aliases in arms:
+        for alias in aliases:
+            if len(alias) >= 2:
+                names.setdefault(alias, name)
+    alternatives = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    regex = re.compile(
+        rf"(?i)\b(?:with|for|in|on|after|receiving|of)\s+(?:the\s+)?(?P<alias>{alternatives})"
+        r"(?![\w-])"
+    )
+    return names, regex
+
+
+def _arm_mentions(
+    text: str, s_start: int, s_end: int, ctx: ArmContext
+) -> list[tuple[int, int, str]]:
+    """Where a sentence names an arm: "stratum 1", "in the ide-cel group", "patients who received
+    Pd", or a defined arm's alias after with/for/in ("with PCR-B"); (start, end, name)."""
+    found: list[tuple[int, int, str]] = []
+    for m in cue("arm_label_pair").finditer(text, s_start, s_end):
+        noun = m.group(0).split()[0].rstrip("s").lower().replace("strata", "stratum")
+        noun = "stratum" if noun.startswith("strat") else noun
+        for g in ("a", "b"):
+            label = f"{noun} {m.group(g)}"
+            arm = ctx.find(label)
+            found.append((m.start(g), m.end(g), arm.name if arm else label))
+    for m in cue("arm_label").finditer(text, s_start, s_end):
+        arm = ctx.find(m.group(0))
+        label = m.group(0).lower()
+        found.append((m.start(), m.end(), arm.name if arm else ctx.labels.get(label, label)))
+    for m in cue("arm_group_noun").finditer(text, s_start, s_end):
+        phrase = m.group("arm")
+        if (
+            cue("arm_not_arm").match(phrase)
+            or not re.search(r"[A-Za-z]{2}", phrase)
+            or re.search(r"%|^\d", phrase)
+        ):
+            continue
+        arm = ctx.find(phrase)
+        found.append(
+            (
+                m.start("arm"),
+                m.end(),
+                arm.name if arm else phrase,
+            )
+        )
+    for m in cue("arm_treated_with").finditer(text, s_start, s_end):
+        phrase, end = _arm_phrase(text, m.end(), s_end, 5)
+        made = _make_arm(phrase) if phrase else None
+        if made is None:
+            continue
+        arm = ctx.find(phrase)
+        found.append((m.start(), end, arm.name if arm else made.name))
+    if ctx.arms:
+        names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
+        for m in regex.finditer(text, s_start, s_end):
+            found.append((m.start(), m.end(), names[m.group("alias").lower()]))
+    if not found and ctx.tagger is not None:
+        found.extend(_tagged_arms(text, s_start, s_end, ctx.tagger, ctx))
+    found.sort()
+    out: list[tuple[int, int, str]] = []
+    for f in found:  # overlapping readings: the first (longest from the same start) wins
+        if out and f[0] < out[-1][1]:
+            continue
+        out.append(f)
+    return out
+
+
+def _value_arms(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    ctx: ArmContext,
+    terms: Sequence[Term],
+) -> list[tuple[int, int, str]]:
+    """Arms written right at a value: "58% for CMF", "5.1 months with placebo", "(CPM: 97.2%
+    versus MP: 92.4%)"; a name that is an endpoint term ("CR: 20%") is none."""
+    out: list[tuple[int, int, str]] = []
+
+    def add(a: int, b: int, name: str) -> None:
+        if any(t.start < b and a < t.end for t in terms) or cue("arm_not_arm").match(name):
+            return
+        arm = ctx.find(name)
+        out.append((a, b, arm.name if arm else name))
+
+    for start, end in spans:
+        after = cue("arm_drug_after").match(text[end : end + 60])
+        if after:
+            add(end + after.start("arm"), end + after.end("arm"), after.group("arm"))
+        before = cue("arm_colon_before").search(text[max(0, start - 20) : start])
+        if before:
+            lo = max(0, start - 20)
+            add(lo + before.start("arm"), lo + before.end("arm"), before.group("arm"))
+    return out
+
+
+def assign_groups(
+    text: str,
+    sent: tuple[int, int],
+    cls: list[tuple[int, int]],
+    found: list[Candidate],
+    ctx: ArmContext,
+    value_spans: Sequence[tuple[int, int]] = (),
+    terms: Sequence[Term] = (),
+) -> None:
+    """Fill ``group`` for the values of one sentence, from what the document defines:
+
+    * "A, B and C were x, y and z, respectively", "x% and y% in A and B, respectively": arms in
+      order onto values in order;
+    * an arm named right after the value in its clause ("13.8 months in the ide-cel group",
+      "7.1% stratum 1"), else before it ("In arm B, the ORR was 40%");
+    * "x% vs y% in the B group": the other value of the pair is the other defined arm;
+    * a list of as many values as the trial has arms (three or more, e.g. dose levels) names
+      none: the arms in order;
+    * a hazard/odds/risk ratio or a p value compares the arms: "A vs B";
+    * otherwise the cohort the document treats (one arm), or a subgroup phrase of the clause.
+    """
+    s_start, s_end = sent
+    mentions = _arm_mentions(text, s_start, s_end, ctx)
+    spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
+    extra = [
+        m
+        for m in _value_arms(text, spans, ctx, terms)
+        if not any(x[0] < m[1] and m[0] < x[1] for x in mentions)
+    ]
+    mentions = sorted(mentions + extra)
+    lead = cue("subgroup_lead").match(text, s_start, s_end)
+    if lead is not None:  # the arm inside "Of the 25 patients who received X, ..." is the lead's
+        mentions = [m for m in mentions if not lead.start() <= m[0] < lead.end()]
+    values = [c for c in found if c.group is None]
+    if not values:
+        return
+    order = sorted({(c.mention.start, c.mention.end) for c in values})
+    by_pos: dict[tuple[int, int], str] = {}
+    resp = cue("respectively").search(text, s_start, s_end)
+    names = [n for _, _, n in mentions]
+    distinct = list(dict.fromkeys(names))
+    if resp:
+        # the arms of a "respectively" are coordinated ("in A and B, respectively", "A, B and
+        # C were"); two arms in two comparisons ("in A (x and y, respectively) than in B")
+        # are not
+        r_clause = _in(cls, resp.start())
+        listed = [m for m in mentions if r_clause[0] <= m[0] < resp.start()]
+        run: list[tuple[int, int, str]] = []
+        for m in listed:
+            if run and not re.fullmatch(
+                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus)\s*(?:the\s+)?",
+                text[run[-1][1] : m[0]],
+            ):
+                run = []
+            run.append(m)
+        coordinated = list(dict.fromkeys(n for _, _, n in run))
+        before = [o for o in order if r_clause[0] <= o[0] < resp.start()]
+        if len(coordinated) >= 2 and len(before) == len(coordinated):
+            for i, o in enumerate(before):
+                by_pos[o] = coordinated[i]
+    taken: set[int] = set()
+    for o in order:
+        if o in by_pos:
+            continue
+        clause = _in(cls, o[0])
+        later = [v for v in sorted({*order, *value_spans}) if v[0] >= o[1]]
+        nxt = later[0][0] if later else s_end
+        after = [
+            m
+            for m in mentions
+            if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
+            and not cue("vs").search(text, o[1], m[0])
+            and not _THAN.search(text, o[1], m[0])
+        ]
+        if after:
+            by_pos[o] = after[0][2]
+            taken.add(after[0][0])
+            continue
+        earlier = [v for v in order if v[1] <= o[0]]
+        prev_end = earlier[-1][1] if earlier else clause[0]
+        before_m = [
+            m
+            for m in mentions
+            if m[1] <= o[0]
+            and o[0] - m[1] < 400
+            and ";" not in text[m[1] : o[0]]
+            and m[0] not in taken
+            and not cue("vs").search(text, m[1], o[0])
+            and not _CONTRAST.search(text, m[1], o[0])
+        ]
+        if (
+            before_m
+            and before_m[-1][1] <= o[0]
+            and (
+                before_m[-1][0] >= prev_end
+                or not earlier
+                or all(by_pos.get(e) == before_m[-1][2] for e in earlier if e[0] >= before_m[-1][1])
+            )
+        ):
+            by_pos[o] = before_m[-1][2]
+    # "x% vs y% in the B group": the other value of the pair is the other arm
+    if len(ctx.arms) == 2:
+        for i, o in enumerate(order):
+            if o in by_pos:
+                continue
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(order) and order[j] in by_pos:
+                    a, b = sorted((o, order[j]))
+                    if cue("vs").search(text, a[1], b[0]) and len(text[a[1] : b[0]]) < 120:
+                        other = [x.name for x in ctx.arms if x.name != by_pos[order[j]]]
+                        if len(other) == 1:
+                            by_pos[o] = other[0]
+                            break
+    # "68.4% vs 47.1%" naming no arm in a two-arm trial: the arms in the order defined
+    if len(ctx.arms) == 2:
+        for a, b in itertools.pairwise(order):
+            if a in by_pos or b in by_pos or _in(cls, a[0]) != _in(cls, b[0]):
+                continue
+            gap = text[a[1] : b[0]]
+            clause = _in(cls, a[0])
+            if re.fullmatch(
+                r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus)\s*", gap
+            ) and not [m for m in mentions if clause[0] <= m[0] < clause[1]]:
+                by_pos[a], by_pos[b] = ctx.arms[0].name, ctx.arms[1].name
+    # a bare list of as many values as the trial has arms (dose levels)
+    if len(ctx.arms) >= 3 and not mentions:
+        free = [o for o in order if o not in by_pos]
+        if len(free) == len(ctx.arms):
+            gaps = [text[a[1] : b[0]] for a, b in itertools.pairwise(free)]
+            if all(re.fullmatch(r"\s*(?:%\s*)?,?\s*(?:and|or)?\s*", g) for g in gaps):
+                for o, arm in zip(free, ctx.arms, strict=True):
+                    by_pos[o] = arm.name
+    # "Of the 25 patients who received X as first line, 13 (52%) achieved CR": the subgroup the
+    # sentence opens with holds its values that name no arm of their own
+    if lead is not None:
+        for o in order:
+            if o not in by_pos and o[0] >= lead.end("group"):
+                by_pos[o] = lead.group("group").strip()
+    comparison = ctx.comparison()
+    if comparison is None and len(distinct) == 2:
+        comparison = " vs ".join(distinct)
+    for c in values:
+        o = (c.mention.start, c.mention.end)
+        if o in by_pos:
+            c.group = by_pos[o]
+        elif c.statistic in ("hazard_ratio", "odds_ratio", "risk_ratio", "p_value") and comparison:
+            c.group = comparison
+        else:
+            clause = _in(cls, c.mention.start)
+            pop = cue("population").search(text, clause[0], clause[1])
+            sub = cue("subgroup_after_value").match(text[c.mention.end : clause[1]])
+            if sub and c.endpoint != "sample_size":
+                # "Six of 30 patients (20%) without prior chemotherapy achieved a PR"
+                noun = re.search(_COUNT_NOUN, text[c.mention.start : c.mention.end])
+                c.group = f"{noun.group(0).lower() if noun else 'patients'} {sub.group('group')}"
+            elif (adj := cue("population_adjective").search(text, clause[0], clause[1])) and (
+                c.endpoint != "sample_size"
+            ):
+                c.group = adj.group("group")  # "median follow-up among living patients"
+            elif pop and c.endpoint != "sample_size":
+                group = cue("group_stop").sub("", pop.group("group")).rstrip(" <>≤≥=.,:")
+                group = re.sub(
+                    r"(?i)(?:\s+(?:and|or|compared\s+with|versus|vs\.?|than))+$", "", group
+                )
+                c.group = group or None
+            elif len(ctx.arms) == 1:
+                c.group = ctx.arms[0].name
+            elif c.endpoint in ("sample_size", "follow_up") and comparison:
+                c.group = comparison
+            elif not ctx.arms and c.origin == "this_study":
+                c.group = ctx.whole()
+            elif c.origin == "this_study" and len(ctx.arms) >= 2:
+                # a trial's own value that names no arm is pooled over its arms
+                c.group = "both arms" if len(ctx.arms) == 2 else "all arms"
 
 
 # ----------------------------------------------------------------------------- tables
@@ -1347,6 +2116,7 @@ def _header_sizes(
             mention, endpoint="sample_size", statistic="count", value=value, unit="patients"
         )
         c.span = (cell.start, cell.end)
+        c.how = "table"
         c.group = cue("header_arm_n").sub("", cell.text).strip(" ()[].") or None
         out.append(c)
     return out
@@ -1434,6 +2204,7 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
     t = cell.text
     mention = Mention("cell", cell.start, cell.end, "table")
     c = Candidate(mention, endpoint=term.code, source=term.source, span=(cell.start, cell.end))
+    c.how = "table"
     if m := cue("cell_frac_pct").match(t):
         c.statistic, c.value, c.unit = "proportion", float(m.group("value")), "%"
         c.n, c.N = int(m.group("n")), int(m.group("N"))
@@ -1492,29 +2263,334 @@ def _caption(text: str, start: int) -> str:
     return found[-1].group(0) if found else ""
 
 
+_TABLE_LABEL = re.compile(r"(?:Table|TABLE)\s?\d{1,2}[A-Za-z]?\.?")
+_P_HEADER = re.compile(r"\s*(?i:p\s?-?\s?values?|p)\b\.?")
+_PATH_KINDS = ("references", "results", "discussion", "conclusion", "introduction", "methods")
+_PATH_NUMBERING = re.compile(r"^[\d.\s]+")
+
+
+def section_kind(section: Section) -> str:
+    """The kind of a section, read from a PMC label path when its title is one ("ABSTRACT:",
+    "BODY.RESULTS.TOXICITY:", "BODY.MATERIALS AND METHODS.STATISTICAL METHODS:"): the first
+    component names the kind, whatever kind the section was given."""
+    m = cue("label_path").match((section.title or "").strip())
+    if m is None:
+        return section.kind
+    if m.group("root") == "ABSTRACT":
+        return "abstract"
+    head = _PATH_NUMBERING.sub("", m.group("head") or "").split(".")[0]
+    for kind in _PATH_KINDS:
+        if head and cue(f"label_path_kind_{kind}").search(head):
+            return kind
+    return "other" if section.kind == "abstract" else section.kind
+
+
+def inline_tables(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Tables flattened into a line of running text, as PMC plain-text renderings print them
+    ("...arms (Table 1).   Table 1 Baseline characteristics PCR-B (N=33) ... 0.43   Compared
+    with ..."): from the table label after a run of spaces to the end of the line, the next
+    table or figure label, or the first prose sentence after a run of spaces."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        head = _TABLE_LABEL.match(text, pos) if pos == start else None
+        m = head or cue("inline_table_start").search(text, pos, end)
+        if m is None:
+            break
+        t_start = m.start("label") if m is not head else m.start()
+        stop = cue("inline_table_end").search(text, m.end(), end)
+        t_end = stop.start() if stop else end
+        while t_end > t_start and text[t_end - 1].isspace():
+            t_end -= 1
+        if t_end > m.end():
+            out.append((t_start, t_end))
+        pos = max(t_end, m.end())
+    return out
+
+
+_HEAD_TOKEN = re.compile(r"\([^()]{0,30}\)|[^\s()]+")
+
+
+def _column_name(text: str, lo: int, hi: int, words: int | None = None) -> str:
+    """The name of an arm column, printed before its size: "PCR-B (Arm A)" before "(N=33)",
+    "PCR Arm B" before "( N = 32)" (``words`` tokens, else a bracket and the word before it,
+    else three words)."""
+    tokens = list(_HEAD_TOKEN.finditer(text, max(lo, hi - 60), hi))
+    if not tokens:
+        return ""
+    take = words or (2 if tokens[-1].group(0).startswith("(") else 3)
+    first = tokens[max(0, len(tokens) - take)].start()
+    return text[first:hi].strip()
+
+
+def _p_cell(cell: Cell) -> tuple[str | None, float | None] | None:
+    pm = cue("cell_p").match(cell.text.replace(" ", ""))
+    if pm is None or "." not in cell.text:
+        return None
+    op = pm.group("p_op") or "="
+    return {"≤": "<=", "≥": ">="}.get(op, op), parse_number(pm.group("p_value"))
+
+
+def inline_table_candidates(
+    text: str, start: int, end: int, terms: list[Term], starts: list[int]
+) -> list[Candidate]:
+    """Rows of a flattened table read as cells: a row is its label (the words since the last
+    value) and the run of value cells after it; the arm columns are the ``(N = 33)`` headers
+    before the first row, a trailing p column is the row's p value, and surplus leading
+    cells (footnote marks, a "1" after "Thrombocytopenia") are dropped. Baseline tables give
+    only their header arm sizes; an adverse-event table (by its caption) reports each row as
+    ``adverse_events`` with the row label when the label names no endpoint."""
+    label_m = _TABLE_LABEL.match(text, start)
+    body_start = label_m.end() if label_m else start
+    cells = [
+        Cell(m.group(0), m.start(), m.end())
+        for m in cue("inline_cell").finditer(text, body_start, end)
+    ]
+    if not cells:
+        return []
+    # the header: the arm sizes "(N = 33)" before the first compound cell ("18 (54.5%)")
+    first_compound = next((c.start for c in cells if "(" in c.text or "/" in c.text), end)
+    header_arms = list(cue("header_arm_n").finditer(text, body_start, first_compound))
+    head_end = header_arms[-1].end() if header_arms else body_start
+    if header_arms and text[head_end : head_end + 1] in ")]":
+        head_end += 1
+    caption = text[start : header_arms[0].start() if header_arms else first_compound]
+    columns: list[Cell] = []
+    prev = body_start
+    for m in header_arms:
+        name = _column_name(text, prev, m.start())
+        lo = text.rfind(name, prev, m.start()) if name else m.start()
+        columns.append(Cell(text[lo : m.end()].strip(), lo, m.end()))
+        prev = m.end()
+    if len(header_arms) >= 2:
+        # the first name has no left edge: as many words as the next column's name
+        words = len(_HEAD_TOKEN.findall(cue("header_arm_n").sub("", columns[1].text)))
+        m = header_arms[0]
+        name = _column_name(text, body_start, m.start(), words)
+        lo = text.rfind(name, body_start, m.start()) if name else m.start()
+        columns[0] = Cell(text[lo : m.end()].strip(), lo, m.end())
+    p_head = _P_HEADER.match(text, head_end)
+    p_column = p_head is not None
+    if p_head is not None:
+        head_end = p_head.end()
+    cells = [c for c in cells if c.start >= head_end]
+    out: list[Candidate] = []
+    header = [Cell("", start, start), *columns]
+    out.extend(_header_sizes(text, header, terms, starts, set()))
+    if cue("table_skip_caption").search(caption):
+        return out
+    event_table = bool(cue("table_event_caption").search(caption))
+    caption_term = next(
+        (t for t in _terms_between(terms, starts, start, head_end) if not _is_qualifier(text, t)),
+        None,
+    )
+    body = cells
+    rows: list[tuple[Cell, list[Cell]]] = []
+    label_start = head_end
+    run: list[Cell] = []
+    for c in body:
+        if run and text[run[-1].end : c.start].strip():
+            rows.append(
+                (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
+            )
+            label_start, run = run[-1].end, []
+        if not run and not text[label_start : c.start].strip():
+            label_start = c.start  # a value run with no label continues nothing
+            continue
+        run.append(c)
+    if run:
+        rows.append(
+            (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
+        )
+    k = len(columns)
+    for label, values in rows:
+        lead = len(label.text) - len(label.text.lstrip())
+        label = Cell(label.text.strip(" \u2003\u2002\u00a0"), label.start, label.end)
+        label = Cell(label.text, label.start + lead, label.end)
+        if not re.search(r"[A-Za-z]", label.text) or len(label.text) > 120:
+            continue
+        if cue("exclude_row").search(label.text):
+            continue
+        p: tuple[str | None, float | None] = (None, None)
+        if p_column and len(values) > max(k, 1) and (pv := _p_cell(values[-1])):
+            p, values = pv, values[:-1]
+        if k and len(values) > k:
+            values = values[-k:]
+        heads = [
+            t
+            for t in _terms_between(terms, starts, label.start, label.end)
+            if not _is_qualifier(text, t)
+        ]
+        priority = assembly().priority
+        row_term = max(heads, key=lambda t: priority.get(t.code, 2)) if heads else None
+        if row_term is None and event_table:
+            row_term = Term(label.start, label.end, "adverse_events")
+        term = row_term or (caption_term if event_table else None)
+        if term is None:
+            continue
+        for i, cell in enumerate(values):
+            col = columns[i] if i < len(columns) else None
+            c = _cell(
+                text, Cell(cell.text.strip(), cell.start, cell.end), col.text if col else "", term
+            )
+            if c is None:
+                continue
+            if c.statistic == "proportion" and c.N is None and col is not None:
+                arm = cue("header_arm_n").search(col.text)
+                if arm:
+                    c.N = int(arm.group("N"))
+            if c.p == (None, None) and c.statistic != "hazard_ratio":
+                c.p = p
+            arm_name = cue("header_arm_n").sub("", col.text).strip(" ()[].") if col else ""
+            c.group = f"{label.text}; {arm_name}" if arm_name else label.text
+            if term.code in ("adverse_events", "time_to_event", "other"):
+                c.label = label.text
+            c.span = (label.start, cell.end) if cell.end - label.start <= 200 else c.span
+            out.append(c)
+    return out
+
+
+def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> bool:
+    """Numbers that report no endpoint of the study by where they stand: a baseline
+    subsection gives only its cohort sizes; a methods section only the sizes of the cohorts
+    actually treated and the follow-up (doses, thresholds, power and planned sizes are
+    design figures). A cohort size there is a count with a cohort verb ("35 patients were
+    treated", "of the 68 patients accrued"), not "in 6 patients" with a characteristic."""
+    if not baseline and kind != "methods":
+        return False
+    if c.endpoint == "follow_up":
+        return baseline
+    if c.endpoint != "sample_size":
+        return True
+    m = c.mention
+    before = text[max(0, m.start - 40) : m.start]
+    return not (
+        cue("cohort_verb_right_after").match(text[m.end : m.end + 120])
+        or cue("arm_definition").match(text[c.span[1] : c.span[1] + 80])
+        or cue("cohort_before_count").search(before)
+        or m.kind == "n_eq"
+    )
+
+
+def _regions(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The table regions of a section, in order: Markdown/pipe blocks and flattened tables."""
+    found = [(s, e, "pipe") for s, e in table_blocks(text, start, end)]
+    for s, e in inline_tables(text, start, end):
+        if not any(a < e and s < b for a, b, _ in found):
+            found.append((s, e, "inline"))
+    return sorted(found)
+
+
 def candidates(
-    text: str, sections: list[Section], terms: list[Term]
+    text: str,
+    sections: list[Section],
+    terms: list[Term],
+    source: str | None = None,
+    *,
+    citing: Iterable[int] = (),
+    tagger: Callable[[str], Sequence[tuple[int, int]]] | None = None,
 ) -> list[tuple[Candidate, Section]]:
+    """Candidates of every section. ``source`` is the document as printed when ``text`` is a
+    normalised view of it: the document-level cues (a PDQ summary's citation links and
+    evidence levels, which the view drops) are read there. ``citing`` are the indices of
+    `other` sections whose printed text cites its sources (a narrative review), whose numbers
+    are then cited. ``tagger`` gives a sentence's ARM spans (:mod:`trialex.tagger`), asked
+    where the rules name no arm."""
     skip = assembly().skip_sections
     terms = refine_terms(text, merge_abbreviations(text, terms))
     starts = [t.start for t in terms]
     seen: set[tuple[str, ...]] = set()
     out: list[tuple[Candidate, Section]] = []
-    for section in sections:
-        if section.kind in skip or section.end <= section.start:
+    review = bool(cue("review_document").search(source or text))
+    kinds = [section_kind(s) for s in sections]
+    if _protocol_only(sections, kinds) or _laboratory_only(text):
+        return []
+    citing = set(citing)
+    arms = document_arms(text, sections)  # carried through the document in reading order
+    path, prev_kind = "", ""
+    for index, (section, kind) in enumerate(zip(sections, kinds, strict=True)):
+        if kind in skip or section.end <= section.start:
             continue
+        if kind != section.kind:
+            section = section.model_copy(update={"kind": kind})
+        if section.title and kind not in ("table", "other"):
+            path = section.title
+        elif not section.title and prev_kind not in ("table", "other"):
+            path = ""  # only prose resuming after a table or figure stays in its subsection
+        prev_kind = kind
+        baseline = bool(cue("label_path_baseline").search(path))
         pos = section.start
-        lang, kind = section.language, section.kind
-        for b_start, b_end in table_blocks(text, section.start, section.end):
-            for c in prose_candidates(text, pos, b_start, lang, kind, terms, starts):
-                out.append((c, section))
-            caption = _caption(text, b_start)
-            for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
-                out.append((c, section))
+        # the tagger is asked only where a study reports its own results
+        arms.tagger = tagger if kind in TAGGED_KINDS else None
+        found: list[tuple[Candidate, Section]] = []
+        cites = index in citing
+        for b_start, b_end, form in _regions(text, section.start, section.end):
+            found.extend(_prose(text, pos, b_start, section, terms, starts, baseline, arms, cites))
+            if form == "pipe":
+                caption = _caption(text, b_start)
+                for c in table_candidates(text, b_start, b_end, caption, terms, seen, starts):
+                    found.append((c, section))
+            else:
+                table = section.model_copy(update={"kind": "table"})
+                for c in inline_table_candidates(text, b_start, b_end, terms, starts):
+                    found.append((c, table))
             pos = b_end
-        for c in prose_candidates(text, pos, section.end, lang, kind, terms, starts):
-            out.append((c, section))
+        found.extend(_prose(text, pos, section.end, section, terms, starts, baseline, arms, cites))
+        out.extend(found)
+    if review:
+        for c, _ in out:
+            c.origin = "cited"
     return out
+
+
+def _prose(
+    text: str,
+    lo: int,
+    hi: int,
+    section: Section,
+    terms: list[Term],
+    starts: list[int],
+    baseline: bool,
+    arms: ArmContext | None = None,
+    cites: bool = False,
+) -> list[tuple[Candidate, Section]]:
+    kind = section.kind
+    if kind == "other" and (
+        cites or cue("citation_marker").search(text, section.start, section.end)
+    ):
+        kind = "review"  # narrative text citing others; figure captions rarely cite
+    found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
+    return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
+
+
+def _laboratory_only(text: str) -> bool:
+    """A laboratory or animal study (rats, mice, cell lines, xenografts, in vitro) that names
+    hardly any patients or participants reports no clinical outcome: no records."""
+    lab = len(cue("lab_study_noun").findall(text))
+    if lab < 5:
+        return False
+    return len(cue("human_study_noun").findall(text)) < lab
+
+
+def _protocol_only(sections: list[Section], kinds: list[str]) -> bool:
+    """A trial protocol (PMC label paths with methods/design sections and no results section
+    anywhere, the abstract included; no discussion either unless the methods are labelled as
+    a design) reports no outcome: no records."""
+    labelled = [
+        k
+        for s, k in zip(sections, kinds, strict=True)
+        if cue("label_path").match((s.title or "").strip())
+    ]
+    if not labelled or "methods" not in labelled or "results" in labelled:
+        return False
+    design = any(cue("label_path_design").match((s.title or "").strip()) for s in sections)
+    if "discussion" in labelled and not design:
+        return False  # a protocol ("METHODS AND DESIGN", "TRIAL STATUS") may discuss its design
+    return not any(
+        cue("label_path_kind_results").search(s.title or "")
+        for s in sections
+        if (s.title or "").startswith("ABSTRACT")
+    )
 
 
 def to_record(text: str, c: Candidate, section: Section) -> Record | None:
@@ -1532,6 +2608,8 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
     extractor = "rules"
     if c.source.startswith("model:"):
         extractor = f"rules+ner:{c.source.split(':', 1)[1]}"
+    elif isinstance(c.group, TaggedArm):
+        extractor = f"rules+ner:{TAGGER_NAME}"
     kind = "table" if c.mention.kind == "cell" or c.mention.rule == "header_arm_n" else section.kind
     if section.kind != "other":
         kind = section.kind
@@ -1548,7 +2626,7 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
         p_op=p_op,  # type: ignore[arg-type]
         p_value=p_value,
         timepoint=c.timepoint,
-        group=c.group,
+        group=str(c.group) if c.group is not None else None,
         label=c.label,
         origin=c.origin,  # type: ignore[arg-type]
         language=section.language,
@@ -1559,4 +2637,66 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
     )
 
 
-__all__ = ["DASHES", "Candidate", "candidates", "to_record"]
+# ----------------------------------------------------------------------------- confidence
+
+_CONFIDENCE_DEFAULTS: dict[str, object] = {
+    "how": {"": 0.5},
+    "gap_free": 30,
+    "gap_penalty_per_100": 0.15,
+    "section": {},
+    "endpoint": {},
+    "statistic": {},
+    "bonus": {},
+    "warning_penalty": 0.25,
+}
+
+
+def confidence(c: Candidate, record: Record) -> float:
+    """How sure assembly is of ``record`` (0-1), from the evidence it used: how the endpoint
+    was found (``Candidate.how``: a term in the value's clause, a "respectively" list, a table
+    cell ...), the term's distance, the section, what the value carries (n/N, CI, p, arm) and
+    the record's validation warnings. The weights are data (``assembly.json`` "confidence")."""
+    w = {**_CONFIDENCE_DEFAULTS, **assembly().confidence}
+    how: dict[str, float] = w["how"]  # type: ignore[assignment]
+    score = how.get(c.how, how.get("", 0.5))
+    if c.term_gap is not None:
+        over = max(0, c.term_gap - int(w["gap_free"]))  # type: ignore[call-overload]
+        score -= float(w["gap_penalty_per_100"]) * over / 100  # type: ignore[arg-type]
+    short: dict[str, float] = w.get("short_term", {})  # type: ignore[assignment]
+    if c.term_len is not None and c.term_len <= short.get("max_chars", 0):
+        score -= short.get("penalty", 0.0)
+    score += w["section"].get(record.section, 0.0)  # type: ignore[attr-defined]
+    score += w["endpoint"].get(record.endpoint, 0.0)  # type: ignore[attr-defined]
+    score += w["statistic"].get(record.statistic, 0.0)  # type: ignore[attr-defined]
+    bonus: dict[str, float] = w["bonus"]  # type: ignore[assignment]
+    if record.N is not None:
+        score += bonus.get("N", 0.0)
+    if record.ci_low is not None:
+        score += bonus.get("ci", 0.0)
+    if record.p_value is not None and record.statistic != "p_value":
+        score += bonus.get("p", 0.0)
+    if record.group:
+        score += bonus.get("group", 0.0)
+    if record.origin == "cited":
+        score += bonus.get("cited", 0.0)
+    score -= float(w["warning_penalty"]) * len(record.warnings)  # type: ignore[arg-type]
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def with_confidence(c: Candidate, record: Record, threshold: float) -> Record:
+    """``record`` with its :func:`confidence`, and a ``low_confidence`` warning below
+    ``threshold`` (the record is kept: a reviewer sorts and checks, nothing is dropped)."""
+    score = confidence(c, record)
+    warnings = list(record.warnings)
+    if score < threshold and not any(f.code == "low_confidence" for f in warnings):
+        warnings.append(
+            Flag(
+                code="low_confidence",
+                message=f"confidence {score:.2f} is below {threshold:.2f} "
+                f"(endpoint found by: {c.how or 'unknown'})",
+            )
+        )
+    return record.model_copy(update={"confidence": score, "warnings": warnings})
+
+
+__all__ = ["DASHES", "Candidate", "candidates", "confidence", "to_record", "with_confidence"]

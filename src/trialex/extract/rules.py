@@ -19,7 +19,7 @@ import bisect
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,8 @@ class AssemblyConfig:
     skip_sections: frozenset[str]
     priority: dict[str, int]
     cues: dict[str, Cue]
+    # evidence weights of a record's confidence (see assemble.confidence); {} = the defaults
+    confidence: dict[str, Any] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -132,7 +134,7 @@ def _labels(rules_dir: str | None = None) -> dict[str, str]:
 
 
 def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
-    keys = {"version", "skip_sections", "priority", "cues"}
+    keys = {"version", "skip_sections", "priority", "cues", "confidence"}
     if set(data) - keys:
         raise RuleFileError(f"assembly.json: unknown keys {sorted(set(data) - keys)}")
     for code in data["priority"]:
@@ -149,7 +151,12 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
         pattern = entry["pattern"].replace("{COUNT_NOUNS}", count_macro)
         cues[cid] = Cue(cid, compile_guarded(pattern), entry.get("examples", {}))
-    return AssemblyConfig(frozenset(data["skip_sections"]), dict(data["priority"]), cues)
+    return AssemblyConfig(
+        frozenset(data["skip_sections"]),
+        dict(data["priority"]),
+        cues,
+        dict(data.get("confidence", {})),
+    )
 
 
 @functools.cache
