@@ -49,6 +49,14 @@ def test_normalize_plain_text_is_its_own_view() -> None:
     assert view.to_source(3, 9) == (3, 9)
 
 
+def test_normalize_text_with_markup_characters_but_no_markup_is_its_own_view() -> None:
+    # citation brackets, a lone "<", "&" and "*" start the normaliser's scan but are no markup
+    text = "Survival was longer [12, 13] in the R&D arm (P < .05); * adjusted.\n" * 3
+    view = normalize(text)
+    assert view.identity and view.text == text
+    assert view.to_source(0, 5) == (0, 5)
+
+
 def test_normalize_value_in_formula_maps_back_to_the_whole_formula() -> None:
     source = "2年总生存率为 $6 2 . 5 0 \\%$ ，而对照组为 $4 1 . 3 \\%$ 。"
     view = normalize(source)

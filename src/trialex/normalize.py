@@ -187,12 +187,16 @@ def load_rules(rules_dir: str | None = None) -> Rules:
 
 
 class _Builder:
-    """Pieces of the view, each with the source characters it stands for."""
+    """Pieces of the view, each with the source characters it stands for.
+
+    The per-character offsets are built only when asked for (:meth:`offsets`): most texts that
+    trigger the normaliser hold no markup after all, and the view is then the text itself.
+    """
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.starts = array("q")
-        self.ends = array("q")
+        # (a, b, length, copied): a copy of source[a:b], or a piece of `length` standing for it
+        self._spans: list[tuple[int, int, int, bool]] = []
 
     def copy(self, text: str, a: int, b: int, newlines: bool = True) -> None:
         """``source[a:b]`` as it is (or with its line breaks made spaces)."""
@@ -202,16 +206,26 @@ class _Builder:
         if not newlines:
             piece = piece.replace("\r", " ").replace("\n", " ")
         self.parts.append(piece)
-        self.starts.extend(range(a, b))
-        self.ends.extend(range(a + 1, b + 1))
+        self._spans.append((a, b, b - a, True))
 
     def put(self, piece: str, a: int, b: int) -> None:
         """``piece`` standing for the whole of ``source[a:b]``."""
         if not piece:
             return
         self.parts.append(piece)
-        self.starts.extend([a] * len(piece))
-        self.ends.extend([b] * len(piece))
+        self._spans.append((a, b, len(piece), False))
+
+    def offsets(self) -> tuple[array, array]:
+        """The source start and end of every character of the view."""
+        starts, ends = array("q"), array("q")
+        for a, b, length, copied in self._spans:
+            if copied:
+                starts.extend(range(a, b))
+                ends.extend(range(a + 1, b + 1))
+            else:
+                starts.extend([a] * length)
+                ends.extend([b] * length)
+        return starts, ends
 
     def last_char(self) -> str:
         for part in reversed(self.parts):
@@ -494,7 +508,8 @@ def normalize(text: str, rules: Rules | None = None) -> TextView:
     out = normalizer.out
     if not normalizer.changed:
         return TextView(text, text)
-    return TextView(text, "".join(out.parts), out.starts, out.ends)
+    starts, ends = out.offsets()
+    return TextView(text, "".join(out.parts), starts, ends)
 
 
 __all__ = ["NormalizeRulesError", "Rules", "TextView", "load_rules", "normalize", "read_latex"]
