@@ -1187,11 +1187,15 @@ class _Splitter:
 
     # -- zoning of unheaded prose ----------------------------------------------------------
 
-    def _scores(self, body: str) -> list[int]:
+    def _scores(self, body: str, first: int = 0) -> list[int]:
+        """Cue counts per zoning stage; stages before ``first`` are never compared, so they are
+        not counted (left 0)."""
         scores = [0] * len(_ZONE_ORDER)
         for rule in self.rules.patterns["zoning"]:
             if rule.kind in _ZONE_ORDER:
-                scores[_ZONE_ORDER.index(rule.kind)] += len(rule.regex.findall(body))
+                stage = _ZONE_ORDER.index(rule.kind)
+                if stage >= first:
+                    scores[stage] += len(rule.regex.findall(body))
         return scores
 
     def _zone_kind(self, i: int, body: str) -> str | None:
@@ -1199,7 +1203,7 @@ class _Splitter:
         if len(body) < ZONE_MIN:
             return None
         current = _ZONE_ORDER.index(self.kind) if self.kind in _ZONE_ORDER else self.zone
-        scores = self._scores(body)
+        scores = self._scores(body, current)
         if i == self.last_prose and scores[-1] > 0:
             scores[-1] += 1
         best = current
