@@ -184,3 +184,33 @@ def test_export_cli_usage_errors(extracted: Path, args: list[str], code: int, me
     result = CliRunner().invoke(app, ["export", str(extracted), *args])
     assert result.exit_code == code
     assert message in result.stderr
+
+
+# ---- --wide: the evidence table across studies ------------------------------------------------
+
+
+def test_export_wide_one_row_per_distinct_value_with_every_mention(extracted: Path) -> None:
+    from trialex.export import WIDE_COLUMNS
+
+    stream = io.StringIO()
+    count = export_records([extracted], "jsonl", stream=stream, wide=True)
+    rows = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert count == len(rows) > 0
+    assert all(tuple(r) == WIDE_COLUMNS for r in rows)
+    results = {r.doc_id: r for r in _results(extracted)}
+    assert len(rows) < sum(len(r.records) for r in results.values())  # copies merged
+    keys = {(r["doc_id"], r["endpoint"], r["statistic"], r["value"], r["group"]) for r in rows}
+    assert len(keys) >= len(rows) * 0.9
+    bilingual = [r for r in rows if r["languages"] == "en; zh"]
+    assert bilingual  # an English and a Chinese mention of one value: one row, both spans
+    for row in bilingual[:5]:
+        spans = row["spans"].split("; ")
+        assert row["mentions"] == len(spans) >= 2
+        text = results[row["doc_id"]]
+        starts = {r.span.start for r in text.records}
+        assert all(int(s.split("-")[0]) in starts for s in spans)
+
+
+def test_export_wide_refuses_parquet(extracted: Path, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="csv or jsonl"):
+        export_records([extracted], "parquet", out=tmp_path / "x.parquet", wide=True)

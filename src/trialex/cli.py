@@ -468,8 +468,17 @@ def export_(
             "--out", "-o", help="Output file (default: standard output; parquet needs a file)."
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="The evidence table instead: one row per study x endpoint x arm x value, "
+            "prose and table mentions of a value in one row (csv or jsonl).",
+        ),
+    ] = False,
 ) -> None:
-    """Export every record as one row (doc_id and all fields, stable column order)."""
+    """Export every record as one row (doc_id and all fields, stable column order), or with
+    --wide the evidence table across studies."""
     from trialex.errors import TrialexError
     from trialex.export import ExportError, export_records
 
@@ -478,7 +487,9 @@ def export_(
         _error(f"{missing[0]}: no such file or folder")
         raise typer.Exit(EXIT_USAGE)
     try:
-        count = export_records(inputs or [Path("extracted")], fmt.value, out=out, stream=sys.stdout)
+        count = export_records(
+            inputs or [Path("extracted")], fmt.value, out=out, stream=sys.stdout, wide=wide
+        )
     except ExportError as error:
         _error(str(error))
         raise typer.Exit(EXIT_USAGE) from None
@@ -486,7 +497,7 @@ def export_(
         _error(str(error))
         raise typer.Exit(EXIT_FAILED) from None
     if out is not None:
-        typer.echo(f"{count} records written to {out}", err=True)
+        typer.echo(f"{count} {'rows' if wide else 'records'} written to {out}", err=True)
 
 
 @app.command("train-ner", short_help="Train the outcome/arm tagger from ../shared/training.")

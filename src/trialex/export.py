@@ -146,12 +146,75 @@ def iter_rows(results: Iterable[DocumentResult]) -> Iterator[dict[str, Any]]:
             yield record_row(result.doc_id, record, result.meta)
 
 
+WIDE_COLUMNS: tuple[str, ...] = (
+    "doc_id",
+    "endpoint",
+    "statistic",
+    "value",
+    "n_N",
+    "ci",
+    "p",
+    "timepoint",
+    "group",
+    "label",
+    "origin",
+    "languages",
+    "mentions",
+    "spans",
+    "sections",
+    "review",
+    "suspect",
+    "doc_title",
+    "doi",
+    "pmid",
+)
+"""The evidence table's columns (``--wide``): one row per study x endpoint x arm x value."""
+
+
+def wide_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """The evidence table across studies as flat rows: a value printed in prose and again in a
+    table (or in both languages) is one row listing every mention's span and section."""
+    from trialex.evidence import evidence_rows, review_statuses
+
+    for path in result_paths(paths):
+        result = load_result(path)
+        if result is None:
+            continue
+        meta = result.meta
+        for row in evidence_rows(result, "", review_statuses(path, result)):
+            records = [result.records[int(mark[1:])] for mark, _ in row.mentions]
+            yield {
+                "doc_id": row.doc_id,
+                "endpoint": row.endpoint,
+                "statistic": row.statistic,
+                "value": row.value,
+                "n_N": row.nN,
+                "ci": row.ci,
+                "p": row.p,
+                "timepoint": row.timepoint,
+                "group": row.group,
+                "label": row.label,
+                "origin": row.origin,
+                "languages": LIST_SEPARATOR.join(row.languages),
+                "mentions": len(records),
+                "spans": LIST_SEPARATOR.join(f"{r.span.start}-{r.span.end}" for r in records),
+                "sections": LIST_SEPARATOR.join(section for _, section in row.mentions),
+                "review": row.review,
+                "suspect": LIST_SEPARATOR.join(row.suspect),
+                "doc_title": meta.title if meta else None,
+                "doi": meta.doi if meta else None,
+                "pmid": meta.pmid if meta else None,
+            }
+
+
 def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def rows_to_csv(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, lineterminator="\n")
+def rows_to_csv(
+    rows: Iterable[dict[str, Any]], stream: TextIO, columns: Sequence[str] = COLUMNS
+) -> int:
+    writer = csv.DictWriter(stream, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
@@ -218,19 +281,30 @@ def export_records(
     fmt: str = "csv",
     out: Path | None = None,
     stream: TextIO | None = None,
+    *,
+    wide: bool = False,
 ) -> int:
     """Export every record of the results in ``inputs`` (files or folders); returns the row count.
 
-    Writes to ``out`` (atomically) when given, else to ``stream`` (text formats only).
+    With ``wide``, the evidence table instead (:func:`wide_rows`, csv or jsonl). Writes to
+    ``out`` (atomically) when given, else to ``stream`` (text formats only).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    rows = iter_rows(iter_results(inputs))
+    if wide and fmt == "parquet":
+        raise ExportError("--wide is written as csv or jsonl")
+    rows = wide_rows(inputs) if wide else iter_rows(iter_results(inputs))
     if fmt == "parquet":
         if out is None:
             raise ExportError("parquet is binary: give an output file (--out FILE.parquet)")
         return rows_to_parquet(rows, out)
-    writer = rows_to_csv if fmt == "csv" else rows_to_jsonl
+    columns = WIDE_COLUMNS if wide else COLUMNS
+
+    def writer(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
+        if fmt == "csv":
+            return rows_to_csv(rows, stream, columns)
+        return rows_to_jsonl(rows, stream)
+
     if out is None:
         if stream is None:
             raise ExportError("give an output file or a stream")
