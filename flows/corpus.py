@@ -225,7 +225,7 @@ def publish_report(out: Path, report_dir: Path, gold: Path | None = None) -> Pat
     except ImportError:  # the report module is optional for a corpus run
         return None
     try:
-        index = Path(write_reports([out], report_dir, gold))
+        index = Path(write_reports([out], report_dir, gold, changed_only=True))
     except Exception:  # a report is a convenience: never fail the run for it
         get_run_logger().warning("report not written", exc_info=True)
         return None

@@ -135,7 +135,7 @@ def test_cli_help_and_version_work_from_a_subprocess() -> None:
 def test_cli_help_shows_defaults_and_takes_dash_h() -> None:
     result = runner.invoke(app, ["run", "-h"])
     assert result.exit_code == 0
-    assert "[default: raw]" in result.output
+    assert "[default: raw]" in " ".join(result.output.split())
     assert "<bool>" not in result.output
 
 
@@ -157,3 +157,15 @@ def test_cli_eval_without_any_matching_gold_document_fails(tmp_path: Path) -> No
     result = runner.invoke(app, ["eval", "--pred", str(tmp_path)])
     assert result.exit_code == 1
     assert "has gold" in result.stderr
+
+
+def test_cli_says_when_it_writes_into_a_checkouts_extracted_folder(tmp_path: Path) -> None:
+    checkout = tmp_path / "trialex"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "extracted").mkdir()
+    (checkout / "extracted" / "README.md").write_text("Output folder.\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(GOOD), "--out", str(checkout / "extracted")])
+    assert result.exit_code == 0
+    assert "note: writing into this checkout's" in result.stderr
+    elsewhere = runner.invoke(app, ["extract", str(GOOD), "--out", str(tmp_path / "out")])
+    assert "note:" not in elsewhere.stderr

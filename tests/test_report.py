@@ -342,3 +342,27 @@ def test_report_cli_writes_pages_and_reports_broken_results(tmp_path: Path) -> N
     )
     missing_gold = CliRunner().invoke(app, ["report", str(paths[1]), "--gold", str(tmp_path / "x")])
     assert missing_gold.exit_code == 2 and "gold folder not found" in missing_gold.stderr
+
+
+def test_report_changed_only_renders_just_the_pages_whose_inputs_changed(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    extracted = tmp_path / "extracted"
+    write_seed_results(extracted)
+    out = tmp_path / "report"
+    write_reports([extracted], out, gold_dir=GOLD, changed_only=True)
+    pages = sorted(out.glob("0*.html"))
+    assert len(pages) == len(SEED_IDS)
+    old = {p.name: p.stat().st_mtime_ns for p in pages}
+    for page in pages:  # mark every page as written long ago, yet after its inputs
+        os.utime(page, ns=(old[page.name], old[page.name]))
+    touched = extracted / f"{SEED_IDS[0]}.json"
+    later = max(old.values()) + 10**9
+    os.utime(touched, ns=(later, later))
+    shutil.copy(out / "index.html", tmp_path / "index-before.html")
+    write_reports([extracted], out, gold_dir=GOLD, changed_only=True)
+    new = {p.name: p.stat().st_mtime_ns for p in sorted(out.glob("0*.html"))}
+    changed = sorted(name for name in new if new[name] != old[name])
+    assert changed == [f"{SEED_IDS[0]}.html"]
+    assert (out / "index.html").read_text() == (tmp_path / "index-before.html").read_text()

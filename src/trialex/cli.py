@@ -58,6 +58,19 @@ def _error(message: str) -> None:
     typer.echo(f"error: {' '.join(message.split())}", err=True)
 
 
+def _note_checkout_output(out: Path) -> None:
+    """Say so when the outputs go into a trialex checkout's own ``extracted/`` folder (its
+    README is tracked; earlier outputs of the same articles are replaced)."""
+    folder = out.resolve()
+    if (folder / "README.md").is_file() and (folder.parent / ".git").exists():
+        earlier = sum(1 for p in folder.glob("*.json") if not p.name.startswith("_"))
+        err.print(
+            f"note: writing into this checkout's {out}/ ({earlier} earlier results there; "
+            "--out DIR writes elsewhere)",
+            markup=False,
+        )
+
+
 def one_line_error(source: str, error: Exception) -> str:
     """``<file>: <reason>`` for any failure; InputError messages already name their file."""
     if isinstance(error, InputError):
@@ -105,9 +118,10 @@ def extract(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Files or folders (scanned for .txt .md .html .htm .pdf); '-' reads standard "
-            "input and prints the result to standard output.",
+            help="Files or folders (scanned for .txt .md .html .htm .pdf .xml .nxml); '-' reads "
+            "standard input and prints the result to standard output.",
             show_default=False,
+            metavar="ARTICLES",
         ),
     ],
     out: Annotated[
@@ -154,6 +168,7 @@ def extract(
         _error("'-' (standard input) cannot be mixed with paths")
         raise typer.Exit(EXIT_USAGE)
 
+    _note_checkout_output(out)
     files = list(discover(paths, follow_symlinks=settings.follow_symlinks))
     if not files:
         _error(f"no supported files in {' '.join(paths)}")
@@ -271,7 +286,11 @@ def _corpus_flows():  # type: ignore[no-untyped-def]
 def run(
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Folders, files or glob patterns [default: raw]", show_default=False),
+        typer.Argument(
+            help="Folders, files or glob patterns of articles [default: raw]",
+            show_default=False,
+            metavar="ARTICLES",
+        ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("extracted"),
     force: Annotated[
@@ -306,6 +325,7 @@ def run(
         _error(f"a scheduler address goes after --dask, once: {' '.join(addresses)}")
         raise typer.Exit(EXIT_USAGE)
     paths = [i for i in inputs or [] if i not in addresses]
+    _note_checkout_output(out)
     from flows.server import ServerError
 
     try:
@@ -346,7 +366,11 @@ def run(
 def serve(
     inputs: Annotated[
         list[str] | None,
-        typer.Argument(help="Folders, files or glob patterns [default: raw]", show_default=False),
+        typer.Argument(
+            help="Folders, files or glob patterns of articles [default: raw]",
+            show_default=False,
+            metavar="ARTICLES",
+        ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("extracted"),
     cron: Annotated[
@@ -396,6 +420,7 @@ def report(
         typer.Argument(
             help="Document results (<doc_id>.json with <doc_id>.txt beside it) or folders of them.",
             show_default=False,
+            metavar="RESULTS",
         ),
     ],
     out: Annotated[
@@ -457,6 +482,7 @@ def export_(
         typer.Argument(
             help="Folders of document results or <doc_id>.json files (default: extracted).",
             show_default=False,
+            metavar="RESULTS",
         ),
     ] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Row format.")] = (

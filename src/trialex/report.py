@@ -722,10 +722,34 @@ def read_text_for(result_path: Path) -> str:
         raise TrialexError(f"{path}: the text of {Path(result_path).name} is missing") from error
 
 
+def _up_to_date(target: Path, inputs: Iterable[Path | None]) -> bool:
+    """``target`` exists and is newer than every one of ``inputs`` that exists."""
+    try:
+        built = target.stat().st_mtime_ns
+    except OSError:
+        return False
+    for path in inputs:
+        if path is None:
+            continue
+        try:
+            if path.stat().st_mtime_ns > built:
+                return False
+        except OSError:
+            continue
+    return True
+
+
 def write_report(
-    result_path: Path, out_dir: Path, gold_dir: Path | None = None
+    result_path: Path,
+    out_dir: Path,
+    gold_dir: Path | None = None,
+    *,
+    changed_only: bool = False,
 ) -> ReportSummary | None:
-    """Write ``out_dir/<doc_id>.html`` for one ``<doc_id>.json``; ``None`` for non-result JSON."""
+    """Write ``out_dir/<doc_id>.html`` for one ``<doc_id>.json``; ``None`` for non-result JSON.
+
+    With ``changed_only``, a page newer than its result, text, gold and review files is kept as
+    it is (the index still gets its summary)."""
     result = load_result(result_path)
     if result is None:
         return None
@@ -736,8 +760,17 @@ def write_report(
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise TrialexError(f"{gold_path}: cannot read the gold file ({error!r})") from error
     target = output_path(Path(out_dir), result.doc_id, ".html")
-    atomic_write_text(target, render_report(result, text, gold))
     from trialex.evidence import evidence_rows, review_statuses
+    from trialex.review import review_path
+
+    inputs = (
+        Path(result_path),
+        Path(result_path).with_suffix(".txt"),
+        gold_path,
+        review_path(Path(result_path).parent, result.doc_id),
+    )
+    if not (changed_only and _up_to_date(target, inputs)):
+        atomic_write_text(target, render_report(result, text, gold))
 
     evidence = evidence_rows(result, target.name, review_statuses(result_path, result))
     return ReportSummary(
@@ -830,9 +863,11 @@ def write_reports(
     gold_dir: Path | None = None,
     *,
     on_error: ReportErrorHandler | None = None,
+    changed_only: bool = False,
 ) -> Path:
     """Write one report per document result (files or folders of ``<doc_id>.json``) and the
-    index; returns the path of ``index.html``.
+    index; returns the path of ``index.html``. With ``changed_only`` only the pages of documents
+    whose result, text, gold or review changed since their page was written are rendered again.
 
     A result that cannot be reported (broken JSON, missing text) raises, or with ``on_error``
     is passed to it and left out of the index while the others are still written.
@@ -843,7 +878,7 @@ def write_reports(
     summaries = []
     for path in expand(result_paths):
         try:
-            summary = write_report(path, out_dir, gold_dir)
+            summary = write_report(path, out_dir, gold_dir, changed_only=changed_only)
         except TrialexError as error:
             if on_error is None:
                 raise
