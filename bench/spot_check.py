@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,26 +23,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def check_documents() -> set[str]:
-    """Corpus doc ids of the gold-dev check half (never to be read): "f01_pmc4332717_..." is
-    PMC4332717 of the PMC corpus."""
+def _load(pred: Path) -> list[tuple[str, dict, str]]:
+    """(doc_id, record, document text) for every record of the extracted folder, leaving out
+    the corpus copies of the gold-dev check documents (``bench/_split.py``: never read)."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from gold_dev import check_ids
+    from _split import is_check_copy
 
-    out = set()
-    for doc_id in check_ids():
-        m = re.search(r"_pmc(\d+)_", doc_id)
-        out.add(f"PMC{m.group(1)}" if m else doc_id)
-    return out
-
-
-def _load(pred: Path, exclude: set[str] = frozenset()) -> list[tuple[str, dict, str]]:
-    """(doc_id, record, document text) for every record of the extracted folder."""
     out = []
     for path in sorted(pred.glob("*.json")):
-        if path.name.startswith("_") or path.stem in exclude:
+        if path.name.startswith("_"):
             continue
         result = json.loads(path.read_text(encoding="utf-8"))
+        if is_check_copy(str(result.get("source", ""))):
+            continue
         text_path = path.with_suffix(".txt")
         text = text_path.read_text(encoding="utf-8") if text_path.exists() else ""
         for record in result.get("records", []):
@@ -97,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         from trialex.corpus import run_corpus
 
         run_corpus(args.inputs, pred)
-    records = _load(pred, check_documents())  # the check half is never read
+    records = _load(pred)  # the check half is never read
     if args.stats:
         stats(records)
         return 0
