@@ -633,7 +633,7 @@ def terms_between(
 
 TERM_CONTEXT_FILE = "term_context.json"
 CONTEXT_EFFECTS: tuple[str, ...] = ("drop", "recode", "defined_only", "defined_otherwise")
-CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after", "document")
+CONTEXT_SCOPES: tuple[str, ...] = ("sentence", "before", "after", "document", "document_absent")
 _CONTEXT_KEYS = {
     "id",
     "codes",
@@ -823,11 +823,19 @@ def apply_term_context(
                 if by_field == 0 and (total > 0 or rule.effect == "defined_only"):
                     current = None  # undefined, or defined as something else
                 continue
-            if rule.scope == "document":  # "cytoreductive surgery (CRS)": CRS is not an outcome
+            if rule.scope in ("document", "document_absent"):
+                # "cytoreductive surgery (CRS)": CRS is not an outcome; "document_absent": the
+                # effect holds where the document never matches (a "response" in a text that
+                # names no tumour is no tumour response)
                 if rule.id not in in_document:
                     assert rule.pattern is not None
                     in_document[rule.id] = rule.pattern.search(text) is not None
-                lo, hi = (0, len(text)) if in_document[rule.id] else (0, 0)
+                if rule.scope == "document_absent":
+                    if in_document[rule.id]:
+                        continue
+                    lo = hi = -1
+                else:
+                    lo, hi = (0, len(text)) if in_document[rule.id] else (0, 0)
             elif rule.scope == "before":
                 lo, hi = max(0, current.start - rule.window), current.start
             elif rule.scope == "after":
@@ -836,7 +844,7 @@ def apply_term_context(
                 lo, hi = _sentence_of(text, current.start, current.end)
             assert rule.pattern is not None
             search = rule.pattern.match if rule.scope == "after" else rule.pattern.search
-            if search(text, lo, hi) is None:  # "after": anchored at the term's end
+            if lo >= 0 and search(text, lo, hi) is None:  # "after": anchored at the term's end
                 continue
             if rule.effect == "drop":
                 current = None

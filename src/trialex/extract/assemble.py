@@ -808,7 +808,13 @@ def _sentence(
                 term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
-                if term is None and inherited is not None:
+                partner = _vs_partner(text, c, cands, term)
+                if partner is not None:
+                    term = None
+                    c.endpoint, c.source, c.how = partner.endpoint, partner.source, "compared"
+                    c.label = c.label or _shared_label(partner)
+                    c.term_gap, c.term_len = partner.term_gap, partner.term_len
+                elif term is None and inherited is not None:
                     c.endpoint, c.source, c.how = inherited.endpoint, inherited.source, "inherit"
                     c.label = c.label or _shared_label(inherited)
                 elif term is None and compared is not None:
@@ -944,6 +950,25 @@ def _compared(
     if not cue("comparison_anaphor").search(text, clause[0], clause[1]):
         return None  # "whereas 14 (56%) had persistent CD19 expression" names its own outcome
     return prev_top
+
+
+def _vs_partner(
+    text: str, c: Candidate, cands: list[Candidate], term: Term | None
+) -> Candidate | None:
+    """ "98% vs. 95%", "10.2 vs 10.8 months": the second value of a comparison reports the
+    endpoint of the first (its own clause may name an earlier endpoint nearer to neither),
+    unless the term chosen for it stands between the two or after it."""
+    before = [p for p in cands if p.mention.end <= c.mention.start and p is not c]
+    if not before:
+        return None
+    p = before[-1]
+    if p.endpoint in (None, "sample_size") or p.mention.kind != c.mention.kind:
+        return None
+    if not cue("vs_partner_gap").match(text[p.mention.end : c.mention.start]):
+        return None
+    if term is not None and term.start >= p.mention.start:
+        return None
+    return p
 
 
 def _p_scope(
@@ -2576,7 +2601,38 @@ def _prose(
     ):
         kind = "review"  # narrative text citing others; figure captions rarely cite
     found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
-    return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
+    return [
+        (c, section)
+        for c in found
+        if not _design_or_baseline(text, c, section.kind, baseline)
+        and not _sex_breakdown(text, c)
+        and not _reference_ratio(c)
+    ]
+
+
+def _reference_ratio(c: Candidate) -> bool:
+    """A ratio of exactly 1 with neither interval nor p ("HR 1.00 (reference)", a footnote
+    mark read as "HR 1") is the reference level of a comparison, no result."""
+    return (
+        c.mention.kind in RATIO_STATISTICS
+        and c.value == 1.0
+        and c.ci[0] is None
+        and c.ci[1] is None
+        and c.p[1] is None
+    )
+
+
+def _sex_breakdown(text: str, c: Candidate) -> bool:
+    """A count inside a cohort's breakdown by sex ("51 patients (43 men and 8 women)",
+    "24 males, 20 females") describes the cohort: it reports no endpoint, not even a size."""
+    m = c.mention
+    if m.kind != "count":
+        return False
+    lo = max(0, m.start - 30)
+    return any(
+        b.start() <= m.start < b.end()
+        for b in cue("sex_breakdown").finditer(text, lo, min(len(text), m.end + 30))
+    )
 
 
 def _laboratory_only(text: str) -> bool:
@@ -2655,48 +2711,15 @@ def to_record(text: str, c: Candidate, section: Section) -> Record | None:
 
 # ----------------------------------------------------------------------------- confidence
 
-_CONFIDENCE_DEFAULTS: dict[str, object] = {
-    "how": {"": 0.5},
-    "gap_free": 30,
-    "gap_penalty_per_100": 0.15,
-    "section": {},
-    "endpoint": {},
-    "statistic": {},
-    "bonus": {},
-    "warning_penalty": 0.25,
-}
-
 
 def confidence(c: Candidate, record: Record) -> float:
-    """How sure assembly is of ``record`` (0-1), from the evidence it used: how the endpoint
-    was found (``Candidate.how``: a term in the value's clause, a "respectively" list, a table
-    cell ...), the term's distance, the section, what the value carries (n/N, CI, p, arm) and
-    the record's validation warnings. The weights are data (``assembly.json`` "confidence")."""
-    w = {**_CONFIDENCE_DEFAULTS, **assembly().confidence}
-    how: dict[str, float] = w["how"]  # type: ignore[assignment]
-    score = how.get(c.how, how.get("", 0.5))
-    if c.term_gap is not None:
-        over = max(0, c.term_gap - int(w["gap_free"]))  # type: ignore[call-overload]
-        score -= float(w["gap_penalty_per_100"]) * over / 100  # type: ignore[arg-type]
-    short: dict[str, float] = w.get("short_term", {})  # type: ignore[assignment]
-    if c.term_len is not None and c.term_len <= short.get("max_chars", 0):
-        score -= short.get("penalty", 0.0)
-    score += w["section"].get(record.section, 0.0)  # type: ignore[attr-defined]
-    score += w["endpoint"].get(record.endpoint, 0.0)  # type: ignore[attr-defined]
-    score += w["statistic"].get(record.statistic, 0.0)  # type: ignore[attr-defined]
-    bonus: dict[str, float] = w["bonus"]  # type: ignore[assignment]
-    if record.N is not None:
-        score += bonus.get("N", 0.0)
-    if record.ci_low is not None:
-        score += bonus.get("ci", 0.0)
-    if record.p_value is not None and record.statistic != "p_value":
-        score += bonus.get("p", 0.0)
-    if record.group:
-        score += bonus.get("group", 0.0)
-    if record.origin == "cited":
-        score += bonus.get("cited", 0.0)
-    score -= float(w["warning_penalty"]) * len(record.warnings)  # type: ignore[arg-type]
-    return round(min(1.0, max(0.0, score)), 3)
+    """How sure assembly is of ``record`` (0-1): the calibrated probability that its value,
+    endpoint and statistic are right, from the evidence it used (:mod:`.confidence`: how the
+    endpoint was found, the term's distance, section, origin, validation warnings, endpoint
+    class, count noun or denominator, table or prose; coefficients in ``confidence.json``)."""
+    from trialex.extract.confidence import confidence as calibrated
+
+    return calibrated(c, record)
 
 
 def with_confidence(c: Candidate, record: Record, threshold: float) -> Record:
