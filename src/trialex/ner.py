@@ -831,7 +831,8 @@ def apply_term_context(
                     assert rule.pattern is not None
                     in_document[rule.id] = rule.pattern.search(text) is not None
                 if rule.scope == "document_absent":
-                    if in_document[rule.id]:
+                    # absence says something only of a whole text: at least `window` characters
+                    if in_document[rule.id] or len(text) < rule.window:
                         continue
                     lo = hi = -1
                 else:

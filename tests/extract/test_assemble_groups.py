@@ -301,8 +301,11 @@ def test_assemble_confidence_orders_the_evidence() -> None:
         _record(warnings=[{"code": "n_exceeds_N", "message": "n 5 is larger than N 4"}]),
     )
     intro = confidence(_candidate("clause", 5), _record(section="introduction"))
-    assert clause > far > sentence
-    assert clause > warned
+    # the fitted model (resources/confidence.json): a farther term, a term found only in the
+    # sentence, a validation warning or a background section never raise it
+    assert clause > far
+    assert clause > sentence
+    assert clause >= warned
     assert clause > intro
     assert all(0.0 <= x <= 1.0 for x in (clause, far, sentence, warned, intro))
 

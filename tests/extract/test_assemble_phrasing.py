@@ -556,3 +556,34 @@ def test_assemble_lowercase_letter_and_period_ends_a_sentence() -> None:
 def test_assemble_gap_cause_of_death_after_coordination() -> None:
     records = _records("Eleven patients (12%) died in remission and 4 (4%) died of infection.")
     assert [r.text for r in records][1] == "4 (4%) died of infection"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a term whose bracket opens on the value labels it, before an earlier endpoint
+        (
+            "No difference was observed in EFS (89% vs. 86%) or in OS (98% vs. 97%).",
+            [("EFS", 89.0), ("EFS", 86.0), ("OS", 98.0), ("OS", 97.0)],
+        ),
+        # the second value of "x vs y" reports the endpoint of the first
+        (
+            "The EFS rate was 89% vs. 86% (P = .64) and the overall survival rate was 98% vs. 95%.",
+            [("EFS", 89.0), ("EFS", 86.0), ("OS", 98.0), ("OS", 95.0)],
+        ),
+    ],
+)
+def test_assemble_comparison_values_take_their_own_endpoint(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == expected
+
+
+def test_assemble_sex_breakdown_and_reference_ratio_are_no_records() -> None:
+    text = (
+        "A total of 51 patients (43 men and 8 women) underwent transplantation. "
+        "Age-adjusted HR 1 (95% CI) was the reference."
+    )
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == [("sample_size", 51.0)]

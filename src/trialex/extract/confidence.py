@@ -123,20 +123,23 @@ class ConfidenceModel:
 def parse_model(data: Any, source: str) -> ConfidenceModel:
     from trialex.extract.rules import RuleFileError
 
-    if not isinstance(data, dict) or not {"intercept", "weights"} <= set(data) or set(data) - {
-        "version",
-        "note",
-        "intercept",
-        "weights",
-        "fitted_on",
-    }:
+    if (
+        not isinstance(data, dict)
+        or not {"intercept", "weights"} <= set(data)
+        or set(data)
+        - {
+            "version",
+            "note",
+            "intercept",
+            "weights",
+            "fitted_on",
+        }
+    ):
         raise RuleFileError(f"{source}: expected an object with 'intercept' and 'weights'")
     weights = data["weights"]
     if not isinstance(weights, dict) or (unknown := set(weights) - set(FEATURES)):
         raise RuleFileError(f"{source}: unknown features {sorted(unknown) if weights else ''}")
-    return ConfidenceModel(
-        float(data["intercept"]), {k: float(v) for k, v in weights.items()}
-    )
+    return ConfidenceModel(float(data["intercept"]), {k: float(v) for k, v in weights.items()})
 
 
 @functools.lru_cache(maxsize=4)
