@@ -587,3 +587,43 @@ def test_assemble_sex_breakdown_and_reference_ratio_are_no_records() -> None:
     )
     records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
     assert [(r.endpoint, r.value) for r in records] == [("sample_size", 51.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a second "respectively" of the same sentence takes the terms of the first, in order
+        (
+            "Median PFS and OS were 2.7 and 5.3 months, respectively, for arm A, and 3.8 and "
+            "6.9 months, respectively, for arm B.",
+            [("PFS", 2.7), ("OS", 5.3), ("PFS", 3.8), ("OS", 6.9)],
+        ),
+        # a value whose own verb names an outcome outside the vocabulary gets no other term
+        (
+            "Of the 33 patients, 4 (12.1%) achieved CR, 26 (78.8%) achieved PR, 1 (3.0%) "
+            "exhibited SD, and 2 (6.1%) exhibited PD.",
+            [("sample_size", 33.0), ("CR", 12.1), ("PR", 78.8)],
+        ),
+        # ... and the term of its own predicate wins over a linked term before it
+        (
+            "Twenty patients (40%) achieved a complete remission and 5 (10%) had stable disease.",
+            [("CR", 40.0), ("other", 10.0)],
+        ),
+        # an "n = x" after an event list's "n = y" is an event the terms do not name
+        (
+            "CNS complications included leukoencephalopathy (n = 10), stroke (n = 5), "
+            "temporal lobe epilepsy (n = 2), and other events (n = 7).",
+            [("neurotoxicity", 10.0), ("adverse_events", 5.0)],
+        ),
+        # a time of treatment is no survival median; a follow-up schedule no follow-up
+        (
+            "Using the CEC numbers after 4 weeks and 6 weeks of treatment, we did not observe "
+            "any association between CEC changes and OS.",
+            [],
+        ),
+        ("Patients had follow-up visits at 3, 6 and 12 months after surgery.", []),
+    ],
+)
+def test_assemble_structure_of_result_lists(text: str, expected: list[tuple[str, float]]) -> None:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == expected

@@ -618,6 +618,8 @@ def _sentence(
                 text, m, s_start, depths
             ):
                 continue
+            elif _event_list_sibling(text, m, cands):
+                continue  # "stroke (n = 5), epilepsy (n = 2)": an item the terms do not name
             else:
                 c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
                 c.how = "n_eq"
@@ -705,6 +707,10 @@ def _sentence(
                 for i, c in enumerate(tops):
                     assigned[id(c)] = firsts[i // size]
 
+    if resp and assigned:
+        _repeated_respectively(
+            text, resp.end(), s_start, s_end, cands, sent_terms, depths, assigned
+        )
     if language == "zh" and not assigned:
         assigned = _zh_listed(text, cands, sent_terms, mentions)
 
@@ -809,6 +815,11 @@ def _sentence(
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 partner = _vs_partner(text, c, cands, term)
+                named, own_term = _outcome_named_after(text, c, sent_terms)
+                if named and own_term is None:
+                    continue  # "1 (3.0%) exhibited SD": its own outcome, none of the terms
+                if own_term is not None:
+                    term, partner = own_term, None  # "and 5 (10%) had stable disease"
                 if partner is not None:
                     term = None
                     c.endpoint, c.source, c.how = partner.endpoint, partner.source, "compared"
@@ -950,6 +961,63 @@ def _compared(
     if not cue("comparison_anaphor").search(text, clause[0], clause[1]):
         return None  # "whereas 14 (56%) had persistent CD19 expression" names its own outcome
     return prev_top
+
+
+def _outcome_named_after(
+    text: str, c: Candidate, sent_terms: list[Term]
+) -> tuple[bool, Term | None]:
+    """ "4 (12.1%) achieved CR, 26 (78.8%) PR, 1 (3.0%) exhibited SD": a value whose own verb
+    names its outcome ("achieved", "had", "exhibited" ...) reports that outcome: (True, the
+    term of that predicate), or (True, None) when no endpoint term stands there (no term
+    elsewhere in the sentence is its own); (False, None) without such a verb."""
+    lo = c.mention.end
+    verb = cue("outcome_verb_after").match(text[lo : lo + 40])
+    if verb is None:
+        return False, None
+    rest = text[lo + verb.end() : lo + verb.end() + 60]
+    stop = re.search(r"[,;.)(]|\b(?:and|or|in|after|with|vs)\b", rest)
+    end = lo + verb.end() + (stop.start() if stop else len(rest))
+    own = [t for t in sent_terms if lo <= t.start < end and not _is_qualifier(text, t)]
+    return True, own[0] if own else None
+
+
+def _repeated_respectively(
+    text: str,
+    pos: int,
+    s_start: int,
+    s_end: int,
+    cands: list[Candidate],
+    sent_terms: list[Term],
+    depths: list[int],
+    assigned: dict[int, Term],
+) -> None:
+    """ "PFS and OS were 2.7 and 5.3 months, respectively, for arm A, and 3.8 and 6.9 months,
+    respectively, for arm B": each later "respectively" whose values name no term of their
+    own takes the terms of the first, in order (``assigned`` is extended in place)."""
+    order: list[Term] = []
+    for c in cands:
+        t = assigned.get(id(c))
+        if t is not None and t not in order:
+            order.append(t)
+    if len(order) < 2:
+        return
+    for resp in cue("respectively").finditer(text, pos, s_end):
+        scope = [
+            c
+            for c in cands
+            if pos <= c.span[0] < resp.start() and c.endpoint is None and id(c) not in assigned
+        ]
+        if not scope or any(
+            pos <= t.start < resp.start() and not _is_qualifier(text, t) for t in sent_terms
+        ):
+            return
+        top = min(depths[c.span[0] - s_start] for c in scope)
+        tops = [c for c in scope if depths[c.span[0] - s_start] == top]
+        if len(tops) != len(order):
+            return
+        for c, t in zip(tops, order, strict=True):
+            assigned[id(c)] = t
+        pos = resp.end()
 
 
 def _vs_partner(
@@ -1170,11 +1238,30 @@ def _n_eq_term(
         heads = [
             t
             for t in clause_terms
-            if t.end <= open_at and open_at - t.end < 40 and not _is_qualifier(text, t)
+            if t.end <= open_at
+            and open_at - t.end < 40
+            and not _is_qualifier(text, t)
+            and not _closed_item_between(text, t.end, open_at)
         ]
         if heads:
             return heads[-1]
     return None
+
+
+def _event_list_sibling(text: str, m: Mention, cands: list[Candidate]) -> bool:
+    """An "n = x" after an earlier "n = y" of an event list ("leukoencephalopathy (n = 10),
+    stroke (n = 5), epilepsy (n = 2)") counts an event too, never a cohort size."""
+    prev = [x for x in cands if x.mention.kind == "n_eq" and x.mention.end <= m.start]
+    if not prev or prev[-1].endpoint in (None, "sample_size"):
+        return False
+    gap = text[prev[-1].mention.end : m.start]
+    return len(gap) < 80 and bool(re.match(r"\s?[)\]）]\s?[,;，；]", gap))
+
+
+def _closed_item_between(text: str, lo: int, hi: int) -> bool:
+    """ "stroke (n = 5), epilepsy (n = 2)": a bracket closes between a term and the next
+    bracket, so the term heads an earlier list item, not this one."""
+    return ")" in text[lo:hi] or "）" in text[lo:hi]
 
 
 def _count_term(
@@ -2607,7 +2694,19 @@ def _prose(
         if not _design_or_baseline(text, c, section.kind, baseline)
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
+        and not _treatment_time(text, c)
     ]
+
+
+def _treatment_time(text: str, c: Candidate) -> bool:
+    """ "after 4 weeks and 6 weeks of treatment", "12 months of therapy": a time of
+    treatment or exposure is no survival median (a follow-up is read by its own term)."""
+    return (
+        c.mention.kind == "duration"
+        and c.endpoint != "follow_up"
+        and c.statistic == "median"
+        and bool(cue("treatment_time_after").match(text[c.mention.end : c.mention.end + 80]))
+    )
 
 
 def _reference_ratio(c: Candidate) -> bool:
