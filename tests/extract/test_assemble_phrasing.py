@@ -627,3 +627,27 @@ def test_assemble_sex_breakdown_and_reference_ratio_are_no_records() -> None:
 def test_assemble_structure_of_result_lists(text: str, expected: list[tuple[str, float]]) -> None:
     records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
     assert [(r.endpoint, r.value) for r in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an event verb before "in N patients with X" makes the count the event's, not a cohort
+        (
+            "Grade 3 neutropenia occurred in 12 patients with lymphoma.",
+            [("adverse_events", 12.0)],
+        ),
+        # a count a study is made of, defined by a condition after it, is a cohort size
+        (
+            "Ribavirin was studied in 6 patients with Argentine hemorrhagic fever.",
+            [("sample_size", 6.0)],
+        ),
+        (
+            "In a series of 16 patients with lymphoma after transplant, all were alive.",
+            [("sample_size", 16.0)],
+        ),
+    ],
+)
+def test_assemble_count_with_condition(text: str, expected: list[tuple[str, float]]) -> None:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == expected

@@ -1258,6 +1258,18 @@ def _event_list_sibling(text: str, m: Mention, cands: list[Candidate]) -> bool:
     return len(gap) < 80 and bool(re.match(r"\s?[)\]）]\s?[,;，；]", gap))
 
 
+def _cohort_with_condition(text: str, c: Candidate, clause: tuple[int, int]) -> bool:
+    """ "In a series of 16 patients with Sezary syndrome after transplant", "studied in 6
+    patients with haemorrhagic fever": a count a study is made of, defined by a condition
+    after it (which names no event the count reports)."""
+    m = c.mention
+    before = text[max(clause[0], m.start - 50) : m.start]
+    return bool(
+        cue("cohort_context_before").search(before)
+        and cue("cohort_with_after").match(text[m.end : m.end + 60])
+    )
+
+
 def _closed_item_between(text: str, lo: int, hi: int) -> bool:
     """ "stroke (n = 5), epilepsy (n = 2)": a bracket closes between a term and the next
     bracket, so the term heads an earlier list item, not this one."""
@@ -1275,6 +1287,8 @@ def _count_term(
     """Which endpoint a bare count reports: a term after it with no relative clause in between,
     or a term right before it in the same clause ("grade 3 CRS in 2 patients")."""
     after = [t for t in clause_terms if t.start >= c.span[1]]
+    if _cohort_with_condition(text, c, clause):
+        after = []  # "in a series of 16 patients with X after transplant": a cohort
     for t in after:
         gap = text[c.span[1] : t.start]
         if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
