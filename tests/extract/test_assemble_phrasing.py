@@ -651,3 +651,38 @@ def test_assemble_structure_of_result_lists(text: str, expected: list[tuple[str,
 def test_assemble_count_with_condition(text: str, expected: list[tuple[str, float]]) -> None:
     records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
     assert [(r.endpoint, r.value) for r in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a finding before treatment describes the cohort; one during treatment is an event
+        (
+            "In the pre-treatment evaluation, signs of heart disease were found in 33 patients "
+            "(43%). During treatment, adverse cardiac effects were observed in 14 patients (18%).",
+            [("adverse_events", 18.0)],
+        ),
+        # "treated with X for 2 years": a time of treatment, not an EFS median
+        (
+            "Patients were treated with vinblastine for 2 years and achieved a 5-year EFS rate "
+            "of 81%.",
+            [("EFS", 81.0)],
+        ),
+        # a survival outside the codes is other with its phrase, not a nearby code
+        (
+            "5-year metastasis-free survival rates were 78.8% and 77.7%.",
+            [("other", 78.8), ("other", 77.7)],
+        ),
+    ],
+)
+def test_assemble_baseline_treatment_time_and_own_survivals(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == expected
+
+
+def test_assemble_chinese_sex_breakdown_is_no_record() -> None:
+    text = "M5组中，男性患儿9例，女性患儿15例。"
+    records, _ = extract_records(make_doc(text, [("results", "zh", 0)]))
+    assert records == []

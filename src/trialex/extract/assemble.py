@@ -2709,18 +2709,32 @@ def _prose(
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
+        and not _baseline_finding(text, c)
     ]
 
 
 def _treatment_time(text: str, c: Candidate) -> bool:
     """ "after 4 weeks and 6 weeks of treatment", "12 months of therapy": a time of
     treatment or exposure is no survival median (a follow-up is read by its own term)."""
-    return (
-        c.mention.kind == "duration"
-        and c.endpoint != "follow_up"
-        and c.statistic == "median"
-        and bool(cue("treatment_time_after").match(text[c.mention.end : c.mention.end + 80]))
+    if c.mention.kind != "duration" or c.endpoint == "follow_up" or c.statistic != "median":
+        return False
+    before = text[max(0, c.mention.start - 80) : c.mention.start]
+    return bool(
+        cue("treatment_time_after").match(text[c.mention.end : c.mention.end + 80])
+        or cue("treatment_for_before").search(before)
     )
+
+
+def _baseline_finding(text: str, c: Candidate) -> bool:
+    """ "In the pre-treatment evaluation, signs of heart disease were found in 33 patients
+    (43%)", "at diagnosis, anaemia in 40%": a finding before treatment describes the cohort;
+    it is no adverse event or outcome of the study."""
+    if c.endpoint not in ("other", "adverse_events", "neurotoxicity"):
+        return False
+    lo = c.mention.start
+    before = text[max(0, lo - 160) : lo]
+    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("; "))
+    return bool(cue("baseline_before_value").search(before[cut + 1 :]))
 
 
 def _reference_ratio(c: Candidate) -> bool:
