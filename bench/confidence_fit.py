@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--judged", type=Path, default=ROOT / "fixtures/confidence/judged.jsonl")
-    parser.add_argument("--l2", type=float, default=4.0)
+    parser.add_argument("--l2", type=float, default=2.0)
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--cache", type=Path, help="keep the extracted features here (reused)")
     args = parser.parse_args(argv)

@@ -63,6 +63,9 @@ FEATURES: tuple[str, ...] = (
     "has_group",
     "count_noun",
     "chinese",
+    "open_outcome",
+    "event_count",
+    "long_span",
 )
 
 
@@ -103,6 +106,12 @@ def features(c: Candidate, record: Record) -> dict[str, float]:
         ("has_group", bool(record.group)),
         ("count_noun", bool(_COUNT_NOUN.search(record.text))),
         ("chinese", record.language == "zh"),
+        ("open_outcome", c.source == "open"),
+        (
+            "event_count",
+            record.statistic == "count" and record.endpoint != "sample_size" and record.N is None,
+        ),
+        ("long_span", len(record.text) > 60),
     ):
         f[name] = float(hit)
     return f
