@@ -646,6 +646,11 @@ def test_assemble_structure_of_result_lists(text: str, expected: list[tuple[str,
             "In a series of 16 patients with lymphoma after transplant, all were alive.",
             [("sample_size", 16.0)],
         ),
+        (
+            "5 patients with acute renal failure induced by the reintroduction of rifampicin "
+            "are described.",
+            [("sample_size", 5.0)],
+        ),
     ],
 )
 def test_assemble_count_with_condition(text: str, expected: list[tuple[str, float]]) -> None:

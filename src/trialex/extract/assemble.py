@@ -1263,11 +1263,14 @@ def _cohort_with_condition(text: str, c: Candidate, clause: tuple[int, int]) -> 
     patients with haemorrhagic fever": a count a study is made of, defined by a condition
     after it (which names no event the count reports)."""
     m = c.mention
+    if not cue("cohort_with_after").match(text[m.end : m.end + 60]):
+        return False
     before = text[max(clause[0], m.start - 50) : m.start]
-    return bool(
-        cue("cohort_context_before").search(before)
-        and cue("cohort_with_after").match(text[m.end : m.end + 60])
-    )
+    if cue("cohort_context_before").search(before):
+        return True
+    # "5 patients with acute renal failure induced by X are described": a case series
+    stop = text.find(". ", m.end, m.end + 200)
+    return bool(cue("case_report_verb").search(text, m.end, stop if stop > 0 else m.end + 200))
 
 
 def _closed_item_between(text: str, lo: int, hi: int) -> bool:
@@ -1286,9 +1289,9 @@ def _count_term(
 ) -> Term | None:
     """Which endpoint a bare count reports: a term after it with no relative clause in between,
     or a term right before it in the same clause ("grade 3 CRS in 2 patients")."""
-    after = [t for t in clause_terms if t.start >= c.span[1]]
     if _cohort_with_condition(text, c, clause):
-        after = []  # "in a series of 16 patients with X after transplant": a cohort
+        return None  # "in a series of 16 patients with X after transplant": a cohort
+    after = [t for t in clause_terms if t.start >= c.span[1]]
     for t in after:
         gap = text[c.span[1] : t.start]
         if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
@@ -1364,7 +1367,9 @@ def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: st
     after = text[m.end : m.end + COHORT_AFTER]
     if cue("cohort_after_count").match(after):
         return True  # "Ninety patients were treated", "16 patients in study B received"
-    return bool(cue("cohort_in").search(before) and cue("cohort_defined_after").match(after))
+    return bool(
+        cue("cohort_in").search(before) and cue("cohort_defined_after").match(after)
+    ) or _cohort_with_condition(text, c, clause)
 
 
 def _statistic(
