@@ -691,3 +691,27 @@ def test_assemble_chinese_sex_breakdown_is_no_record() -> None:
     text = "M5组中，男性患儿9例，女性患儿15例。"
     records, _ = extract_records(make_doc(text, [("results", "zh", 0)]))
     assert records == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "OS rate (100% vs. 85.7%)": the term before the bracket, not the earlier bracket's
+        (
+            "The 2-year EFS rate (96.4% vs. 82.9%; P = .05) and OS rate (100% vs. 85.7%; "
+            "P = .02) improved.",
+            [("EFS", 96.4), ("EFS", 82.9), ("OS", 100.0), ("OS", 85.7)],
+        ),
+        # a time window is no median duration
+        (
+            "Some men develop resistant disease within 6 months of starting therapy, and the "
+            "duration of response is variable.",
+            [],
+        ),
+    ],
+)
+def test_assemble_bracket_term_and_time_window(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    assert [(r.endpoint, r.value) for r in records] == expected

@@ -763,7 +763,7 @@ def _sentence(
                     # "including 28 CRs (34.1%)": the term right before the bracket is its own
                     or (
                         prev_top.mention.end <= t.start
-                        and 0 <= text.rfind("(", 0, c.span[0]) - t.end <= 2
+                        and _term_opens_bracket(text, t, text.rfind("(", 0, c.span[0]))
                         and not _is_qualifier(text, t)
                     )
                 ]
@@ -1018,6 +1018,14 @@ def _repeated_respectively(
         for c, t in zip(tops, order, strict=True):
             assigned[id(c)] = t
         pos = resp.end()
+
+
+def _term_opens_bracket(text: str, t: Term, open_at: int) -> bool:
+    """The bracket at ``open_at`` opens right after the term ("CRs (", "OS rate (", "overall
+    survival rates (OS) (")."""
+    if open_at < t.end:
+        return False
+    return open_at - t.end <= 2 or bool(cue("label_gap").match(text[t.end : open_at + 1]))
 
 
 def _vs_partner(
@@ -2727,6 +2735,7 @@ def _treatment_time(text: str, c: Candidate) -> bool:
     return bool(
         cue("treatment_time_after").match(text[c.mention.end : c.mention.end + 80])
         or cue("treatment_for_before").search(before)
+        or cue("time_window_before").search(before)  # "within 6 months of starting ADT"
     )
 
 
