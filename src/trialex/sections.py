@@ -75,6 +75,7 @@ _RULE_KEYS = {
     "strong",
     "citation",
     "note",
+    "topics",
 }
 _PATTERN_GROUPS = (
     "heading_patterns",
@@ -206,6 +207,9 @@ class HeadingRule:
     phrases: tuple[str, ...]
     abstract_part: bool
     examples: dict[str, tuple[str, ...]]
+    # phrases naming a topic that is also a subsection of another section ("Treatment" under
+    # "Results"): under results they do not reopen the rule's kind
+    topics: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,10 @@ class SectionRules:
                 phrases=phrases,
                 abstract_part=bool(rule.get("abstract_part", False)),
                 examples=_examples(rule, source),
+                topics=frozenset(_norm_heading(p) for p in rule.get("topics", [])),
             )
+            if not heading.topics <= set(phrases):
+                raise RulesError(f"{source}: {rule['id']}: topics must be among its phrases")
             for phrase in phrases:
                 if not phrase:
                     raise RulesError(f"{source}: {rule['id']}: empty phrase")
@@ -636,12 +643,13 @@ class _Splitter:
         self.has_citation = False
         self.first_structure_kind: str | None = None
         seen_prose = False
-        for ln in self.lines:
+        for i, ln in enumerate(self.lines):
             body = ln.body
             if not body or is_table_row(body):
                 continue
             rule, _ = rules.heading(body)
-            if rule is not None and rule.kind in _STRUCTURE_KINDS:
+            structural = rule is not None and rule.kind in _STRUCTURE_KINDS
+            if structural and rule is not None and not self._wrapped_word(i, body):
                 self.has_structure = True
                 if self.first_structure_kind is None:
                     self.first_structure_kind = rule.kind
@@ -703,7 +711,7 @@ class _Splitter:
         # a few "Response"/"Patient characteristics" topics among a hundred headings do not
         # make a review an article; "1 材料和方法" and "2 结果" do
         # a web summary that cites its sources as Markdown links ("[[12](#cit/section_2.3)]")
-        cites = sum(1 for b in bodies if "](#cit" in b) >= 2
+        cites = any("](#cit" in b for b in bodies)
         self.narrative = not self.labelled and (
             (md >= 3 and (len(kinds) < 2 or structural <= md // 20))
             or (md >= 1 and not kinds and cites)
@@ -791,6 +799,8 @@ class _Splitter:
                     self._md_heading(i, body, text, level)
                     continue
             heading, depth = rules.heading(body)
+            if heading is not None and self._wrapped_word(i, body):
+                heading = None
             if heading is None and self.wrapped:
                 heading = self._interleaved_heading(body)
             if heading is not None:
@@ -926,7 +936,15 @@ class _Splitter:
         """
         self.zoned = False
         rule, _ = self.rules.heading(text)
-        if self.prose_kind is None and level <= min(self.md_min_level, 2) and rule is None:
+        # a narrative excerpt opening on "## Treatment of Recurrent ..." opens its body: only a
+        # level-1 heading is the title of a narrative page
+        titled = level == 1 or not self.narrative
+        if (
+            self.prose_kind is None
+            and titled
+            and level <= min(self.md_min_level, 2)
+            and rule is None
+        ):
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
@@ -958,6 +976,14 @@ class _Splitter:
             self._open(i, "abstract", body)
             return
         self._open_prose(i, kind, body, new=kind == "abstract" and parent != "abstract")
+
+    def _wrapped_word(self, i: int, body: str) -> bool:
+        """A lower-case line right under an unfinished line ("... require immediate" /
+        "treatment."): the end of a hard-wrapped sentence, not a heading."""
+        if not body[0].islower() or i == 0:
+            return False
+        above = self.lines[i - 1].body
+        return bool(above) and not above.endswith(_TERMINAL) and not above.endswith(":")
 
     def _heading_at(self, i: int, body: str) -> bool:
         """An unknown heading: heading-like, and not a line of a wrapped paragraph (PDF text)."""
@@ -1088,6 +1114,13 @@ class _Splitter:
         self.zoned = False
         kind = rule.kind
         parent = self.prose_kind
+        if self.narrative and kind in _STRUCTURE_KINDS:
+            # "**Summary**", "Treatment" in a narrative review are topics of its body
+            kind = parent if parent is not None and parent not in _BACK_KINDS else "other"
+            if parent == "front_matter":
+                kind = "other"
+            self._open_prose(i, kind, body)
+            return
         if parent is None and rule.abstract_part and depth == 0 and self.has_citation:
             # a PubMed page: the structured abstract's labels come before any other heading
             self._open_prose(i, "abstract", body)
@@ -1098,6 +1131,12 @@ class _Splitter:
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
+        if parent == "results" and kind == "methods" and depth <= 1 and rule.topics:
+            words = _norm_heading(_split_numbering(markup_heading(body)[0])[0])
+            if words in rule.topics:
+                # "Patients", "Treatment" as a subsection of the results
+                self._open_prose(i, parent, body)
+                return
         if depth > 1 and parent in _STRUCTURE_KINDS:
             # a numbered subsection ("2.4 Statistical analysis") belongs to its parent
             self._open_prose(i, parent, body)
