@@ -474,7 +474,12 @@ class _Line:
 
 # PMC plain-text renderings print a section's paragraphs, tables and figure captions on one
 # line, separated by runs of two or more spaces: each piece is read as a line of its own.
-_PIECE_BREAK = re.compile(r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])")
+_PIECE_BREAK = re.compile(
+    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])"
+    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
+    r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
+)
+_XMLNS_LEAD = re.compile(r"^[^>\n]{0,40}xmlns[^>\n]{0,200}>")
 _LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
@@ -1067,6 +1072,16 @@ class _Splitter:
         if self.in_table and self._footnote(body):
             self.table_footnotes = True
             return True
+        if not self.in_table and self._indented_cells(i, body):
+            # an untitled table of a PMC rendering: its cells are printed indented, one row or
+            # cell a line, under the prose that cites it
+            self._open(i, "table", None)
+            self.in_table = True
+            self.inline_table = True
+            self.table_title = ""
+            self.table_first_row = ""
+            self.table_footnotes = False
+            return True
         if self.in_table and self.inline_table and not _sentence_prose(body):
             return True  # cells and footnotes of a flattened table, up to the prose after it
         # "Open in a new tab", "View large" under a table stay in the table
@@ -1075,6 +1090,19 @@ class _Splitter:
             and len(body) <= FURNITURE_MAX
             and rules.first("boilerplate", body, strong_only=True) is not None
         )
+
+    def _indented_cells(self, i: int, body: str) -> bool:
+        """In a PMC rendering, an indented line at the start of a raw line that is neither a
+        label, a caption, a heading nor a sentence: a table's cells."""
+        start = self.lines[i].start
+        if not self.labelled or self.prose_kind not in _STRUCTURE_KINDS or self.in_figure:
+            return False
+        if self.text[start] not in " \t\u00a0" or (start and self.text[start - 1] != "\n"):
+            return False
+        prose = _XMLNS_LEAD.sub("", body)  # ' xmlns:ns0="...">To identify ...' is prose
+        if _sentence_prose(prose) or self.rules.first("figure_captions", body) is not None:
+            return False
+        return self.rules.heading(body)[0] is None
 
     def _caption_above(self, i: int) -> int | None:
         """The line right above a new table when it is its untitled caption (HTML ``<caption>``).
