@@ -479,7 +479,7 @@ _PIECE_BREAK = re.compile(
     # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
     r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
 )
-_XMLNS_LEAD = re.compile(r"^[^>\n]{0,40}xmlns[^>\n]{0,200}>")
+_XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
 _LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
@@ -610,6 +610,7 @@ class _Splitter:
         self.rules = rules
         self.lines = _lines(text, pieces=labelled_document(text))
         self.inline_table = False  # a table printed inside a line of prose (PMC renderings)
+        self.indent_table = False  # an untitled table of indented cells (PMC renderings)
         self.segments: list[_Segment] = []
         self.kind: str | None = None  # current kind; None = preamble
         self.prose_kind: str | None = None  # kind to resume after a table/figure/boilerplate
@@ -750,6 +751,7 @@ class _Splitter:
         self.segments.append(_Segment(i, kind, title))
         self.kind = kind
         self.in_table = False
+        self.indent_table = False
         self.in_figure = False
         self.in_boiler = False
 
@@ -1078,10 +1080,13 @@ class _Splitter:
             self._open(i, "table", None)
             self.in_table = True
             self.inline_table = True
+            self.indent_table = True
             self.table_title = ""
             self.table_first_row = ""
             self.table_footnotes = False
             return True
+        if self.in_table and self.indent_table and not self._indented(i):
+            return False  # the indented cells are over: prose (or a heading) again
         if self.in_table and self.inline_table and not _sentence_prose(body):
             return True  # cells and footnotes of a flattened table, up to the prose after it
         # "Open in a new tab", "View large" under a table stay in the table
@@ -1091,13 +1096,17 @@ class _Splitter:
             and rules.first("boilerplate", body, strong_only=True) is not None
         )
 
+    def _indented(self, i: int) -> bool:
+        """The raw line holding line ``i`` (or the piece cut from it) starts with white space."""
+        start = self.text.rfind("\n", 0, self.lines[i].start) + 1
+        return self.text[start] in " \t\u00a0"
+
     def _indented_cells(self, i: int, body: str) -> bool:
         """In a PMC rendering, an indented line at the start of a raw line that is neither a
         label, a caption, a heading nor a sentence: a table's cells."""
-        start = self.lines[i].start
         if not self.labelled or self.prose_kind not in _STRUCTURE_KINDS or self.in_figure:
             return False
-        if self.text[start] not in " \t\u00a0" or (start and self.text[start - 1] != "\n"):
+        if not self._indented(i):
             return False
         prose = _XMLNS_LEAD.sub("", body)  # ' xmlns:ns0="...">To identify ...' is prose
         if _sentence_prose(prose) or self.rules.first("figure_captions", body) is not None:
