@@ -1121,3 +1121,28 @@ def test_pdq_excerpt_opening_on_a_level_two_heading_is_body() -> None:
     sections = split_sections(text)
     for needle in ("## Treatment of Recurrent", "treatment.", "**Summary**", "Evidence ("):
         assert _kind_at(text, sections, needle)[0] == "other", needle
+
+
+def test_html_table_block_under_a_chinese_title_is_one_table() -> None:
+    text = (
+        "# 1 材料与方法\n\n"
+        "收集患者的临床资料，比较两组患者的基线特征和治疗结果，所有患者均签署知情同意书。\n\n"
+        "表1 两组患者基线特征 Tab.1 Baseline characteristics\n\n"
+        "<html><body><table><tr><td>Group</td><td>n</td></tr><tr><td>A</td><td>35</td></tr>"
+        "</table></body></html>\n\n"
+        "# 2 结果\n\n两组患者的总有效率分别为45%和30%，差异有统计学意义。\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "<html>")[0] == "table"
+    assert _kind_at(text, sections, "表1")[0] == "table"
+    assert _kind_at(text, sections, "两组患者的总有效率")[0] == "results"
+
+
+def test_image_line_takes_the_language_of_its_neighbours() -> None:
+    text = (
+        "# 2 结果\n\n两组患者的总有效率分别为45%和30%，差异有统计学意义。\n\n"
+        "![](images/f2f422b784d57b7fb1afe0a96bda00cbf3c1124aad281801fa0e1f.jpg)\n\n"
+        "两组患者的中位生存期分别为14个月和9个月，差异有统计学意义。\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "![](images") == ("results", "zh")

@@ -479,6 +479,7 @@ _PIECE_BREAK = re.compile(
     # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
     r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
 )
+_HTML_TABLE = re.compile(r"^(?:<html>\s*)?(?:<body>\s*)?<table\b", re.IGNORECASE)
 _XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
 _LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
@@ -1053,6 +1054,19 @@ class _Splitter:
             self.table_footnotes = False
             self.caption_pending = _label_only(title, body)
             return True
+        if _HTML_TABLE.match(body):
+            # an HTML table block of a MinerU / web conversion, under its title or not
+            if not self.in_table:
+                caption = self._caption_above(i)
+                if caption is None:
+                    self._open(i, "table", None)
+                else:
+                    self._open(caption, "table", self.lines[caption].body)
+                self.in_table = True
+                self.table_title = ""
+                self.table_first_row = ""
+                self.table_footnotes = False
+            return True
         if is_table_row(body):
             row = _SPACES.sub(" ", body)
             if self.in_table:
@@ -1299,6 +1313,9 @@ class _Splitter:
 # Languages
 
 
+_IMAGE_LINE = re.compile(r"^!\[[^\]\n]{0,200}\]\([^)\n]{0,300}\)$")
+
+
 class _LanguageAssigner:
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
@@ -1324,6 +1341,8 @@ class _LanguageAssigner:
         return self._doc_latin
 
     def line_language(self, body: str, kind: str) -> str | None:
+        if _IMAGE_LINE.match(body):
+            return None  # "![](images/3f2a.jpg)": no words, the language of its neighbours
         script = script_language(body)
         if script != LATIN:
             return script
