@@ -639,8 +639,8 @@ def test_assemble_structure_of_result_lists(text: str, expected: list[tuple[str,
         ),
         # a count a study is made of, defined by a condition after it, is a cohort size
         (
-            "Ribavirin was studied in 6 patients with Argentine hemorrhagic fever.",
-            [("sample_size", 6.0)],
+            "The antiviral was studied in 8 patients with dengue fever.",
+            [("sample_size", 8.0)],
         ),
         (
             "In a series of 16 patients with lymphoma after transplant, all were alive.",
