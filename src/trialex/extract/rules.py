@@ -67,7 +67,8 @@ class AssemblyConfig:
     skip_sections: frozenset[str]
     priority: dict[str, int]
     cues: dict[str, Cue]
-    # evidence weights of a record's confidence (see assemble.confidence); {} = the defaults
+    # no longer read: confidence is the fitted model of resources/confidence.json
+    # (trialex.extract.confidence); kept so that older rule folders still load
     confidence: dict[str, Any] = field(default_factory=dict)
 
 
