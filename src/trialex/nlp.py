@@ -147,14 +147,14 @@ def build_nlp(settings: Settings | None = None) -> Language:
     nlp.max_length = 10**9  # no parser: memory is linear in the text
     rules_dir = str(settings.rules_dir) if settings.rules_dir else None
     nlp.tokenizer = make_tokenizer(nlp, rules_dir)
-    nlp.add_pipe("trialex_sections")
+    nlp.add_pipe("trialex_sections", config={"rules_dir": rules_dir})
     nlp.add_pipe("trialex_sentences", config={"rules_dir": rules_dir})
     nlp.add_pipe("trialex_abbreviations")
     if settings.ner_model:
         nlp.add_pipe("trialex_ner", config={"model": settings.ner_model})
     nlp.add_pipe("trialex_terms", config={"rules_dir": rules_dir})
     tagger = (settings.tagger_model or "packaged") if settings.tagger else None
-    nlp.add_pipe("trialex_records", config={"tagger": tagger})
+    nlp.add_pipe("trialex_records", config={"tagger": tagger, "rules_dir": rules_dir})
     return nlp
 
 
