@@ -188,3 +188,22 @@ def test_rulebook_cli_reads_trialex_rules_dir(tmp_path: Path, monkeypatch: Any) 
     result = CliRunner().invoke(app, ["extract", str(article), "--out", str(tmp_path / "out")])
     assert result.exit_code != 0
     assert "given twice" in result.output and "patterns.json" in result.output
+
+
+def test_rulebook_a_rule_without_examples_is_refused(tmp_path: Path) -> None:
+    """A cue, an endpoint term entry or an identifier rule without a ``match`` example is a
+    RuleError when its file is loaded (not only when the example tests run)."""
+    from trialex.extract import rules
+    from trialex.extract.rules import load_assembly
+
+    good = json.loads((BUNDLED / "assembly.json").read_text("utf-8"))
+    cue = {"pattern": "x", "examples": {"no_match": ["y"]}}
+    with pytest.raises(RuleError, match="cue new: needs at least one 'match' example"):
+        load_assembly({**good, "cues": {**good["cues"], "new": cue}})
+    root = tmp_path / "rules"
+    root.mkdir()
+    table = json.loads((BUNDLED / "endpoints.json").read_text("utf-8"))
+    table["endpoints"].append({"id": "bare", "code": "OS", "terms": {"en": ["bare survival"]}})
+    (root / "endpoints.json").write_text(json.dumps(table), "utf-8")
+    with rulebook.using(root), pytest.raises(RuleError, match="bare: 'examples' must be"):
+        rules.endpoints()

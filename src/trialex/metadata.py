@@ -66,7 +66,10 @@ def _parse_identifier_rules() -> tuple[IdentifierRule, ...]:
         if raw["field"] not in FIELDS:
             raise RuleError(f"identifiers.json {raw['id']}: unknown field {raw['field']}")
         seen.add(raw["id"])
-        examples = {k: tuple(v) for k, v in raw.get("examples", {}).items()}
+        checked = rulebook.examples_of(
+            raw.get("examples"), "identifiers.json", raw["id"], need_match=True
+        )
+        examples = {k: tuple(v) for k, v in checked.items()}
         rules.append(IdentifierRule(raw["id"], raw["field"], re.compile(raw["pattern"]), examples))
     return tuple(rules)
 

@@ -118,6 +118,10 @@ def _endpoints(key: str | None) -> tuple[EndpointEntry, ...]:
         rulebook.parsing(str(rulebook.resolve("endpoints.json", rules_dir=key))),
     ):
         data = _read("endpoints.json")
+        for entry in data["endpoints"]:  # each term entry shows its terms at work
+            rulebook.examples_of(
+                entry.get("examples"), "endpoints.json", entry.get("id"), need_match=True
+            )
         entries = data["endpoints"] + ctcae_entries(key, data["endpoints"])
         return tuple(load_endpoints({"version": data.get("version"), "endpoints": entries}))
 
@@ -158,7 +162,11 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
         pattern = entry["pattern"].replace("{COUNT_NOUNS}", count_macro)
-        cues[cid] = Cue(cid, compile_guarded(pattern), entry.get("examples", {}))
+        # every cue shows what it matches (tests/extract/test_rules.py runs the examples)
+        examples = rulebook.examples_of(
+            entry.get("examples"), "assembly.json", f"cue {cid}", need_match=True
+        )
+        cues[cid] = Cue(cid, compile_guarded(pattern), examples)
     return AssemblyConfig(
         frozenset(data["skip_sections"]),
         dict(data["priority"]),
