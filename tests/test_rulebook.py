@@ -207,3 +207,23 @@ def test_rulebook_a_rule_without_examples_is_refused(tmp_path: Path) -> None:
     (root / "endpoints.json").write_text(json.dumps(table), "utf-8")
     with rulebook.using(root), pytest.raises(RuleError, match="bare: 'examples' must be"):
         rules.endpoints()
+
+
+def test_rulebook_activate_reaches_threads_and_using_overrides_it(tmp_path: Path) -> None:
+    """The CLI's folder (activate) holds in threads a server starts; ``using`` overrides it
+    (``using(None)``: the bundled rules) and restores it."""
+    import threading
+
+    restore = rulebook.activate(tmp_path)
+    try:
+        seen: list[str | None] = []
+        thread = threading.Thread(target=lambda: seen.append(rulebook.active_rules_dir()))
+        thread.start()
+        thread.join()
+        assert seen == [str(tmp_path)]
+        with rulebook.using(None):
+            assert rulebook.active_rules_dir() is None
+        assert rulebook.rules_key() == str(tmp_path)
+    finally:
+        restore()
+    assert rulebook.active_rules_dir() is None

@@ -34,9 +34,10 @@ from trialex.errors import TrialexError
 BUNDLED = Path(str(resources.files("trialex") / "resources"))
 EXAMPLE_KEYS = ("match", "no_match")
 
-_ACTIVE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "trialex_rules_dir", default=None
-)
+_ACTIVE: contextvars.ContextVar[str | None] = contextvars.ContextVar("trialex_rules_dir")
+_UNSET = object()
+# the folder of :func:`activate`, for threads that start with a fresh context (a server's)
+_PROCESS: list[str | None] = [None]
 
 
 class RuleError(TrialexError, ValueError):
@@ -61,8 +62,9 @@ class RuleError(TrialexError, ValueError):
 
 
 def active_rules_dir() -> str | None:
-    """The rules folder of :func:`using` in force (None: the bundled rules)."""
-    return _ACTIVE.get()
+    """The rules folder of :func:`using` in force, else of :func:`activate` (None: bundled)."""
+    value = _ACTIVE.get(_UNSET)
+    return _PROCESS[0] if value is _UNSET else value  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
@@ -77,16 +79,25 @@ def using(rules_dir: str | Path | None) -> Iterator[None]:
 
 def activate(rules_dir: str | Path | None) -> Callable[[], None]:
     """Make ``rules_dir`` the rules folder in force until the returned function is called (the
-    CLI activates ``Settings.rules_dir`` for the whole command)."""
-    token = _ACTIVE.set(str(rules_dir) if rules_dir is not None else None)
-    return lambda: _ACTIVE.reset(token)
+    CLI activates ``Settings.rules_dir`` for the whole command, server threads included)."""
+    folder = str(rules_dir) if rules_dir is not None else None
+    before = _PROCESS[0]
+    token = _ACTIVE.set(folder)
+    _PROCESS[0] = folder
+
+    def restore() -> None:
+        _PROCESS[0] = before
+        _ACTIVE.reset(token)
+
+    return restore
 
 
 def rules_key(rules_dir: str | Path | None = None) -> str | None:
     """The rules folder a loader reads (``rules_dir``, else :func:`active_rules_dir`), as the
     string a cache is keyed on; None for the bundled rules."""
     if rules_dir is None:
-        return _ACTIVE.get()
+        value = _ACTIVE.get(_UNSET)
+        return _PROCESS[0] if value is _UNSET else value  # type: ignore[return-value]
     return str(rules_dir)
 
 
