@@ -32,7 +32,7 @@ from trialex import rulebook
 from trialex.rulebook import RuleError
 
 FILE = "endpoints.json"
-TERM_LANGUAGES = ("en", "zh")
+TERM_LANGUAGES = rulebook.LANGUAGES  # the language folders of the rules
 _FILE_KEYS = {"version", "note", "classes", "codes", "endpoints"}
 _CLASS_KEYS = {"statistics", "note"}
 _CODE_KEYS = {"code", "class", "name", "colour", "statistics", "labelled", "subtype_of", "note"}

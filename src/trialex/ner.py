@@ -73,7 +73,7 @@ logger = logging.getLogger(__name__)
 SPANS_KEY = "trialex_terms"
 LABELS: tuple[str, ...] = ("ENDPOINT", "POPULATION", "DRUG", "DISEASE")
 VOCAB_LABELS: tuple[str, ...] = ("POPULATION", "DRUG", "DISEASE")
-TERM_LANGUAGES: tuple[str, ...] = ("en", "zh")
+TERM_LANGUAGES: tuple[str, ...] = rulebook.LANGUAGES  # the language folders of the rules
 MODEL_LABELS: dict[str, str] = {"CHEMICAL": "DRUG", "DISEASE": "DISEASE"}
 
 _TERM_KEYS = {"id", "label", "code", "phrases", "regex", "case_sensitive", "examples", "note"}

@@ -32,6 +32,12 @@ from typing import Any
 from trialex.errors import TrialexError
 
 BUNDLED = Path(str(resources.files("trialex") / "resources"))
+# the languages of the rules: the language folders of the bundled resources (en/, zh/ ...)
+LANGUAGES: tuple[str, ...] = tuple(
+    sorted(
+        p.name for p in BUNDLED.iterdir() if p.is_dir() and len(p.name) == 2 and p.name.isalpha()
+    )
+)
 EXAMPLE_KEYS = ("match", "no_match")
 
 _ACTIVE: contextvars.ContextVar[str | None] = contextvars.ContextVar("trialex_rules_dir")

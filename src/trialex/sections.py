@@ -47,7 +47,7 @@ from trialex.rulebook import RuleError
 
 log = logging.getLogger(__name__)
 
-RULE_LANGUAGES: tuple[str, ...] = ("en", "zh")
+RULE_LANGUAGES: tuple[str, ...] = rulebook.LANGUAGES  # the language folders of the rules
 
 _TOP_KEYS = {
     "version",
