@@ -231,3 +231,22 @@ def test_rulebook_activate_reaches_threads_and_using_overrides_it(tmp_path: Path
     finally:
         restore()
     assert rulebook.active_rules_dir() is None
+
+
+def test_rulebook_a_pipeline_follows_its_settings_not_the_active_folder(tmp_path: Path) -> None:
+    """A pipeline built for ``Settings()`` reads the bundled rules even where another folder
+    is in force (its components load and apply the rules of their settings)."""
+    from trialex.nlp import build_nlp
+    from trialex.settings import Settings
+
+    broken = tmp_path / "broken"
+    for name in RULE_FILES:
+        (broken / name).parent.mkdir(parents=True, exist_ok=True)
+        (broken / name).write_text("{not json\n", encoding="utf-8")
+    text = "Abstract\nResults: The overall response rate was 64%.\n"
+    restore = rulebook.activate(broken)
+    try:
+        records = build_nlp(Settings())(text)._.records
+    finally:
+        restore()
+    assert [(r.endpoint, r.value) for r in records] == [("ORR", 64.0)]

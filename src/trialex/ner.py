@@ -237,8 +237,11 @@ _CTCAE_KEYS = {"version", "source", "licence", "note", "soc_codes", "terms"}
 _CTCAE_TERM_KEYS = {"id", "term", "soc", "code", "synonyms", "examples", "note"}
 
 
-def ctcae_entries(base: Path, existing: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """The CTCAE terms of ``base/ctcae.json`` as ``endpoints.json`` entries.
+def ctcae_entries(
+    base: str | Path | None, existing: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The CTCAE terms of ``base/ctcae.json`` (``base``: a rules folder, None: the one in
+    force; a folder without the file reads the bundled one) as ``endpoints.json`` entries.
 
     Each term's code is its own ``code``, else its system organ class's (``soc_codes``, e.g.
     infections are ``other``), else ``adverse_events``. A phrase that ``existing`` (the entries

@@ -113,15 +113,11 @@ def endpoints() -> tuple[EndpointEntry, ...]:
 def _endpoints(key: str | None) -> tuple[EndpointEntry, ...]:
     from trialex.ner import ctcae_entries
 
-    with (
-        rulebook.using(key),
-        rulebook.parsing(str(rulebook.resolve("endpoints.json", rules_dir=key))),
-    ):
+    where = rulebook.label(rulebook.resolve("endpoints.json", rules_dir=key))
+    with rulebook.using(key), rulebook.parsing(where):
         data = _read("endpoints.json")
         for entry in data["endpoints"]:  # each term entry shows its terms at work
-            rulebook.examples_of(
-                entry.get("examples"), "endpoints.json", entry.get("id"), need_match=True
-            )
+            rulebook.examples_of(entry.get("examples"), where, entry.get("id"), need_match=True)
         entries = data["endpoints"] + ctcae_entries(key, data["endpoints"])
         return tuple(load_endpoints({"version": data.get("version"), "endpoints": entries}))
 
