@@ -21,7 +21,7 @@ BUNDLED = rulebook.BUNDLED
 def _loaders() -> dict[str, Callable[[Path], Any]]:
     """Rule file -> a call that loads it from the rules folder ``root``."""
     from trialex import endpoints, metadata, ner, normalize, sections
-    from trialex.extract import numbers, outcomes, rules
+    from trialex.extract import confidence, numbers, outcomes, rules
 
     def under(call: Callable[[], Any]) -> Callable[[Path], Any]:
         def load(root: Path) -> Any:
@@ -47,6 +47,7 @@ def _loaders() -> dict[str, Callable[[Path], Any]]:
         "zh/terms.jsonl": lambda root: ner.load_rules(root),
         "en/term_context.json": lambda root: ner.load_term_context(str(root)),
         "en/open_outcomes.json": under(outcomes.open_rules),
+        "confidence.json": lambda root: confidence.load_model(str(root)),
     }
 
 

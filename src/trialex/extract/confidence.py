@@ -13,13 +13,12 @@ statistic are right.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trialex.ner import resources_dir
+from trialex import rulebook
 from trialex.records import Record
 
 if TYPE_CHECKING:
@@ -130,31 +129,30 @@ class ConfidenceModel:
 
 
 def parse_model(data: Any, source: str) -> ConfidenceModel:
-    from trialex.extract.rules import RuleFileError
-
-    if (
-        not isinstance(data, dict)
-        or not {"intercept", "weights"} <= set(data)
-        or set(data)
-        - {
-            "version",
-            "note",
-            "intercept",
-            "weights",
-            "fitted_on",
-        }
-    ):
-        raise RuleFileError(f"{source}: expected an object with 'intercept' and 'weights'")
+    """Validate ``confidence.json``: its keys, and a weight only for a known feature."""
+    keys = {"version", "note", "intercept", "weights", "fitted_on"}
+    if not isinstance(data, dict) or not {"intercept", "weights"} <= set(data) or set(data) - keys:
+        raise rulebook.RuleError(source, "expected an object with 'intercept' and 'weights'")
     weights = data["weights"]
-    if not isinstance(weights, dict) or (unknown := set(weights) - set(FEATURES)):
-        raise RuleFileError(f"{source}: unknown features {sorted(unknown) if weights else ''}")
-    return ConfidenceModel(float(data["intercept"]), {k: float(v) for k, v in weights.items()})
+    if not isinstance(weights, dict):
+        raise rulebook.RuleError(source, "'weights' must be an object")
+    if unknown := set(weights) - set(FEATURES):
+        raise rulebook.RuleError(source, f"unknown features {sorted(unknown)}")
+    try:
+        return ConfidenceModel(float(data["intercept"]), {k: float(v) for k, v in weights.items()})
+    except (TypeError, ValueError):
+        raise rulebook.RuleError(source, "intercept and weights must be numbers") from None
 
 
-@functools.lru_cache(maxsize=4)
 def load_model(rules_dir: str | None = None) -> ConfidenceModel:
-    path = resources_dir(rules_dir) / CONFIDENCE_FILE
-    return parse_model(json.loads(path.read_text(encoding="utf-8")), str(path))
+    """``confidence.json`` of ``rules_dir`` or of the rules folder in force (:mod:`.rulebook`)."""
+    return _load_model(rules_dir if rules_dir is not None else rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_model(key: str | None) -> ConfidenceModel:
+    where = str(rulebook.resolve(CONFIDENCE_FILE, None, key))
+    return parse_model(rulebook.load_json(CONFIDENCE_FILE, None, key), where)
 
 
 def confidence(c: Candidate, record: Record, model: ConfidenceModel | None = None) -> float:
