@@ -675,7 +675,7 @@ def test_assemble_count_with_condition(text: str, expected: list[tuple[str, floa
         ),
         # a survival outside the codes is other with its phrase, not a nearby code
         (
-            "5-year metastasis-free survival rates were 78.8% and 77.7%.",
+            "5-year distant metastasis-free survival rates were 78.8% and 77.7%.",
             [("other", 78.8), ("other", 77.7)],
         ),
     ],
