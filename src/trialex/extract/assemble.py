@@ -1757,6 +1757,171 @@ def _value_arms(
     return out
 
 
+def _parallel_arms(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    sent: tuple[int, int],
+    ctx: ArmContext,
+    terms: Sequence[Term],
+) -> list[tuple[int, int, str]]:
+    """Arms a sentence names by its parallel structure, not by a vocabulary: two or more
+    values each followed ("14.9% for aripiprazole and 8.0% for placebo", "6% with warming and
+    30% with passive insulation") or each preceded by a bracket after ("deaths with losartan
+    (420, 15%) than with captopril (363, 13%)") a phrase of the same preposition; the phrases
+    are the arms. A time point, population or grade phrase is none (``arm_parallel_not``)."""
+    s_start, s_end = sent
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for start, end in spans:
+        after = cue("arm_parallel_after").match(text[end : min(s_end, end + 60)])
+        if after is not None:
+            at = end + after.end()
+            phrase, _ = _arm_phrase(text, at, s_end, 4)
+            if phrase:
+                found.setdefault("a:" + after.group("prep").lower(), []).append(
+                    (at, at + len(phrase), phrase)
+                )
+        lo = max(s_start, start - 60)
+        before = cue("arm_parallel_before").search(text, lo, start)
+        if before is not None and not _BRACKET_CHAR.search(text, before.end(), start):
+            words = before.group("arm").split()
+            keep: list[str] = []
+            for w in reversed(words):  # the words after the last stop word
+                if _arm_stop(w):
+                    break
+                keep.insert(0, w)
+            if keep:
+                phrase = " ".join(keep)
+                a = before.end("arm") - len(phrase)
+                found.setdefault("b:" + before.group("prep").lower(), []).append(
+                    (a, before.end("arm"), phrase)
+                )
+    out: list[tuple[int, int, str]] = []
+    for group in found.values():
+        keys = {_arm_key(p) for _, _, p in group}
+        if len(group) < 2 or len(keys) < 2:
+            continue
+        for a, b, phrase in group:
+            if cue("arm_parallel_not").search(phrase) or any(
+                t.start < b and a < t.end for t in terms
+            ):
+                continue
+            made = _make_arm(phrase)
+            if made is None:
+                continue
+            arm = ctx.find(phrase)
+            out.append((a, b, arm.name if arm else made.name))
+    return out
+
+
+def _listed_arms(
+    text: str, sent: tuple[int, int], spans: Sequence[tuple[int, int]], ctx: ArmContext
+) -> list[tuple[int, int, str]]:
+    """Two arms listed for the values before them: "(17 versus 23% for losartan and captopril,
+    respectively)", "72.5% versus 7.7% of subjects (risperidone vs placebo)"."""
+    s_start, s_end = sent
+    out: list[tuple[int, int, str]] = []
+    pairs = [
+        (m.start("a"), m.end("a"), m.group("a"), m.start("b"), m.end("b"), m.group("b"))
+        for m in cue("arm_pair_respectively").finditer(text, s_start, s_end)
+    ]
+    for _, end in spans:
+        m = cue("arm_bracket_pair").match(text[end : min(s_end, end + 90)])
+        if m is not None:
+            pairs.append(
+                (
+                    *(end + m.start("a"), end + m.end("a"), m.group("a")),
+                    *(end + m.start("b"), end + m.end("b"), m.group("b")),
+                )
+            )
+    for a0, a1, a, b0, b1, b in pairs:
+        made = [_make_arm(a), _make_arm(b)]
+        if (
+            made[0] is None
+            or made[1] is None
+            or cue("arm_parallel_not").search(a)
+            or cue("arm_parallel_not").search(b)
+        ):
+            continue
+        for lo, hi, phrase, arm in ((a0, a1, a, made[0]), (b0, b1, b, made[1])):
+            known = ctx.find(phrase)
+            out.append((lo, hi, known.name if known else arm.name))
+    return out
+
+
+def _pair_after_arms(
+    text: str,
+    order: Sequence[tuple[int, int]],
+    mentions: Sequence[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "in the A group compared with the B group (10% vs. 6%)", "in the A group than in the
+    B group [4 (3.8%) vs 13 (11.9%)]": a pair of values after two arms compared names them in
+    order."""
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos:
+            continue
+        if not re.fullmatch(
+            r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus|v)\s*", text[a[1] : b[0]]
+        ):
+            continue
+        before = [m for m in mentions if m[1] <= a[0]]
+        if len(before) < 2:
+            continue
+        m1, m2 = before[-2], before[-1]
+        if (
+            m1[2] == m2[2]
+            or a[0] - m2[1] > 60
+            or any(m2[1] <= o[0] < a[0] for o in order)
+            or not (cue("vs").search(text, m1[1], m2[0]) or _THAN.search(text, m1[1], m2[0]))
+            or any(m1[1] <= o[0] < m2[0] for o in order)
+        ):
+            continue
+        by_pos[a], by_pos[b] = m1[2], m2[2]
+    # "72.5% versus 7.7% of subjects (risperidone vs placebo)": the two arms listed right after
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos or not cue("vs").search(text, a[1], b[0]):
+            continue
+        if len(text[a[1] : b[0]]) > 40:
+            continue
+        after = [m for m in mentions if m[0] >= b[1]]
+        if len(after) < 2:
+            continue
+        m1, m2 = after[0], after[1]
+        if (
+            m1[2] != m2[2]
+            and m1[0] - b[1] <= 60
+            and not any(b[1] <= o[0] < m2[0] for o in order)
+            and re.fullmatch(r"(?i)\s*(?:vs\.?|versus|v|and)\s*(?:the\s+)?", text[m1[1] : m2[0]])
+            and "(" in text[b[1] : m1[0]]
+        ):
+            by_pos[a], by_pos[b] = m1[2], m2[2]
+
+
+def _sentence_pairs(
+    text: str,
+    order: Sequence[tuple[int, int]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """A sentence of parallel comparisons names its arms once: "death (4.3% in the aspirin
+    group vs. 9.7% in the warfarin group), major hemorrhage (3.2% vs. 8.3%, respectively)":
+    a later pair of values that names no arm takes the arms of the first named pair, in order."""
+    gap = r"(?i)\s*%?\s*(?:percent\s*)?(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus|v|and)\s*"
+    arms: tuple[str, str] | None = None
+    pairs = list(itertools.pairwise(order))
+    for a, b in pairs:
+        if a in by_pos and b in by_pos and by_pos[a] != by_pos[b]:
+            between = text[a[1] : b[0]]
+            if re.search(r"(?i)\b(?:vs\.?|versus|v|and|compared\s+with)\b", between):
+                arms = (by_pos[a], by_pos[b])
+                break
+    if arms is None:
+        return
+    for a, b in pairs:
+        if a in by_pos or b in by_pos or not re.fullmatch(gap, text[a[1] : b[0]]):
+            continue
+        by_pos[a], by_pos[b] = arms
+
+
 def assign_groups(
     text: str,
     sent: tuple[int, int],
@@ -1781,11 +1946,14 @@ def assign_groups(
     s_start, s_end = sent
     mentions = _arm_mentions(text, s_start, s_end, ctx)
     spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
-    extra = [
-        m
-        for m in _value_arms(text, spans, ctx, terms)
-        if not any(x[0] < m[1] and m[0] < x[1] for x in mentions)
-    ]
+    extra: list[tuple[int, int, str]] = []
+    for m in [
+        *_value_arms(text, spans, ctx, terms),
+        *_listed_arms(text, sent, spans, ctx),
+        *_parallel_arms(text, spans, sent, ctx, terms),
+    ]:
+        if not any(x[0] < m[1] and m[0] < x[1] for x in [*mentions, *extra]):
+            extra.append(m)
     mentions = sorted(mentions + extra)
     lead = cue("subgroup_lead").match(text, s_start, s_end)
     if lead is not None:  # the arm inside "Of the 25 patients who received X, ..." is the lead's
@@ -1817,6 +1985,7 @@ def assign_groups(
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
+    _pair_after_arms(text, order, mentions, by_pos)
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
@@ -1881,6 +2050,8 @@ def assign_groups(
                 r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus)\s*", gap
             ) and not [m for m in mentions if clause[0] <= m[0] < clause[1]]:
                 by_pos[a], by_pos[b] = ctx.arms[0].name, ctx.arms[1].name
+    if len(ctx.arms) != 2:
+        _sentence_pairs(text, order, by_pos)
     # a bare list of as many values as the trial has arms (dose levels)
     if len(ctx.arms) >= 3 and not mentions:
         free = [o for o in order if o not in by_pos]
