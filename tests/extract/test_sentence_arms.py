@@ -76,3 +76,38 @@ def test_later_pairs_of_a_sentence_take_the_first_pairs_arms() -> None:
         (3.2, "aspirin"),
         (8.3, "heparin"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Thirty heparin recipients (12.4%) and 21 dalteparin recipients (8.7%) had "
+            "proximal venous thrombosis.",
+            [(12.4, "heparin"), (8.7, "dalteparin")],
+        ),
+        (
+            "The incidence of new onset hypertension was 3.4% (tacrolimus) and 4.5% (ciclosporin).",
+            [(3.4, "tacrolimus"), (4.5, "ciclosporin")],
+        ),
+        (
+            "There were 120 (18%) and 98 (14%) deaths in the alpha and beta groups, respectively.",
+            [(18.0, "alpha"), (14.0, "beta")],
+        ),
+        (
+            "The respective rates for surgery and stenting were 1.3% and 1.1% for stroke, and "
+            "4.6% and 2.1% for myocardial infarction.",
+            [(1.3, "surgery"), (1.1, "stenting"), (4.6, "surgery"), (2.1, "stenting")],
+        ),
+    ],
+)
+def test_arms_in_other_parallel_positions(sentence: str, expected: list) -> None:
+    assert _groups(sentence) == expected
+
+
+def test_arm_sizes_in_brackets_of_a_randomisation() -> None:
+    text = "In all, 98 patients were randomly assigned to placebo (n = 51) or lithium (n = 47)."
+    groups = {v: g for v, g in _groups(text)}
+    assert groups[51.0] == "placebo"
+    assert groups[47.0] == "lithium"
+    assert groups[98.0] != "placebo"

@@ -1487,8 +1487,10 @@ def _arm_list(text: str, pos: int, limit: int, compared: bool = False) -> list[A
             break
         arms.append(arm)
         sep = re.match(
-            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)", text[end:limit]
-        )
+            r"(?:\s*\(\s*(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|participants|subjects))?\s*\))?"
+            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)",
+            text[end:limit],
+        )  # "placebo (n = 51) or aripiprazole (n = 47)": the size between two arms
         if sep is None or not sep.group(0).strip(" "):
             break
         pos = end + sep.end()
@@ -1795,6 +1797,7 @@ def _parallel_arms(
                 found.setdefault("b:" + before.group("prep").lower(), []).append(
                     (a, before.end("arm"), phrase)
                 )
+        _more_parallel(text, start, end, sent, ctx, found)
     out: list[tuple[int, int, str]] = []
     for group in found.values():
         keys = {_arm_key(p) for _, _, p in group}
@@ -1813,6 +1816,81 @@ def _parallel_arms(
     return out
 
 
+def _more_parallel(
+    text: str,
+    start: int,
+    end: int,
+    sent: tuple[int, int],
+    ctx: ArmContext,
+    found: dict[str, list[tuple[int, int, str]]],
+) -> None:
+    """The other parallel positions of an arm at a value: the modifier of its count noun
+    ("109 of 211 warfarin recipients (51.7%) ... 76 of 206 enoxaparin recipients"), a bracket
+    right after it ("3.4% (induction) and 4.5% (noninduction)"), a bare name right before it
+    ("(induction, 32.5% vs. noninduction, 19.0%)", "SH 2.2 versus MM 3.1"), and a defined arm
+    right before the bracket it opens ("placebo (n = 51) or aripiprazole (n = 47)")."""
+    s_start, s_end = sent
+    space = text.find(" ", start, end)  # "Twenty-two warfarin recipients (10.4%)": inside
+    for key, regex, at in (
+        ("n", "arm_count_modifier", end),
+        ("n", "arm_count_modifier", space if space > 0 and "(" in text[space:end] else -1),
+        ("p", "arm_bracket_after", end),
+    ):
+        m = cue(regex).match(text[at : min(s_end, at + 50)]) if at >= 0 else None
+        if m is not None:
+            noun = m.groupdict().get("noun") or ""
+            found.setdefault(f"{key}:{noun.rstrip('s')}", []).append(
+                (at + m.start("arm"), at + m.end("arm"), m.group("arm"))
+            )
+    lo = max(s_start, start - 40)
+    m = cue("arm_name_before").search(text[lo:start])
+    if m is not None:
+        found.setdefault("c:", []).append((lo + m.start("arm"), lo + m.end("arm"), m.group("arm")))
+    m = cue("arm_bracket_bare").search(text[lo:start])
+    if m is not None and ctx.arms:
+        words = m.group("arm").split()
+        for k in range(len(words)):
+            phrase = " ".join(words[k:])
+            arm = ctx.find(phrase)
+            if arm is not None and _arm_key(phrase) in arm.aliases:
+                a = lo + m.end("arm") - len(phrase)
+                found.setdefault("q:", []).append((a, lo + m.end("arm"), phrase))
+                break
+
+
+def _respective_pairs(
+    text: str,
+    sent: tuple[int, int],
+    order: Sequence[tuple[int, int]],
+    mentions: Sequence[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "The respective event rates for A and B were 1.3% and 1.1% for death, 4.6% and 2.1%
+    for stroke": one coordinated pair of arms of a sentence of "respective(ly)" names every
+    pair of values "x and y" / "x vs y" in order."""
+    if not cue("arm_respective").search(text, *sent):
+        return
+    pairs = [
+        (m1, m2)
+        for m1, m2 in itertools.pairwise(mentions)
+        if m1[2] != m2[2]
+        and re.fullmatch(
+            r"(?i)\s*(?:,\s*)?(?:and|or|vs\.?|versus)\s*(?:the\s+)?", text[m1[1] : m2[0]]
+        )
+    ]
+    if len(pairs) != 1:
+        return
+    arms = (pairs[0][0][2], pairs[0][1][2])
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos:
+            continue
+        if re.fullmatch(
+            r"(?i)\s*%?\s*(?:percent\s*)?(?:\([^()]{0,40}\)\s*)?(?:and|vs\.?|versus|v)\s*",
+            text[a[1] : b[0]],
+        ):
+            by_pos[a], by_pos[b] = arms
+
+
 def _listed_arms(
     text: str, sent: tuple[int, int], spans: Sequence[tuple[int, int]], ctx: ArmContext
 ) -> list[tuple[int, int, str]]:
@@ -1822,7 +1900,8 @@ def _listed_arms(
     out: list[tuple[int, int, str]] = []
     pairs = [
         (m.start("a"), m.end("a"), m.group("a"), m.start("b"), m.end("b"), m.group("b"))
-        for m in cue("arm_pair_respectively").finditer(text, s_start, s_end)
+        for name in ("arm_pair_respectively", "arm_pair_respective")
+        for m in cue(name).finditer(text, s_start, s_end)
     ]
     for _, end in spans:
         m = cue("arm_bracket_pair").match(text[end : min(s_end, end + 90)])
@@ -1845,7 +1924,7 @@ def _listed_arms(
         for lo, hi, phrase, arm in ((a0, a1, a, made[0]), (b0, b1, b, made[1])):
             known = ctx.find(phrase)
             out.append((lo, hi, known.name if known else arm.name))
-    return out
+    return sorted(set(out))
 
 
 def _pair_after_arms(
@@ -1946,10 +2025,11 @@ def assign_groups(
     s_start, s_end = sent
     mentions = _arm_mentions(text, s_start, s_end, ctx)
     spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
-    extra: list[tuple[int, int, str]] = []
+    listed = _listed_arms(text, sent, spans, ctx)  # "in the A and B groups, respectively"
+    mentions = [m for m in mentions if not any(x[0] < m[1] and m[0] < x[1] for x in listed)]
+    extra: list[tuple[int, int, str]] = list(listed)
     for m in [
         *_value_arms(text, spans, ctx, terms),
-        *_listed_arms(text, sent, spans, ctx),
         *_parallel_arms(text, spans, sent, ctx, terms),
     ]:
         if not any(x[0] < m[1] and m[0] < x[1] for x in [*mentions, *extra]):
@@ -1986,6 +2066,11 @@ def assign_groups(
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
     _pair_after_arms(text, order, mentions, by_pos)
+    _respective_pairs(text, sent, order, mentions, by_pos)
+    for o in order:  # "Twenty-two warfarin recipients (10.4%)": the arm inside the value
+        inside = [m for m in mentions if o[0] <= m[0] and m[1] <= o[1]]
+        if inside and o not in by_pos:
+            by_pos[o] = inside[0][2]
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
@@ -1999,6 +2084,11 @@ def assign_groups(
             if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
             and not cue("vs").search(text, o[1], m[0])
             and not _THAN.search(text, o[1], m[0])
+            # "placebo (n = 51)": an arm that opens the next value's bracket is that value's
+            and not (
+                re.fullmatch(r"\s?[(\[]\s?", text[m[1] : nxt])
+                and re.match(r"(?i)\d|n\s?=", text[nxt : nxt + 4])
+            )
         ]
         if after:
             by_pos[o] = after[0][2]
