@@ -79,3 +79,13 @@ def test_no_outcome_in_design_or_pharmacokinetic_comparisons(sentence: str) -> N
     assert [
         r for r in _records(sentence) if r.endpoint == "other" and r.statistic != "p_value"
     ] == []
+
+
+def test_duration_reports_an_open_outcome_measured_in_time() -> None:
+    got = _records("Hospital stay was 2.2 days in the mesh group and 3.1 days in the suture group.")
+    assert [(r.endpoint, r.value, r.unit, r.label, r.group) for r in got] == [
+        ("other", 2.2, "days", "hospital stay", "mesh"),
+        ("other", 3.1, "days", "hospital stay", "suture"),
+    ]
+    # a duration does not report an open outcome that is not a time
+    assert _records("Wound dehiscence was seen for 3 days in the mesh group.") == []

@@ -192,6 +192,16 @@ def _is_qualifier(text: str, term: Term) -> bool:
     )
 
 
+def timed_outcome(term: Term) -> bool:
+    """An open outcome measured in time ("fluoroscopy time", "hospital stay", "sleep
+    latency"): a duration can report it, as it reports a time endpoint."""
+    return (
+        term.source == "open"
+        and term.code == "other"
+        and bool(term.label and cue("timed_outcome_label").search(term.label))
+    )
+
+
 def choose_term(
     text: str,
     pos: int,
@@ -213,7 +223,7 @@ def choose_term(
         inside = pos <= t.start and t.end <= end  # "hazard ratio for CR was 2.1"
         if not inside and _is_qualifier(text, t):
             continue
-        if kind == "duration" and t.code not in TIME_ENDPOINTS:
+        if kind == "duration" and t.code not in TIME_ENDPOINTS and not timed_outcome(t):
             continue
         if kind in ("pct", "pct_range") and t.code in TIME_ENDPOINTS - RATE_ENDPOINTS:
             continue
@@ -1257,7 +1267,9 @@ def _statistic(
         c.statistic, c.unit = RATIO_STATISTICS[m.kind], None
         return True
     if m.kind == "duration":
-        if code not in TIME_ENDPOINTS:
+        if code not in TIME_ENDPOINTS and not (
+            c.source == "open" and c.label and cue("timed_outcome_label").search(c.label)
+        ):
             return False
         # "mean follow-up of 7.8 years", "11.4 years (SD = 5.6)": the value parser says so;
         # "the mean follow-up time was 7.8 years": the clause does
