@@ -111,3 +111,33 @@ def test_arm_sizes_in_brackets_of_a_randomisation() -> None:
     assert groups[51.0] == "placebo"
     assert groups[47.0] == "lithium"
     assert groups[98.0] != "placebo"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Alopecia (66% versus 20%) and nausea (53% versus 37%) were more often associated "
+            "with epirubicin than liposomal doxorubicin.",
+            [
+                (66.0, "epirubicin"),
+                (20.0, "liposomal doxorubicin"),
+                (53.0, "epirubicin"),
+                (37.0, "liposomal doxorubicin"),
+            ],
+        ),
+        (
+            "The response rate was better with FEC 100 than with FEC 50 (49.2% v 40%, "
+            "respectively).",
+            [(49.2, "FEC 100"), (40.0, "FEC 50")],
+        ),
+        ("Mortality was higher in men than in women (12% vs 8%).", [(12.0, "men"), (8.0, "women")]),
+    ],
+)
+def test_arms_a_sentence_compares_name_its_bare_pairs(sentence: str, expected: list) -> None:
+    assert _groups(sentence) == expected
+
+
+def test_a_comparison_with_no_arms_names_none() -> None:
+    groups = _groups("Response rates were higher than expected (40% vs 30%).")
+    assert [g for _, g in groups] == ["all patients", "all patients"]

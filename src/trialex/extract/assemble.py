@@ -1903,6 +1903,45 @@ def _respective_pairs(
             by_pos[a], by_pos[b] = arms
 
 
+def _dose_phrase(text: str, start: int, phrase: str, end: int) -> tuple[str, int]:
+    """ "FEC 75", "the 50-mg arm": an arm name may end in its dose number."""
+    m = re.match(r"[\w+/.-]+(?:\s[\w+/.-]+)?\s\d+(?:\.\d+)?(?:\s?mg)?\b", text[start : start + 40])
+    return (m.group(0), start + m.end()) if m else (phrase, end)
+
+
+def _comparison_arms(
+    text: str, sent: tuple[int, int], ctx: ArmContext, terms: Sequence[Term]
+) -> tuple[str, str] | None:
+    """The two arms a sentence compares by name: "more often associated with doxorubicin
+    than PLD", "better with FEC 100 than with FEC 75", "comparing GD (...) and CD (...)";
+    None unless exactly one such comparison of two arm-like phrases (no endpoint term, time
+    point or population) stands in the sentence."""
+    s_start, s_end = sent
+    found: list[tuple[str, str]] = []
+    for m in cue("arm_sentence_comparison").finditer(text, s_start, s_end):
+        b_phrase, b_end = _arm_phrase(text, m.end(), s_end, 4)
+        a_phrase = m.group("a")
+        if not b_phrase or any(_arm_stop(w) and not w.isdigit() for w in a_phrase.split()):
+            continue
+        if m.end() + len(b_phrase) < b_end or re.match(r"\s\d", text[b_end : b_end + 2]):
+            b_phrase, b_end = _dose_phrase(text, m.end(), b_phrase, b_end)
+        spans = ((m.start("a"), m.end("a")), (m.end(), b_end))
+        if any(t.start < hi and lo < t.end for t in terms for lo, hi in spans):
+            continue
+        made = [_make_arm(a_phrase), _make_arm(b_phrase)]
+        if any(x is None for x in made) or any(
+            cue("arm_comparison_not").search(p) for p in (a_phrase, b_phrase)
+        ):
+            continue
+        names = []
+        for phrase, arm in zip((a_phrase, b_phrase), made, strict=True):
+            known = ctx.find(phrase)
+            names.append(known.name if known else arm.name if arm else phrase)
+        if _arm_key(names[0]) != _arm_key(names[1]):
+            found.append((names[0], names[1]))
+    return found[0] if len(set(found)) == 1 else None
+
+
 def _listed_arms(
     text: str, sent: tuple[int, int], spans: Sequence[tuple[int, int]], ctx: ArmContext
 ) -> list[tuple[int, int, str]]:
@@ -1992,12 +2031,13 @@ def _sentence_pairs(
     text: str,
     order: Sequence[tuple[int, int]],
     by_pos: dict[tuple[int, int], str],
+    compared: tuple[str, str] | None = None,
 ) -> None:
     """A sentence of parallel comparisons names its arms once: "death (4.3% in the aspirin
     group vs. 9.7% in the warfarin group), major hemorrhage (3.2% vs. 8.3%, respectively)":
     a later pair of values that names no arm takes the arms of the first named pair, in order."""
     gap = r"(?i)\s*%?\s*(?:percent\s*)?(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus|v|and)\s*"
-    arms: tuple[str, str] | None = None
+    arms: tuple[str, str] | None = compared  # "(66% versus 20%) ... with A than B"
     pairs = list(itertools.pairwise(order))
     for a, b in pairs:
         if a in by_pos and b in by_pos and by_pos[a] != by_pos[b]:
@@ -2008,6 +2048,8 @@ def _sentence_pairs(
     if arms is None:
         return
     for a, b in pairs:
+        if compared is not None and (by_pos.get(a), by_pos.get(b)) == compared[::-1]:
+            return  # the sentence names its pairs the other way round: no order to borrow
         if a in by_pos or b in by_pos or not re.fullmatch(gap, text[a[1] : b[0]]):
             continue
         by_pos[a], by_pos[b] = arms
@@ -2153,7 +2195,7 @@ def assign_groups(
             ) and not [m for m in mentions if clause[0] <= m[0] < clause[1]]:
                 by_pos[a], by_pos[b] = ctx.arms[0].name, ctx.arms[1].name
     if len(ctx.arms) != 2:
-        _sentence_pairs(text, order, by_pos)
+        _sentence_pairs(text, order, by_pos, _comparison_arms(text, sent, ctx, terms))
     # a bare list of as many values as the trial has arms (dose levels)
     if len(ctx.arms) >= 3 and not mentions:
         free = [o for o in order if o not in by_pos]
