@@ -196,6 +196,16 @@ def _is_qualifier(text: str, term: Term) -> bool:
     )
 
 
+def timed_outcome(term: Term) -> bool:
+    """An open outcome measured in time ("fluoroscopy time", "hospital stay", "sleep
+    latency"): a duration can report it, as it reports a time endpoint."""
+    return (
+        term.source == "open"
+        and term.code == "other"
+        and bool(term.label and cue("timed_outcome_label").search(term.label))
+    )
+
+
 def choose_term(
     text: str,
     pos: int,
@@ -217,7 +227,7 @@ def choose_term(
         inside = pos <= t.start and t.end <= end  # "hazard ratio for CR was 2.1"
         if not inside and _is_qualifier(text, t):
             continue
-        if kind == "duration" and t.code not in TIME_ENDPOINTS:
+        if kind == "duration" and t.code not in TIME_ENDPOINTS and not timed_outcome(t):
             continue
         if kind in ("pct", "pct_range") and t.code in TIME_ENDPOINTS - RATE_ENDPOINTS:
             continue
@@ -1400,7 +1410,9 @@ def _statistic(
         c.statistic, c.unit = RATIO_STATISTICS[m.kind], None
         return True
     if m.kind == "duration":
-        if code not in TIME_ENDPOINTS:
+        if code not in TIME_ENDPOINTS and not (
+            c.source == "open" and c.label and cue("timed_outcome_label").search(c.label)
+        ):
             return False
         # "mean follow-up of 7.8 years", "11.4 years (SD = 5.6)": the value parser says so;
         # "the mean follow-up time was 7.8 years": the clause does
@@ -1630,8 +1642,10 @@ def _arm_list(text: str, pos: int, limit: int, compared: bool = False) -> list[A
             break
         arms.append(arm)
         sep = re.match(
-            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)", text[end:limit]
-        )
+            r"(?:\s*\(\s*(?:n\s*=\s*)?\d[\d,]*(?:\s+(?:patients|participants|subjects))?\s*\))?"
+            r",?\s*(?:(?:or|versus|vs\.?|with|and)\s+(?:either\s+|the\s+)?|,\s*)",
+            text[end:limit],
+        )  # "placebo (n = 51) or aripiprazole (n = 47)": the size between two arms
         if sep is None or not sep.group(0).strip(" "):
             break
         pos = end + sep.end()
@@ -1900,6 +1914,290 @@ def _value_arms(
     return out
 
 
+def _parallel_arms(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    sent: tuple[int, int],
+    ctx: ArmContext,
+    terms: Sequence[Term],
+) -> list[tuple[int, int, str]]:
+    """Arms a sentence names by its parallel structure, not by a vocabulary: two or more
+    values each followed ("14.9% for aripiprazole and 8.0% for placebo", "6% with warming and
+    30% with passive insulation") or each preceded by a bracket after ("deaths with losartan
+    (420, 15%) than with captopril (363, 13%)") a phrase of the same preposition; the phrases
+    are the arms. A time point, population or grade phrase is none (``arm_parallel_not``)."""
+    s_start, s_end = sent
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for start, end in spans:
+        after = cue("arm_parallel_after").match(text[end : min(s_end, end + 60)])
+        if after is not None:
+            at = end + after.end()
+            phrase, _ = _arm_phrase(text, at, s_end, 4)
+            if phrase:
+                found.setdefault("a:" + after.group("prep").lower(), []).append(
+                    (at, at + len(phrase), phrase)
+                )
+        lo = max(s_start, start - 60)
+        before = cue("arm_parallel_before").search(text, lo, start)
+        if before is not None and not _BRACKET_CHAR.search(text, before.end(), start):
+            words = before.group("arm").split()
+            keep: list[str] = []
+            for w in reversed(words):  # the words after the last stop word
+                if _arm_stop(w):
+                    break
+                keep.insert(0, w)
+            if keep:
+                phrase = " ".join(keep)
+                a = before.end("arm") - len(phrase)
+                found.setdefault("b:" + before.group("prep").lower(), []).append(
+                    (a, before.end("arm"), phrase)
+                )
+        _more_parallel(text, start, end, sent, ctx, found)
+    out: list[tuple[int, int, str]] = []
+    for group in found.values():
+        keys = {_arm_key(p) for _, _, p in group}
+        if len(group) < 2 or len(keys) < 2:
+            continue
+        for a, b, phrase in group:
+            if cue("arm_parallel_not").search(phrase) or any(
+                t.start < b and a < t.end for t in terms
+            ):
+                continue
+            made = _make_arm(phrase)
+            if made is None:
+                continue
+            arm = ctx.find(phrase)
+            out.append((a, b, arm.name if arm else made.name))
+    return out
+
+
+def _more_parallel(
+    text: str,
+    start: int,
+    end: int,
+    sent: tuple[int, int],
+    ctx: ArmContext,
+    found: dict[str, list[tuple[int, int, str]]],
+) -> None:
+    """The other parallel positions of an arm at a value: the modifier of its count noun
+    ("109 of 211 warfarin recipients (51.7%) ... 76 of 206 enoxaparin recipients"), a bracket
+    right after it ("3.4% (induction) and 4.5% (noninduction)"), a bare name right before it
+    ("(induction, 32.5% vs. noninduction, 19.0%)", "SH 2.2 versus MM 3.1"), and a defined arm
+    right before the bracket it opens ("placebo (n = 51) or aripiprazole (n = 47)")."""
+    s_start, s_end = sent
+    space = text.find(" ", start, end)  # "Twenty-two warfarin recipients (10.4%)": inside
+    for key, regex, at in (
+        ("n", "arm_count_modifier", end),
+        ("n", "arm_count_modifier", space if space > 0 and "(" in text[space:end] else -1),
+        ("p", "arm_bracket_after", end),
+    ):
+        m = cue(regex).match(text[at : min(s_end, at + 50)]) if at >= 0 else None
+        if m is not None:
+            noun = m.groupdict().get("noun") or ""
+            found.setdefault(f"{key}:{noun.rstrip('s')}", []).append(
+                (at + m.start("arm"), at + m.end("arm"), m.group("arm"))
+            )
+    lo = max(s_start, start - 40)
+    m = cue("arm_name_before").search(text[lo:start])
+    if m is not None:
+        found.setdefault("c:", []).append((lo + m.start("arm"), lo + m.end("arm"), m.group("arm")))
+    m = cue("arm_bracket_bare").search(text[lo:start])
+    if m is not None and ctx.arms:
+        words = m.group("arm").split()
+        for k in range(len(words)):
+            phrase = " ".join(words[k:])
+            arm = ctx.find(phrase)
+            if arm is not None and _arm_key(phrase) in arm.aliases:
+                a = lo + m.end("arm") - len(phrase)
+                found.setdefault("q:", []).append((a, lo + m.end("arm"), phrase))
+                break
+
+
+def _respective_pairs(
+    text: str,
+    sent: tuple[int, int],
+    order: Sequence[tuple[int, int]],
+    mentions: Sequence[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "The respective event rates for A and B were 1.3% and 1.1% for death, 4.6% and 2.1%
+    for stroke": one coordinated pair of arms of a sentence of "respective(ly)" names every
+    pair of values "x and y" / "x vs y" in order."""
+    if not cue("arm_respective").search(text, *sent):
+        return
+    pairs = [
+        (m1, m2)
+        for m1, m2 in itertools.pairwise(mentions)
+        if m1[2] != m2[2]
+        and re.fullmatch(
+            r"(?i)\s*(?:,\s*)?(?:and|or|vs\.?|versus)\s*(?:the\s+)?", text[m1[1] : m2[0]]
+        )
+    ]
+    if len(pairs) != 1:
+        return
+    arms = (pairs[0][0][2], pairs[0][1][2])
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos:
+            continue
+        if re.fullmatch(
+            r"(?i)\s*%?\s*(?:percent\s*)?(?:\([^()]{0,40}\)\s*)?(?:and|vs\.?|versus|v)\s*",
+            text[a[1] : b[0]],
+        ):
+            by_pos[a], by_pos[b] = arms
+
+
+def _dose_phrase(text: str, start: int, phrase: str, end: int) -> tuple[str, int]:
+    """ "FEC 75", "the 50-mg arm": an arm name may end in its dose number."""
+    m = re.match(r"[\w+/.-]+(?:\s[\w+/.-]+)?\s\d+(?:\.\d+)?(?:\s?mg)?\b", text[start : start + 40])
+    return (m.group(0), start + m.end()) if m else (phrase, end)
+
+
+def _comparison_arms(
+    text: str, sent: tuple[int, int], ctx: ArmContext, terms: Sequence[Term]
+) -> tuple[str, str] | None:
+    """The two arms a sentence compares by name: "more often associated with doxorubicin
+    than PLD", "better with FEC 100 than with FEC 75", "comparing GD (...) and CD (...)";
+    None unless exactly one such comparison of two arm-like phrases (no endpoint term, time
+    point or population) stands in the sentence."""
+    s_start, s_end = sent
+    found: list[tuple[str, str]] = []
+    for m in cue("arm_sentence_comparison").finditer(text, s_start, s_end):
+        b_phrase, b_end = _arm_phrase(text, m.end(), s_end, 4)
+        a_phrase = m.group("a")
+        if not b_phrase or any(_arm_stop(w) and not w.isdigit() for w in a_phrase.split()):
+            continue
+        if m.end() + len(b_phrase) < b_end or re.match(r"\s\d", text[b_end : b_end + 2]):
+            b_phrase, b_end = _dose_phrase(text, m.end(), b_phrase, b_end)
+        spans = ((m.start("a"), m.end("a")), (m.end(), b_end))
+        if any(t.start < hi and lo < t.end for t in terms for lo, hi in spans):
+            continue
+        made = [_make_arm(a_phrase), _make_arm(b_phrase)]
+        if any(x is None for x in made) or any(
+            cue("arm_comparison_not").search(p) for p in (a_phrase, b_phrase)
+        ):
+            continue
+        names = []
+        for phrase, arm in zip((a_phrase, b_phrase), made, strict=True):
+            known = ctx.find(phrase)
+            names.append(known.name if known else arm.name if arm else phrase)
+        if _arm_key(names[0]) != _arm_key(names[1]):
+            found.append((names[0], names[1]))
+    return found[0] if len(set(found)) == 1 else None
+
+
+def _listed_arms(
+    text: str, sent: tuple[int, int], spans: Sequence[tuple[int, int]], ctx: ArmContext
+) -> list[tuple[int, int, str]]:
+    """Two arms listed for the values before them: "(17 versus 23% for losartan and captopril,
+    respectively)", "72.5% versus 7.7% of subjects (risperidone vs placebo)"."""
+    s_start, s_end = sent
+    out: list[tuple[int, int, str]] = []
+    pairs = [
+        (m.start("a"), m.end("a"), m.group("a"), m.start("b"), m.end("b"), m.group("b"))
+        for name in ("arm_pair_respectively", "arm_pair_respective")
+        for m in cue(name).finditer(text, s_start, s_end)
+    ]
+    for _, end in spans:
+        m = cue("arm_bracket_pair").match(text[end : min(s_end, end + 90)])
+        if m is not None:
+            pairs.append(
+                (
+                    *(end + m.start("a"), end + m.end("a"), m.group("a")),
+                    *(end + m.start("b"), end + m.end("b"), m.group("b")),
+                )
+            )
+    for a0, a1, a, b0, b1, b in pairs:
+        made = [_make_arm(a), _make_arm(b)]
+        if (
+            made[0] is None
+            or made[1] is None
+            or cue("arm_parallel_not").search(a)
+            or cue("arm_parallel_not").search(b)
+        ):
+            continue
+        for lo, hi, phrase, arm in ((a0, a1, a, made[0]), (b0, b1, b, made[1])):
+            known = ctx.find(phrase)
+            out.append((lo, hi, known.name if known else arm.name))
+    return sorted(set(out))
+
+
+def _pair_after_arms(
+    text: str,
+    order: Sequence[tuple[int, int]],
+    mentions: Sequence[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "in the A group compared with the B group (10% vs. 6%)", "in the A group than in the
+    B group [4 (3.8%) vs 13 (11.9%)]": a pair of values after two arms compared names them in
+    order."""
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos:
+            continue
+        if not re.fullmatch(
+            r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus|v)\s*", text[a[1] : b[0]]
+        ):
+            continue
+        before = [m for m in mentions if m[1] <= a[0]]
+        if len(before) < 2:
+            continue
+        m1, m2 = before[-2], before[-1]
+        if (
+            m1[2] == m2[2]
+            or a[0] - m2[1] > 60
+            or any(m2[1] <= o[0] < a[0] for o in order)
+            or not (cue("vs").search(text, m1[1], m2[0]) or _THAN.search(text, m1[1], m2[0]))
+            or any(m1[1] <= o[0] < m2[0] for o in order)
+        ):
+            continue
+        by_pos[a], by_pos[b] = m1[2], m2[2]
+    # "72.5% versus 7.7% of subjects (risperidone vs placebo)": the two arms listed right after
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos or not cue("vs").search(text, a[1], b[0]):
+            continue
+        if len(text[a[1] : b[0]]) > 40:
+            continue
+        after = [m for m in mentions if m[0] >= b[1]]
+        if len(after) < 2:
+            continue
+        m1, m2 = after[0], after[1]
+        if (
+            m1[2] != m2[2]
+            and m1[0] - b[1] <= 60
+            and not any(b[1] <= o[0] < m2[0] for o in order)
+            and re.fullmatch(r"(?i)\s*(?:vs\.?|versus|v|and)\s*(?:the\s+)?", text[m1[1] : m2[0]])
+            and "(" in text[b[1] : m1[0]]
+        ):
+            by_pos[a], by_pos[b] = m1[2], m2[2]
+
+
+def _sentence_pairs(
+    text: str,
+    order: Sequence[tuple[int, int]],
+    by_pos: dict[tuple[int, int], str],
+    compared: tuple[str, str] | None = None,
+) -> None:
+    """A sentence of parallel comparisons names its arms once: "death (4.3% in the aspirin
+    group vs. 9.7% in the warfarin group), major hemorrhage (3.2% vs. 8.3%, respectively)":
+    a later pair of values that names no arm takes the arms of the first named pair, in order."""
+    gap = r"(?i)\s*%?\s*(?:percent\s*)?(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus|v|and)\s*"
+    arms: tuple[str, str] | None = compared  # "(66% versus 20%) ... with A than B"
+    pairs = list(itertools.pairwise(order))
+    for a, b in pairs:
+        if a in by_pos and b in by_pos and by_pos[a] != by_pos[b]:
+            between = text[a[1] : b[0]]
+            if re.search(r"(?i)\b(?:vs\.?|versus|v|and|compared\s+with)\b", between):
+                arms = (by_pos[a], by_pos[b])
+                break
+    if arms is None:
+        return
+    for a, b in pairs:
+        if compared is not None and (by_pos.get(a), by_pos.get(b)) == compared[::-1]:
+            return  # the sentence names its pairs the other way round: no order to borrow
+        if a in by_pos or b in by_pos or not re.fullmatch(gap, text[a[1] : b[0]]):
+            continue
+        by_pos[a], by_pos[b] = arms
+
+
 def assign_groups(
     text: str,
     sent: tuple[int, int],
@@ -1924,11 +2222,15 @@ def assign_groups(
     s_start, s_end = sent
     mentions = _arm_mentions(text, s_start, s_end, ctx)
     spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
-    extra = [
-        m
-        for m in _value_arms(text, spans, ctx, terms)
-        if not any(x[0] < m[1] and m[0] < x[1] for x in mentions)
-    ]
+    listed = _listed_arms(text, sent, spans, ctx)  # "in the A and B groups, respectively"
+    mentions = [m for m in mentions if not any(x[0] < m[1] and m[0] < x[1] for x in listed)]
+    extra: list[tuple[int, int, str]] = list(listed)
+    for m in [
+        *_value_arms(text, spans, ctx, terms),
+        *_parallel_arms(text, spans, sent, ctx, terms),
+    ]:
+        if not any(x[0] < m[1] and m[0] < x[1] for x in [*mentions, *extra]):
+            extra.append(m)
     mentions = sorted(mentions + extra)
     lead = cue("subgroup_lead").match(text, s_start, s_end)
     if lead is not None:  # the arm inside "Of the 25 patients who received X, ..." is the lead's
@@ -1960,6 +2262,12 @@ def assign_groups(
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
+    _pair_after_arms(text, order, mentions, by_pos)
+    _respective_pairs(text, sent, order, mentions, by_pos)
+    for o in order:  # "Twenty-two warfarin recipients (10.4%)": the arm inside the value
+        inside = [m for m in mentions if o[0] <= m[0] and m[1] <= o[1]]
+        if inside and o not in by_pos:
+            by_pos[o] = inside[0][2]
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
@@ -1973,6 +2281,11 @@ def assign_groups(
             if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
             and not cue("vs").search(text, o[1], m[0])
             and not _THAN.search(text, o[1], m[0])
+            # "placebo (n = 51)": an arm that opens the next value's bracket is that value's
+            and not (
+                re.fullmatch(r"\s?[(\[]\s?", text[m[1] : nxt])
+                and re.match(r"(?i)\d|n\s?=", text[nxt : nxt + 4])
+            )
         ]
         if after:
             by_pos[o] = after[0][2]
@@ -2024,6 +2337,8 @@ def assign_groups(
                 r"(?i)\s*%?\s*(?:\([^()]{0,60}\)\s*)?(?:vs\.?|versus)\s*", gap
             ) and not [m for m in mentions if clause[0] <= m[0] < clause[1]]:
                 by_pos[a], by_pos[b] = ctx.arms[0].name, ctx.arms[1].name
+    if len(ctx.arms) != 2:
+        _sentence_pairs(text, order, by_pos, _comparison_arms(text, sent, ctx, terms))
     # a bare list of as many values as the trial has arms (dose levels)
     if len(ctx.arms) >= 3 and not mentions:
         free = [o for o in order if o not in by_pos]

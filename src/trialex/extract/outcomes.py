@@ -25,7 +25,9 @@ from trialex.extract.rules import Term
 from trialex.regex import compile_guarded
 from trialex.rulebook import RuleError
 
-OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "anchor", "examples", "note", "reject"})
+OPEN_KEYS = frozenset(
+    {"id", "code", "side", "pattern", "anchor", "window_after", "examples", "note", "reject"}
+)
 ANCHOR_BEFORE, ANCHOR_AFTER = 110, 40  # the window around an anchor match the pattern is tried in
 
 
@@ -38,6 +40,7 @@ class OpenPattern:
     examples: dict[str, list[str]]
     reject: re.Pattern[str] | None = None  # on the raw phrase: not an outcome of this pattern
     anchor: re.Pattern[str] | None = None  # where the pattern can match (its verb or value)
+    window_after: int = ANCHOR_AFTER  # how far after an anchor match the pattern may reach
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The pattern's matches; with an anchor, only those in a window around an anchor
@@ -48,7 +51,7 @@ class OpenPattern:
         last = 0
         for a in self.anchor.finditer(text):
             lo = max(last, a.start() - ANCHOR_BEFORE)
-            for m in self.regex.finditer(text, lo, min(len(text), a.end() + ANCHOR_AFTER)):
+            for m in self.regex.finditer(text, lo, min(len(text), a.end() + self.window_after)):
                 if m.end() > last:
                     last = m.end()
                     yield m
@@ -90,7 +93,14 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
         anchor = compile_guarded(entry["anchor"]) if "anchor" in entry else None
         patterns.append(
             OpenPattern(
-                entry["id"], entry["code"], entry["side"], regex, entry["examples"], reject, anchor
+                entry["id"],
+                entry["code"],
+                entry["side"],
+                regex,
+                entry["examples"],
+                reject,
+                anchor,
+                int(entry.get("window_after", ANCHOR_AFTER)),
             )
         )
     recodes = []
