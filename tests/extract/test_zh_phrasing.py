@@ -93,3 +93,71 @@ def test_terms_file_endpoint_entries_need_a_known_code() -> None:
         parse_terms([line], "zh/terms.jsonl", "zh")
     ok = '{"id": "x", "label": "ENDPOINT", "code": "OS", "phrases": ["总生存"], "examples": {}}'
     assert parse_terms([ok], "zh/terms.jsonl", "zh")[0].span_id == "OS"
+
+
+def test_zh_term_followed_by_its_count_is_a_term() -> None:
+    # Chinese prints the count right after the event: no space, no word edge
+    records = _records("随访期间复发3例，死亡2例，慢性GVHD9例(22.5%)。")
+    assert _has(records, "relapse", "count", 3)
+    assert _has(records, "mortality", "count", 2)
+    assert _has(records, "cGVHD", "proportion", 22.5)
+
+
+def test_zh_rate_term_followed_by_its_value_is_a_term() -> None:
+    records = _records("治疗后总有效率85.0%，完全缓解12例。")
+    assert _has(records, "ORR", "proportion", 85.0)
+    assert _has(records, "CR", "count", 12)
+
+
+def test_zh_gvhd_with_a_glued_roman_grade_is_gvhd_with_its_grade() -> None:
+    records = _records("40例患者中，8例移植早期合并急性GVHDI~Ⅱ度，经治疗后好转。")
+    agvhd = [r for r in records if r.endpoint == "aGVHD" and r.value == 8]
+    assert agvhd and agvhd[0].label and "ⅱ度" in agvhd[0].label
+
+
+def test_zh_term_inside_an_organism_or_disease_name_is_no_outcome() -> None:
+    records = _records("55例败血症患儿中，以大肠埃希菌(27.3%)、肺炎克雷伯杆菌(21.8%)为主。")
+    assert not [r for r in records if r.label == "肺炎"]
+    records = _records("416例重型β-地中海贫血患儿行异基因造血干细胞移植。")
+    assert not [r for r in records if r.endpoint == "adverse_events"]
+
+
+def test_zh_second_rate_printed_without_percent_is_read() -> None:
+    records = _records("两组aGVHD发生率无统计学差异(51.2% vs 45.7，P=0.656)。")
+    assert _has(records, "aGVHD", "proportion", 51.2)
+    assert _has(records, "aGVHD", "proportion", 45.7)
+
+
+def test_zh_time_point_before_a_survival_abbreviation_is_no_median() -> None:
+    records = _records("两组4年OS无明显差异(81.6% 比 65.3%，P=0.02)。")
+    assert not [r for r in records if r.statistic == "median" and r.value == 4]
+    rates = [r for r in records if r.endpoint == "OS" and r.value == 81.6]
+    assert rates and rates[0].timepoint is not None and rates[0].timepoint.value == 4
+
+
+def _group_of(records: list[Record], value: float) -> str | None:
+    return next((r.group for r in records if r.value == value), None)
+
+
+def test_zh_group_named_before_its_value_is_its_group() -> None:
+    records = _records("治疗组中位随访318(7~773)d，对照组中位随访299(78~747)d。")
+    assert _group_of(records, 318) == "治疗组"
+    assert _group_of(records, 299) == "对照组"
+
+
+def test_zh_compared_groups_give_a_pair_of_rates_in_order() -> None:
+    records = _records("高剂量组2年OS率较低剂量组显著降低(42.5% vs 78.4%，P=0.022)。")
+    assert _group_of(records, 42.5) == "高剂量组"
+    assert _group_of(records, 78.4) == "低剂量组"
+
+
+def test_zh_groups_with_respectively_take_their_values_in_order() -> None:
+    records = _records("观察组与对照组的总有效率分别为85.0%和60.0%(P=0.01)。")
+    assert _group_of(records, 85.0) == "观察组"
+    assert _group_of(records, 60.0) == "对照组"
+
+
+def test_zh_group_named_after_a_cohort_count_is_not_its_group() -> None:
+    records = _records("回顾性分析78例患者资料，以临界值将患者分为低剂量组和高剂量组。")
+    sizes = [r for r in records if r.endpoint == "sample_size" and r.value == 78]
+    assert sizes and sizes[0].group not in ("低剂量组", "高剂量组")  # both groups, or the cohort

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
-from trialex.extract.rules import Term, assembly, cue
+from trialex.extract.rules import GLUED_AFTER, Term, assembly, cue
 from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
@@ -403,6 +403,8 @@ def _inside_word(text: str, term: Term) -> bool:
         return False
     before = text[term.start - 1 : term.start] if term.start else ""
     after = text[term.end : term.end + 1]
+    if after and GLUED_AFTER.match(text, term.end):
+        after = ""  # a grade glued on in Chinese text: "aGVHDI~Ⅱ度"
     return bool(_LATIN.match(before)) or (after.isascii() and after.isupper())
 
 
@@ -1167,6 +1169,8 @@ def _count_term(
         gap = text[c.span[1] : t.start]
         if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
             break
+        if language == "zh" and _ZH_BREAK_WORDS.search(gap):
+            break  # "复发3例，死亡2例": the term after the comma is the next count's
         if any(c.span[1] <= o[0] < t.start for o in others):
             break
         if not _is_qualifier(text, t):
@@ -1212,6 +1216,7 @@ def _zh_cohort(text: str, m: Mention) -> bool:
 
 
 _ZH_BREAK = re.compile(r"[，。；,;:：\d\n]")
+_ZH_BREAK_WORDS = re.compile(r"[，。；、,;]")
 
 
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
@@ -1715,6 +1720,8 @@ def _arm_mentions(
             continue
         arm = ctx.find(phrase)
         found.append((m.start(), end, arm.name if arm else made.name))
+    for m in cue("zh_arm_group").finditer(text, s_start, s_end):
+        found.append((m.start(), m.end(), m.group(0)))  # "高CRP组", "治疗组", "ASCT组"
     if ctx.arms:
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
@@ -1755,6 +1762,28 @@ def _value_arms(
             lo = max(0, start - 20)
             add(lo + before.start("arm"), lo + before.end("arm"), before.group("arm"))
     return out
+
+
+_ZH_PAIR_GAP = re.compile(r"\s?%?\s?(?:vs\.?|VS|versus|比)\s?")
+
+
+def _zh_compared_groups(
+    text: str,
+    s_start: int,
+    order: list[tuple[int, int]],
+    mentions: list[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "高CRP组2年OS率较低CRP组显著降低(42.5% vs 78.4%)": a pair of values that names no arm,
+    after a sentence part that names two Chinese groups, takes them in the order written (the
+    group compared and the group it is compared with)."""
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos or not _ZH_PAIR_GAP.fullmatch(text, a[1], b[0]):
+            continue
+        named = [m for m in mentions if s_start <= m[0] and m[1] <= a[0]]
+        zh = list(dict.fromkeys(n for _, _, n in named if n.endswith("组")))
+        if len(zh) >= 2:
+            by_pos[a], by_pos[b] = zh[-2], zh[-1]
 
 
 def assign_groups(
@@ -1807,16 +1836,19 @@ def assign_groups(
         run: list[tuple[int, int, str]] = []
         for m in listed:
             if run and not re.fullmatch(
-                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus)\s*(?:the\s+)?",
+                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus|与|和|及|、|比)\s*(?:the\s+)?",
                 text[run[-1][1] : m[0]],
             ):
                 run = []
             run.append(m)
         coordinated = list(dict.fromkeys(n for _, _, n in run))
         before = [o for o in order if r_clause[0] <= o[0] < resp.start()]
+        if resp.group(0) == "分别":  # "A组与B组的有效率分别为x和y": the values follow it
+            before = [o for o in order if resp.end() <= o[0] < r_clause[1]]
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
+    _zh_compared_groups(text, s_start, order, mentions, by_pos)
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
@@ -1830,6 +1862,7 @@ def assign_groups(
             if o[1] <= m[0] < min(nxt, clause[1], o[1] + 80)
             and not cue("vs").search(text, o[1], m[0])
             and not _THAN.search(text, o[1], m[0])
+            and not m[2].endswith("组")  # a Chinese group is named before its values
         ]
         if after:
             by_pos[o] = after[0][2]
