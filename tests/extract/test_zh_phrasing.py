@@ -161,3 +161,21 @@ def test_zh_group_named_after_a_cohort_count_is_not_its_group() -> None:
     records = _records("回顾性分析78例患者资料，以临界值将患者分为低剂量组和高剂量组。")
     sizes = [r for r in records if r.endpoint == "sample_size" and r.value == 78]
     assert sizes and sizes[0].group not in ("低剂量组", "高剂量组")  # both groups, or the cohort
+
+
+def test_zh_discussion_value_of_a_cited_study_is_cited() -> None:
+    text = (
+        "# 2 结果\n本研究共纳入40例患者，CR率为60.0%。\n\n"
+        "# 3 讨论\nWilson等[14]报道此方案治疗50例初治患者的结果：CR率达92%。\n"
+    )
+    result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
+    cr = [r for r in result.records if r.endpoint == "CR" and r.value == 92]
+    assert cr and cr[0].origin == "cited"
+    assert not [r for r in result.records if r.endpoint == "CR" and r.value == 50]
+
+
+def test_zh_relapsed_refractory_population_is_no_relapse() -> None:
+    records = _records("采用该方案治疗复发难治NHL患者20例，复发/难治性急性淋巴细胞白血病患者12例。")
+    assert not [r for r in records if r.endpoint == "relapse"]
+    records = _records("随访期间复发3例，2年累计复发率为19.8%。")
+    assert _has(records, "relapse", "count", 3) and _has(records, "relapse", "rate", 19.8)

@@ -1216,7 +1216,7 @@ def _zh_cohort(text: str, m: Mention) -> bool:
 
 
 _ZH_BREAK = re.compile(r"[，。；,;:：\d\n]")
-_ZH_BREAK_WORDS = re.compile(r"[，。；、,;]")
+_ZH_BREAK_WORDS = re.compile(r"[，。；、,;：:]")
 
 
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
