@@ -179,3 +179,21 @@ def test_zh_relapsed_refractory_population_is_no_relapse() -> None:
     assert not [r for r in records if r.endpoint == "relapse"]
     records = _records("随访期间复发3例，2年累计复发率为19.8%。")
     assert _has(records, "relapse", "count", 3) and _has(records, "relapse", "rate", 19.8)
+
+
+def test_zh_share_after_a_count_and_its_event_takes_the_count() -> None:
+    records = _records("6例接受化疗，4例完全缓解（占66.7%），2例死亡。")
+    cr = [r for r in records if r.endpoint == "CR" and r.statistic == "proportion"]
+    assert cr and (cr[0].n, cr[0].N) == (4, 6)
+    records = _records("全组40例患者中，8例（占20.0%）发生急性GVHD。")
+    assert any(r.value == 20.0 and r.n == 8 for r in records)
+
+
+def test_zh_pair_of_durations_sharing_one_unit_gives_both_medians() -> None:
+    records = _records("阴性和阳性者的中位PFS分别为63.56和19.23个月(P<0.001)。")
+    assert _has(records, "PFS", "median", 63.56) and _has(records, "PFS", "median", 19.23)
+
+
+def test_zh_follow_up_range_or_threshold_is_no_median() -> None:
+    records = _records("所有患者随访18~114个月，随访时间>18个月。")
+    assert not [r for r in records if r.endpoint == "follow_up" and r.value in (18, 114)]

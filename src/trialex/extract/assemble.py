@@ -676,6 +676,8 @@ def _sentence(
             cands.append(c)
         last_p = m.end
     cands.sort(key=lambda c: c.span[0])
+    if language == "zh":
+        _zh_count_then_share(text, cands)
     _denominators(cands)
 
     # "respectively": terms in order map onto top-level values in order
@@ -1036,6 +1038,24 @@ def _death_cause(text: str, m: Mention, sent_terms: list[Term], s_start: int) ->
     if cue("relapse_cause").search(item):
         return "mortality"
     return None
+
+
+_ZH_SHARE_GAP = re.compile(r"[^，。；,;\d%()（）]{0,16}[(（]\s?(?:占|约占|约)?\s?")
+
+
+def _zh_count_then_share(text: str, cands: list[Candidate]) -> None:
+    """ "6例接受化疗，4例完全缓解（占66.7%）": the share in brackets after a count and its
+    event is that count's (n), so its denominator can be found (:func:`_denominators`)."""
+    for prev, c in itertools.pairwise(cands):
+        if (
+            c.mention.kind == "pct"
+            and c.n is None
+            and prev.mention.kind == "count"
+            and prev.mention.n is not None
+            and prev.mention.N is None
+            and _ZH_SHARE_GAP.fullmatch(text, prev.span[1], c.span[0])
+        ):
+            c.n = prev.mention.n
 
 
 def _denominators(cands: list[Candidate]) -> None:
