@@ -197,3 +197,20 @@ def test_zh_pair_of_durations_sharing_one_unit_gives_both_medians() -> None:
 def test_zh_follow_up_range_or_threshold_is_no_median() -> None:
     records = _records("所有患者随访18~114个月，随访时间>18个月。")
     assert not [r for r in records if r.endpoint == "follow_up" and r.value in (18, 114)]
+
+
+def test_zh_respectively_maps_terms_before_it_onto_values_after_it() -> None:
+    records = _records(
+        "移植组的5年无病生存率和总生存率分别为48.7%及59.4%，"
+        "非移植组的5年无病生存率和总生存率分别为48.8%及53.1%。"
+    )
+    assert _has(records, "DFS", "rate", 48.7) and _has(records, "OS", "rate", 59.4)
+    assert _has(records, "DFS", "rate", 48.8) and _has(records, "OS", "rate", 53.1)
+    assert _group_of(records, 53.1) == "非移植组"
+
+
+def test_zh_one_term_before_respectively_holds_for_each_group() -> None:
+    records = _records("ASCT组和非ASCT组的CR分别为59%和48%，MRD阴性比例分别为79%和65%。")
+    assert _has(records, "CR", "proportion", 59) and _has(records, "CR", "proportion", 48)
+    assert _has(records, "MRD_response", "proportion", 79)
+    assert _group_of(records, 59) == "ASCT组" and _group_of(records, 48) == "非ASCT组"

@@ -683,6 +683,9 @@ def _sentence(
     # "respectively": terms in order map onto top-level values in order
     resp = cue("respectively").search(text, s_start, s_end)
     assigned: dict[int, Term] = {}
+    if language == "zh":
+        assigned = _zh_respectively(text, (s_start, s_end), cands, sent_terms)
+        resp = None  # "分别" comes before its values: read by _zh_respectively
     if resp:
         r_clause = _in(cls, resp.start())
         in_scope = [
@@ -876,6 +879,52 @@ def _sentence(
         sent_terms,
     )
     return result
+
+
+_ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _zh_respectively(
+    text: str, sent: tuple[int, int], cands: list[Candidate], sent_terms: list[Term]
+) -> dict[int, Term]:
+    """ "5年无病生存率和总生存率分别为48.7%及59.4%": the terms of the sentence part before each
+    "分别" take the values after it in order (one term for all of them: "两组的CR分别为59%和
+    48%"); a part ends at the next "分别" or the next term."""
+    out: dict[int, Term] = {}
+    lo = sent[0]
+    marks = list(_ZH_RESPECTIVELY.finditer(text, sent[0], sent[1]))
+    for i, resp in enumerate(marks):
+        later_terms = [t for t in sent_terms if t.start >= resp.end()]
+        hi = min(
+            marks[i + 1].start() if i + 1 < len(marks) else sent[1],
+            later_terms[0].start if later_terms else sent[1],
+        )
+        values = [
+            c
+            for c in cands
+            if resp.end() <= c.span[0] < hi
+            and c.endpoint is None
+            and c.mention.kind in ("pct", "duration", "count", "hr", "or", "rr")
+        ]
+        part = text.rfind("，", lo, resp.start())
+        start = max(lo, part + 1 if part >= 0 else lo)
+        firsts: list[Term] = []
+        for t in sent_terms:
+            if (
+                start <= t.start
+                and t.end <= resp.start()
+                and not _is_qualifier(text, t)
+                and t.code not in [f.code for f in firsts]
+            ):
+                firsts.append(t)
+        if not values or not firsts or len(values) % len(firsts):
+            firsts = firsts[-1:] if firsts else []
+        if firsts:
+            size = len(values) // len(firsts)
+            for k, c in enumerate(values):
+                out[id(c)] = firsts[min(k // size, len(firsts) - 1)]
+        lo = hi
+    return out
 
 
 _ZH_LIST_JOIN = re.compile(r"\s?(?:[(（][^()（）]{1,16}[)）])?\s?(?:、|及|和|与|或|以及|，|,)\s?")
@@ -1784,6 +1833,7 @@ def _value_arms(
     return out
 
 
+_ZH_VALUE_JOIN = re.compile(r"\s?%?\s?(?:和|及|与|、|,|，|vs\.?|比)\s?")
 _ZH_PAIR_GAP = re.compile(r"\s?%?\s?(?:vs\.?|VS|versus|比)\s?")
 
 
@@ -1864,7 +1914,12 @@ def assign_groups(
         coordinated = list(dict.fromkeys(n for _, _, n in run))
         before = [o for o in order if r_clause[0] <= o[0] < resp.start()]
         if resp.group(0) == "分别":  # "A组与B组的有效率分别为x和y": the values follow it
-            before = [o for o in order if resp.end() <= o[0] < r_clause[1]]
+            after_resp = [o for o in order if resp.end() <= o[0] < r_clause[1]]
+            before = after_resp[: len(coordinated)]
+            if not all(
+                _ZH_VALUE_JOIN.fullmatch(text, a[1], b[0]) for a, b in itertools.pairwise(before)
+            ):
+                before = []
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
