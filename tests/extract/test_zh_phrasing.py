@@ -214,3 +214,14 @@ def test_zh_one_term_before_respectively_holds_for_each_group() -> None:
     assert _has(records, "CR", "proportion", 59) and _has(records, "CR", "proportion", 48)
     assert _has(records, "MRD_response", "proportion", 79)
     assert _group_of(records, 59) == "ASCT组" and _group_of(records, 48) == "非ASCT组"
+
+
+def test_zh_count_that_did_not_reach_a_response_is_no_response() -> None:
+    records = _records("共39例患者，首疗程达CR23例，未达CR16例。")
+    assert _has(records, "CR", "count", 23)
+    assert not _has(records, "CR", "count", 16)
+
+
+def test_zh_ci_level_in_words_is_no_value() -> None:
+    records = _records("6个月的无事件生存率为67%(95%置信区间)。")
+    assert not [r for r in records if r.value == 95]

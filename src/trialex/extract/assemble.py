@@ -725,6 +725,13 @@ def _sentence(
         clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
         depth = depths[c.span[0] - s_start]
         term = assigned.get(id(c))
+        if (
+            language == "zh"
+            and m.kind == "count"
+            and c.endpoint is None
+            and cue("zh_negated_before").search(text, max(clause[0], c.span[0] - 14), c.span[0])
+        ):
+            continue  # "未达CR16例": a count of patients without the response
         if c.endpoint is None and term is None and language == "zh" and m.kind == "count":
             # "低CRP组16人发生aGVHD，高CRP组22人": the parallel clause's event, else a cohort
             twin = next(
