@@ -225,3 +225,13 @@ def test_zh_count_that_did_not_reach_a_response_is_no_response() -> None:
 def test_zh_ci_level_in_words_is_no_value() -> None:
     records = _records("6个月的无事件生存率为67%(95%置信区间)。")
     assert not [r for r in records if r.value == 95]
+
+
+def test_zh_cohort_count_in_methods_is_a_sample_size() -> None:
+    text = (
+        "# 1 资料与方法\n# 1.1 研究对象\n纳入2012年1月~2013年12月行移植且资料完整的患者64例，"
+        "其中男性26例，女性38例。\n\n# 2 结果\n全部患者的完全缓解率为60.0%。\n"
+    )
+    result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
+    sizes = [r for r in result.records if r.endpoint == "sample_size"]
+    assert [r.value for r in sizes] == [64]

@@ -2581,7 +2581,9 @@ def inline_table_candidates(
     return out
 
 
-def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> bool:
+def _design_or_baseline(
+    text: str, c: Candidate, kind: str, baseline: bool, language: str = "en"
+) -> bool:
     """Numbers that report no endpoint of the study by where they stand: a baseline
     subsection gives only its cohort sizes; a methods section only the sizes of the cohorts
     actually treated and the follow-up (doses, thresholds, power and planned sizes are
@@ -2600,6 +2602,7 @@ def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> b
         or cue("arm_definition").match(text[c.span[1] : c.span[1] + 80])
         or cue("cohort_before_count").search(before)
         or m.kind == "n_eq"
+        or (language == "zh" and _zh_cohort(text, m))  # "纳入…患者78例", "回顾性分析86例患者"
     )
 
 
@@ -2691,7 +2694,11 @@ def _prose(
     ):
         kind = "review"  # narrative text citing others; figure captions rarely cite
     found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
-    return [(c, section) for c in found if not _design_or_baseline(text, c, section.kind, baseline)]
+    return [
+        (c, section)
+        for c in found
+        if not _design_or_baseline(text, c, section.kind, baseline, section.language)
+    ]
 
 
 def _laboratory_only(text: str) -> bool:
