@@ -52,6 +52,7 @@ def formula_numbers(text: str) -> list[tuple[int, int, float]]:
     return out
 
 
+_PLUSMINUS = re.compile(r"\\pm")
 _RESULT_FORMULA = re.compile(r"\\%|[Pp]\s?\{?\s?[=<>]|\bC\s?I\b|\\pm|\b(?:O\s?R|H\s?R|R\s?R)\b")
 
 # the forms of a formula whose result numbers stay unread (the first that applies names it)
@@ -78,7 +79,7 @@ def corpus_share(paths: list[Path], unread: int = 0, seed: int = 13) -> dict:
     (a percentage, a p value, a CI, ±, OR/HR/RR): the rest are units, isotopes, doses,
     exponents, statistics of laboratory work. With ``unread``: that many unread result
     formulas (a seeded sample) with their forms, and the count of each form."""
-    total = found = r_total = r_found = 0
+    total = found = r_total = r_found = pm_total = pm_found = 0
     missed: dict[tuple[str, int], str] = {}
     for path in paths:
         text = path.read_text(encoding="utf-8")
@@ -93,6 +94,9 @@ def corpus_share(paths: list[Path], unread: int = 0, seed: int = 13) -> dict:
             if _RESULT_FORMULA.search(text, start, end):
                 r_total += 1
                 r_found += hit
+                if _PLUSMINUS.search(text, start, end):
+                    pm_total += 1
+                    pm_found += hit
                 if not hit:
                     missed[(path.name, start)] = text[start:end]
     result: dict = {
@@ -103,6 +107,13 @@ def corpus_share(paths: list[Path], unread: int = 0, seed: int = 13) -> dict:
         "numbers_in_result_formulas": r_total,
         "result_read_as_values": r_found,
         "result_share": round(r_found / r_total, 4) if r_total else 0.0,
+        # a mean ± SD ("$4 5 . 0 8 \pm 7 . 2 3$") is read into the view ("45.08±7.23"), but its
+        # mean is a bare number the value grammar takes for no record value (baseline and
+        # laboratory means): the share of the other result numbers, apart
+        "numbers_in_mean_sd_formulas": pm_total,
+        "result_share_without_mean_sd": (
+            round((r_found - pm_found) / (r_total - pm_total), 4) if r_total > pm_total else 0.0
+        ),
     }
     if unread:
         forms: dict[str, int] = {}
