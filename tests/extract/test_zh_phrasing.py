@@ -235,3 +235,19 @@ def test_zh_cohort_count_in_methods_is_a_sample_size() -> None:
     result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
     sizes = [r for r in result.records if r.endpoint == "sample_size"]
     assert [r.value for r in sizes] == [64]
+
+
+def test_zh_term_of_one_count_is_not_the_next_counts() -> None:
+    records = _records("19例初诊者中，5例CR、4例PR，另10例未复查，1例死亡，1例失访。")
+    assert _has(records, "CR", "count", 5) and _has(records, "PR", "count", 4)
+    assert not _has(records, "PR", "count", 10)
+    assert [r.value for r in records if r.endpoint == "mortality"] == [1]
+
+
+def test_zh_pair_after_one_of_two_groups_gives_the_other_group() -> None:
+    records = _records(
+        "高剂量组CMV血症发生率较低剂量组显著增高(72.1% vs 37.1%，P=0.003)；"
+        "高剂量组EBV血症发生率也较高(41.9% vs 22.9%，P=0.094)。"
+    )
+    assert _group_of(records, 41.9) == "高剂量组"
+    assert _group_of(records, 22.9) == "低剂量组"

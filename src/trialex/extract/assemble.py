@@ -1257,6 +1257,15 @@ def _count_term(
     ):
         return None
     before = [t for t in clause_terms if t.end <= c.span[0] and c.span[0] - t.end < 60]
+    if before and language == "zh":
+        t = before[-1]
+        # "4例PR，另10例…", "1例死亡，1例失访": a term another count holds (a value between, or
+        # a count right before the term) is not this count's
+        if any(
+            t.end <= o[0] < c.span[0] or (o[1] <= t.start and not text[o[1] : t.start].strip())
+            for o in others
+        ):
+            return None
     if before and not _is_qualifier(text, before[-1]):
         return before[-1]
     return None
@@ -1440,6 +1449,7 @@ class ArmContext:
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
+    zh_groups: list[str] = field(default_factory=list)  # Chinese group names, as first seen
 
     def whole(self) -> str:
         if not self.cohort:
@@ -1850,10 +1860,16 @@ def _zh_compared_groups(
     order: list[tuple[int, int]],
     mentions: list[tuple[int, int, str]],
     by_pos: dict[tuple[int, int], str],
+    ctx: ArmContext | None = None,
 ) -> None:
     """ "高CRP组2年OS率较低CRP组显著降低(42.5% vs 78.4%)": a pair of values that names no arm,
     after a sentence part that names two Chinese groups, takes them in the order written (the
-    group compared and the group it is compared with)."""
+    group compared and the group it is compared with); "高CRP组EBV血症发生率也较高(41.9% vs
+    22.9%)" names one of the document's two groups: the other value is the other group's."""
+    if ctx is not None:
+        for _, _, name in mentions:
+            if name.endswith("组") and name not in ctx.zh_groups:
+                ctx.zh_groups.append(name)
     for a, b in itertools.pairwise(order):
         if a in by_pos or b in by_pos or not _ZH_PAIR_GAP.fullmatch(text, a[1], b[0]):
             continue
@@ -1861,6 +1877,10 @@ def _zh_compared_groups(
         zh = list(dict.fromkeys(n for _, _, n in named if n.endswith("组")))
         if len(zh) >= 2:
             by_pos[a], by_pos[b] = zh[-2], zh[-1]
+        elif len(zh) == 1 and ctx is not None and len(ctx.zh_groups) == 2:
+            other = next(g for g in ctx.zh_groups if g != zh[0]) if zh[0] in ctx.zh_groups else None
+            if other is not None:
+                by_pos[a], by_pos[b] = zh[0], other
 
 
 def assign_groups(
@@ -1930,7 +1950,7 @@ def assign_groups(
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
-    _zh_compared_groups(text, s_start, order, mentions, by_pos)
+    _zh_compared_groups(text, s_start, order, mentions, by_pos, ctx)
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
