@@ -251,3 +251,9 @@ def test_zh_pair_after_one_of_two_groups_gives_the_other_group() -> None:
     )
     assert _group_of(records, 41.9) == "高剂量组"
     assert _group_of(records, 22.9) == "低剂量组"
+
+
+def test_zh_incidence_of_an_outcome_without_a_term_is_other_with_its_label() -> None:
+    records = _records("治疗组静脉血栓发生率为12.5%，对照组为3.1%。")
+    assert any(r.endpoint == "other" and r.value == 12.5 and r.label == "静脉血栓" for r in records)
+    assert not _records("本病发病率为40/百万婴儿。")

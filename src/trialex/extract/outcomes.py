@@ -143,7 +143,7 @@ def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[
     return start, start + len(phrase)
 
 
-_CLAUSE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s")
+_CLAUSE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s|[，。；！？]")
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -196,4 +196,49 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
                 label = label[:1].lower() + label[1:]
             code = next((r.code for r in rules.recodes if r.regex.search(label)), pattern.code)
             out.append(Term(span[0], span[1], code, "open", label))
+    if _CJK.search(text):
+        out.extend(_zh_open_terms(text, spans, starts, taken))
     return sorted(out, key=lambda t: t.start)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@functools.cache
+def zh_open_rules() -> tuple[tuple[tuple[str, str, re.Pattern[str]], ...], re.Pattern[str]]:
+    """``resources/zh/open_outcomes.json``: (id, code, pattern) of each rule, and the phrases
+    that name no outcome."""
+    path = resources.files("trialex.resources") / "zh" / "open_outcomes.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    patterns = []
+    for entry in data["patterns"]:
+        regex = compile_guarded(entry["pattern"])
+        if "outcome" not in regex.groupindex:
+            raise ValueError(f"zh/open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+        patterns.append((entry["id"], entry["code"], regex))
+    return tuple(patterns), re.compile(data["not_outcome"]["pattern"])
+
+
+def _zh_open_terms(
+    text: str,
+    spans: list[tuple[int, int, str]],
+    starts: list[int],
+    taken: list[tuple[int, int]],
+) -> list[Term]:
+    """ "RTX-IP发生率约为3.5%": the Chinese outcome phrase before 发生率, in a clause (，。；
+    end one) that holds no vocabulary term."""
+    patterns, not_outcome = zh_open_rules()
+    out: list[Term] = []
+    for _, code, regex in patterns:
+        for m in regex.finditer(text):
+            lo, hi = _clause(text, *m.span())
+            i = bisect.bisect_left(starts, lo - 300)
+            if any(s < hi and lo < e for s, e, _ in spans[i : bisect.bisect_left(starts, hi)]):
+                continue
+            o_lo, o_hi = m.span("outcome")
+            label = text[o_lo:o_hi]
+            if not_outcome.search(label) or any(s < o_hi and o_lo < e for s, e in taken):
+                continue
+            taken.append((o_lo, o_hi))
+            out.append(Term(o_lo, o_hi, code, "open", label))
+    return out
