@@ -257,3 +257,11 @@ def test_zh_incidence_of_an_outcome_without_a_term_is_other_with_its_label() -> 
     records = _records("治疗组静脉血栓发生率为12.5%，对照组为3.1%。")
     assert any(r.endpoint == "other" and r.value == 12.5 and r.label == "静脉血栓" for r in records)
     assert not _records("本病发病率为40/百万婴儿。")
+
+
+def test_zh_crr_rate_range_and_share_with_its_fraction() -> None:
+    records = _records("巩固组CRR和维持后CRR分别为15.7%和35.7%，局部治疗的CR达95%到100%。")
+    assert _has(records, "CR", "proportion", 35.7) and _has(records, "CR", "proportion", 100)
+    records = _records("初诊者缓解率(89.5%，17/19)高于复发者(33.3%，5/15；P<0.005)。")
+    assert any(r.value == 89.5 and (r.n, r.N) == (17, 19) for r in records)
+    assert not [r for r in records if r.endpoint == "relapse"]
