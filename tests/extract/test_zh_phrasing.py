@@ -265,3 +265,10 @@ def test_zh_crr_rate_range_and_share_with_its_fraction() -> None:
     records = _records("初诊者缓解率(89.5%，17/19)高于复发者(33.3%，5/15；P<0.005)。")
     assert any(r.value == 89.5 and (r.n, r.N) == (17, 19) for r in records)
     assert not [r for r in records if r.endpoint == "relapse"]
+
+
+def test_zh_presenting_features_at_diagnosis_are_no_adverse_events() -> None:
+    records = _records("发病时有发热8例，出血15例，肝脾肿大16例。")
+    assert not [r for r in records if r.endpoint != "sample_size"]
+    records = _records("治疗后发热8例，出血3例。")
+    assert _has(records, "adverse_events", "count", 8)
