@@ -210,17 +210,25 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@functools.cache
-def zh_open_rules() -> tuple[tuple[tuple[str, str, re.Pattern[str]], ...], re.Pattern[str]]:
-    """``resources/zh/open_outcomes.json``: (id, code, pattern) of each rule, and the phrases
-    that name no outcome."""
-    path = resources.files("trialex.resources") / "zh" / "open_outcomes.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+ZhOpenRules = tuple[tuple[tuple[str, str, re.Pattern[str]], ...], re.Pattern[str]]
+
+
+def zh_open_rules() -> ZhOpenRules:
+    """``zh/open_outcomes.json`` of the rules folder in force (:mod:`trialex.rulebook`): (id,
+    code, pattern) of each rule, and the phrases that name no outcome."""
+    return _zh_open_rules(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _zh_open_rules(key: str | None) -> ZhOpenRules:
+    where = str(rulebook.resolve("open_outcomes.json", "zh", key))
+    with rulebook.using(key), rulebook.parsing(where):
+        data = rulebook.load_json("open_outcomes.json", "zh")
     patterns = []
     for entry in data["patterns"]:
         regex = compile_guarded(entry["pattern"])
         if "outcome" not in regex.groupindex:
-            raise ValueError(f"zh/open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+            raise RuleError(f"zh/open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
         patterns.append((entry["id"], entry["code"], regex))
     return tuple(patterns), re.compile(data["not_outcome"]["pattern"])
 
