@@ -20,6 +20,7 @@ DATA = json.loads(RULES_FILE.read_text("utf-8"))
 EXAMPLES = [
     *((f"latex:{i}", e) for i, e in enumerate(DATA["latex"]["examples"])),
     *((d["id"], e) for d in DATA["latex"].get("dropped_patterns", []) for e in d["examples"]),
+    *((d["id"], e) for d in DATA["latex"].get("rewrites", []) for e in d["examples"]),
     *((f"html_table:{i}", e) for i, e in enumerate(DATA["html_table"]["examples"])),
     *((f"{r['id']}:{i}", e) for r in DATA["rules"] for i, e in enumerate(r["examples"])),
 ]

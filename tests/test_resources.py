@@ -60,6 +60,7 @@ EXAMPLE_RUNNERS: dict[tuple[str, str], str] = {
         "latex",
     ): "tests/test_normalize.py::test_normalize_rule_examples_give_their_view",
     ("normalize.json", "latex/dropped_patterns/[]"): "tests/test_normalize.py",
+    ("normalize.json", "latex/rewrites/[]"): "tests/test_normalize.py",
     ("normalize.json", "html_table"): "tests/test_normalize.py",
     ("normalize.json", "rules/[]"): "tests/test_normalize.py",
     ("tokenizer.json", "rules/[]"): "tests/test_nlp.py::test_nlp_tokenizer_rule_examples",
@@ -72,6 +73,8 @@ EXAMPLE_RUNNERS: dict[tuple[str, str], str] = {
     ("en/open_outcomes.json", "not_outcome"): "tests/extract/test_open_outcomes.py",
     ("en/open_outcomes.json", "not_outcome_raw"): "tests/extract/test_open_outcomes.py",
     ("en/open_outcomes.json", "recode/[]"): "tests/extract/test_open_outcomes.py",
+    ("zh/open_outcomes.json", "patterns/[]"): "tests/extract/test_zh_open_outcomes.py",
+    ("zh/open_outcomes.json", "not_outcome"): "tests/extract/test_zh_open_outcomes.py",
 }
 
 

@@ -109,12 +109,15 @@ class Rules:
     inline: tuple[InlineRule, ...]
     entities: dict[str, str]
     latex_dropped: tuple[re.Pattern[str], ...] = ()
+    latex_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
 _MATH = re.compile(
     r"\$\$(?P<display>[^$]{1,4000}?)\$\$"
-    r"|(?<![\\$])\$(?=[^\s$])(?P<inline>[^$\n]{1,1000}?)(?<=[^\s$\\])\$(?!\d)"
+    # a converter's trailing math space merges with the closing dollar ("$P { < } 0 . 0 1 \$ )"):
+    # " \$" closes the formula (else it would run on to the next formula's opening "$")
+    r"|(?<![\\$])\$(?=[^\s$])(?P<inline>[^$\n]{1,1000}?)(?<=[^\s$\\])(?:\s\\)?\$(?!\d)"
 )
 _LATEX_TOKEN = re.compile(r"\\[A-Za-z]+|\\[^A-Za-z]|[{}]|\s+|.", re.DOTALL)
 _SPACES = re.compile(r" {2,}")
@@ -158,10 +161,14 @@ def parse_rules(data: Any, source: str) -> Rules:
             latex_dropped=tuple(
                 re.compile(e["pattern"]) for e in latex.get("dropped_patterns", [])
             ),
+            latex_rewrites=tuple(
+                (re.compile(e["pattern"]), e["replace"]) for e in latex.get("rewrites", [])
+            ),
             examples={
                 "latex": [
                     *latex["examples"],
                     *(x for e in latex.get("dropped_patterns", []) for x in e["examples"]),
+                    *(x for e in latex.get("rewrites", []) for x in e["examples"]),
                 ],
                 "html_table": list(table["examples"]),
             },
@@ -277,7 +284,10 @@ def read_latex(body: str, rules: Rules) -> str:
         else:
             out.append(tok)
             subscript = False
-    return _SPACES.sub(" ", "".join(out)).strip()
+    read = _SPACES.sub(" ", "".join(out)).strip()
+    for pattern, replace in rules.latex_rewrites:
+        read = pattern.sub(replace, read)
+    return read
 
 
 def _word_char(ch: str) -> bool:

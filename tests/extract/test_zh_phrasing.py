@@ -93,3 +93,182 @@ def test_terms_file_endpoint_entries_need_a_known_code() -> None:
         parse_terms([line], "zh/terms.jsonl", "zh")
     ok = '{"id": "x", "label": "ENDPOINT", "code": "OS", "phrases": ["总生存"], "examples": {}}'
     assert parse_terms([ok], "zh/terms.jsonl", "zh")[0].span_id == "OS"
+
+
+def test_zh_term_followed_by_its_count_is_a_term() -> None:
+    # Chinese prints the count right after the event: no space, no word edge
+    records = _records("随访期间复发3例，死亡2例，慢性GVHD9例(22.5%)。")
+    assert _has(records, "relapse", "count", 3)
+    assert _has(records, "mortality", "count", 2)
+    assert _has(records, "cGVHD", "proportion", 22.5)
+
+
+def test_zh_rate_term_followed_by_its_value_is_a_term() -> None:
+    records = _records("治疗后总有效率85.0%，完全缓解12例。")
+    assert _has(records, "ORR", "proportion", 85.0)
+    assert _has(records, "CR", "count", 12)
+
+
+def test_zh_gvhd_with_a_glued_roman_grade_is_gvhd_with_its_grade() -> None:
+    records = _records("40例患者中，8例移植早期合并急性GVHDI~Ⅱ度，经治疗后好转。")
+    agvhd = [r for r in records if r.endpoint == "aGVHD" and r.value == 8]
+    assert agvhd and agvhd[0].label and "ⅱ度" in agvhd[0].label
+
+
+def test_zh_term_inside_an_organism_or_disease_name_is_no_outcome() -> None:
+    records = _records("55例败血症患儿中，以大肠埃希菌(27.3%)、肺炎克雷伯杆菌(21.8%)为主。")
+    assert not [r for r in records if r.label == "肺炎"]
+    records = _records("416例重型β-地中海贫血患儿行异基因造血干细胞移植。")
+    assert not [r for r in records if r.endpoint == "adverse_events"]
+
+
+def test_zh_second_rate_printed_without_percent_is_read() -> None:
+    records = _records("两组aGVHD发生率无统计学差异(51.2% vs 45.7，P=0.656)。")
+    assert _has(records, "aGVHD", "proportion", 51.2)
+    assert _has(records, "aGVHD", "proportion", 45.7)
+
+
+def test_zh_time_point_before_a_survival_abbreviation_is_no_median() -> None:
+    records = _records("两组4年OS无明显差异(81.6% 比 65.3%，P=0.02)。")
+    assert not [r for r in records if r.statistic == "median" and r.value == 4]
+    rates = [r for r in records if r.endpoint == "OS" and r.value == 81.6]
+    assert rates and rates[0].timepoint is not None and rates[0].timepoint.value == 4
+
+
+def _group_of(records: list[Record], value: float) -> str | None:
+    return next((r.group for r in records if r.value == value), None)
+
+
+def test_zh_group_named_before_its_value_is_its_group() -> None:
+    records = _records("治疗组中位随访318(7~773)d，对照组中位随访299(78~747)d。")
+    assert _group_of(records, 318) == "治疗组"
+    assert _group_of(records, 299) == "对照组"
+
+
+def test_zh_compared_groups_give_a_pair_of_rates_in_order() -> None:
+    records = _records("高剂量组2年OS率较低剂量组显著降低(42.5% vs 78.4%，P=0.022)。")
+    assert _group_of(records, 42.5) == "高剂量组"
+    assert _group_of(records, 78.4) == "低剂量组"
+
+
+def test_zh_groups_with_respectively_take_their_values_in_order() -> None:
+    records = _records("观察组与对照组的总有效率分别为85.0%和60.0%(P=0.01)。")
+    assert _group_of(records, 85.0) == "观察组"
+    assert _group_of(records, 60.0) == "对照组"
+
+
+def test_zh_group_named_after_a_cohort_count_is_not_its_group() -> None:
+    records = _records("回顾性分析78例患者资料，以临界值将患者分为低剂量组和高剂量组。")
+    sizes = [r for r in records if r.endpoint == "sample_size" and r.value == 78]
+    assert sizes and sizes[0].group not in ("低剂量组", "高剂量组")  # both groups, or the cohort
+
+
+def test_zh_discussion_value_of_a_cited_study_is_cited() -> None:
+    text = (
+        "# 2 结果\n本研究共纳入40例患者，CR率为60.0%。\n\n"
+        "# 3 讨论\nWilson等[14]报道此方案治疗50例初治患者的结果：CR率达92%。\n"
+    )
+    result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
+    cr = [r for r in result.records if r.endpoint == "CR" and r.value == 92]
+    assert cr and cr[0].origin == "cited"
+    assert not [r for r in result.records if r.endpoint == "CR" and r.value == 50]
+
+
+def test_zh_relapsed_refractory_population_is_no_relapse() -> None:
+    records = _records("采用该方案治疗复发难治NHL患者20例，复发/难治性急性淋巴细胞白血病患者12例。")
+    assert not [r for r in records if r.endpoint == "relapse"]
+    records = _records("随访期间复发3例，2年累计复发率为19.8%。")
+    assert _has(records, "relapse", "count", 3) and _has(records, "relapse", "rate", 19.8)
+
+
+def test_zh_share_after_a_count_and_its_event_takes_the_count() -> None:
+    records = _records("6例接受化疗，4例完全缓解（占66.7%），2例死亡。")
+    cr = [r for r in records if r.endpoint == "CR" and r.statistic == "proportion"]
+    assert cr and (cr[0].n, cr[0].N) == (4, 6)
+    records = _records("全组40例患者中，8例（占20.0%）发生急性GVHD。")
+    assert any(r.value == 20.0 and r.n == 8 for r in records)
+
+
+def test_zh_pair_of_durations_sharing_one_unit_gives_both_medians() -> None:
+    records = _records("阴性和阳性者的中位PFS分别为63.56和19.23个月(P<0.001)。")
+    assert _has(records, "PFS", "median", 63.56) and _has(records, "PFS", "median", 19.23)
+
+
+def test_zh_follow_up_range_or_threshold_is_no_median() -> None:
+    records = _records("所有患者随访18~114个月，随访时间>18个月。")
+    assert not [r for r in records if r.endpoint == "follow_up" and r.value in (18, 114)]
+
+
+def test_zh_respectively_maps_terms_before_it_onto_values_after_it() -> None:
+    records = _records(
+        "移植组的5年无病生存率和总生存率分别为48.7%及59.4%，"
+        "非移植组的5年无病生存率和总生存率分别为48.8%及53.1%。"
+    )
+    assert _has(records, "DFS", "rate", 48.7) and _has(records, "OS", "rate", 59.4)
+    assert _has(records, "DFS", "rate", 48.8) and _has(records, "OS", "rate", 53.1)
+    assert _group_of(records, 53.1) == "非移植组"
+
+
+def test_zh_one_term_before_respectively_holds_for_each_group() -> None:
+    records = _records("ASCT组和非ASCT组的CR分别为59%和48%，MRD阴性比例分别为79%和65%。")
+    assert _has(records, "CR", "proportion", 59) and _has(records, "CR", "proportion", 48)
+    assert _has(records, "MRD_response", "proportion", 79)
+    assert _group_of(records, 59) == "ASCT组" and _group_of(records, 48) == "非ASCT组"
+
+
+def test_zh_count_that_did_not_reach_a_response_is_no_response() -> None:
+    records = _records("共39例患者，首疗程达CR23例，未达CR16例。")
+    assert _has(records, "CR", "count", 23)
+    assert not _has(records, "CR", "count", 16)
+
+
+def test_zh_ci_level_in_words_is_no_value() -> None:
+    records = _records("6个月的无事件生存率为67%(95%置信区间)。")
+    assert not [r for r in records if r.value == 95]
+
+
+def test_zh_cohort_count_in_methods_is_a_sample_size() -> None:
+    text = (
+        "# 1 资料与方法\n# 1.1 研究对象\n纳入2012年1月~2013年12月行移植且资料完整的患者64例，"
+        "其中男性26例，女性38例。\n\n# 2 结果\n全部患者的完全缓解率为60.0%。\n"
+    )
+    result = process(Document(doc_id="t", source="t.md", sha256="0", text=text))
+    sizes = [r for r in result.records if r.endpoint == "sample_size"]
+    assert [r.value for r in sizes] == [64]
+
+
+def test_zh_term_of_one_count_is_not_the_next_counts() -> None:
+    records = _records("19例初诊者中，5例CR、4例PR，另10例未复查，1例死亡，1例失访。")
+    assert _has(records, "CR", "count", 5) and _has(records, "PR", "count", 4)
+    assert not _has(records, "PR", "count", 10)
+    assert [r.value for r in records if r.endpoint == "mortality"] == [1]
+
+
+def test_zh_pair_after_one_of_two_groups_gives_the_other_group() -> None:
+    records = _records(
+        "高剂量组CMV血症发生率较低剂量组显著增高(72.1% vs 37.1%，P=0.003)；"
+        "高剂量组EBV血症发生率也较高(41.9% vs 22.9%，P=0.094)。"
+    )
+    assert _group_of(records, 41.9) == "高剂量组"
+    assert _group_of(records, 22.9) == "低剂量组"
+
+
+def test_zh_incidence_of_an_outcome_without_a_term_is_other_with_its_label() -> None:
+    records = _records("治疗组静脉血栓发生率为12.5%，对照组为3.1%。")
+    assert any(r.endpoint == "other" and r.value == 12.5 and r.label == "静脉血栓" for r in records)
+    assert not _records("本病发病率为40/百万婴儿。")
+
+
+def test_zh_crr_rate_range_and_share_with_its_fraction() -> None:
+    records = _records("巩固组CRR和维持后CRR分别为15.7%和35.7%，局部治疗的CR达95%到100%。")
+    assert _has(records, "CR", "proportion", 35.7) and _has(records, "CR", "proportion", 100)
+    records = _records("初诊者缓解率(89.5%，17/19)高于复发者(33.3%，5/15；P<0.005)。")
+    assert any(r.value == 89.5 and (r.n, r.N) == (17, 19) for r in records)
+    assert not [r for r in records if r.endpoint == "relapse"]
+
+
+def test_zh_presenting_features_at_diagnosis_are_no_adverse_events() -> None:
+    records = _records("发病时有发热8例，出血15例，肝脾肿大16例。")
+    assert not [r for r in records if r.endpoint != "sample_size"]
+    records = _records("治疗后发热8例，出血3例。")
+    assert _has(records, "adverse_events", "count", 8)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from trialex.endpoints import live
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
-from trialex.extract.rules import Term, assembly, cue
+from trialex.extract.rules import GLUED_AFTER, Term, assembly, cue
 from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
@@ -417,6 +417,8 @@ def _inside_word(text: str, term: Term) -> bool:
         return False
     before = text[term.start - 1 : term.start] if term.start else ""
     after = text[term.end : term.end + 1]
+    if after and GLUED_AFTER.match(text, term.end):
+        after = ""  # a grade glued on in Chinese text: "aGVHDI~Ⅱ度"
     return bool(_LATIN.match(before)) or (after.isascii() and after.isupper())
 
 
@@ -690,11 +692,16 @@ def _sentence(
             cands.append(c)
         last_p = m.end
     cands.sort(key=lambda c: c.span[0])
+    if language == "zh":
+        _zh_count_then_share(text, cands)
     _denominators(cands)
 
     # "respectively": terms in order map onto top-level values in order
     resp = cue("respectively").search(text, s_start, s_end)
     assigned: dict[int, Term] = {}
+    if language == "zh":
+        assigned = _zh_respectively(text, (s_start, s_end), cands, sent_terms)
+        resp = None  # "分别" comes before its values: read by _zh_respectively
     if resp:
         r_clause = _in(cls, resp.start())
         in_scope = [
@@ -738,6 +745,13 @@ def _sentence(
         clause_terms = [t for t in sent_terms if clause[0] <= t.start < clause[1]]
         depth = depths[c.span[0] - s_start]
         term = assigned.get(id(c))
+        if (
+            language == "zh"
+            and m.kind == "count"
+            and c.endpoint is None
+            and cue("zh_negated_before").search(text, max(clause[0], c.span[0] - 14), c.span[0])
+        ):
+            continue  # "未达CR16例": a count of patients without the response
         if c.endpoint is None and term is None and language == "zh" and m.kind == "count":
             # "低CRP组16人发生aGVHD，高CRP组22人": the parallel clause's event, else a cohort
             twin = next(
@@ -903,6 +917,52 @@ def _sentence(
         sent_terms,
     )
     return result
+
+
+_ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _zh_respectively(
+    text: str, sent: tuple[int, int], cands: list[Candidate], sent_terms: list[Term]
+) -> dict[int, Term]:
+    """ "5年无病生存率和总生存率分别为48.7%及59.4%": the terms of the sentence part before each
+    "分别" take the values after it in order (one term for all of them: "两组的CR分别为59%和
+    48%"); a part ends at the next "分别" or the next term."""
+    out: dict[int, Term] = {}
+    lo = sent[0]
+    marks = list(_ZH_RESPECTIVELY.finditer(text, sent[0], sent[1]))
+    for i, resp in enumerate(marks):
+        later_terms = [t for t in sent_terms if t.start >= resp.end()]
+        hi = min(
+            marks[i + 1].start() if i + 1 < len(marks) else sent[1],
+            later_terms[0].start if later_terms else sent[1],
+        )
+        values = [
+            c
+            for c in cands
+            if resp.end() <= c.span[0] < hi
+            and c.endpoint is None
+            and c.mention.kind in ("pct", "duration", "count", "hr", "or", "rr")
+        ]
+        part = text.rfind("，", lo, resp.start())
+        start = max(lo, part + 1 if part >= 0 else lo)
+        firsts: list[Term] = []
+        for t in sent_terms:
+            if (
+                start <= t.start
+                and t.end <= resp.start()
+                and not _is_qualifier(text, t)
+                and t.code not in [f.code for f in firsts]
+            ):
+                firsts.append(t)
+        if not values or not firsts or len(values) % len(firsts):
+            firsts = firsts[-1:] if firsts else []
+        if firsts:
+            size = len(values) // len(firsts)
+            for k, c in enumerate(values):
+                out[id(c)] = firsts[min(k // size, len(firsts) - 1)]
+        lo = hi
+    return out
 
 
 _ZH_LIST_JOIN = re.compile(r"\s?(?:[(（][^()（）]{1,16}[)）])?\s?(?:、|及|和|与|或|以及|，|,)\s?")
@@ -1151,6 +1211,24 @@ def _death_cause(text: str, m: Mention, sent_terms: list[Term], s_start: int) ->
     return None
 
 
+_ZH_SHARE_GAP = re.compile(r"[^，。；,;\d%()（）]{0,16}[(（]\s?(?:占|约占|约)?\s?")
+
+
+def _zh_count_then_share(text: str, cands: list[Candidate]) -> None:
+    """ "6例接受化疗，4例完全缓解（占66.7%）": the share in brackets after a count and its
+    event is that count's (n), so its denominator can be found (:func:`_denominators`)."""
+    for prev, c in itertools.pairwise(cands):
+        if (
+            c.mention.kind == "pct"
+            and c.n is None
+            and prev.mention.kind == "count"
+            and prev.mention.n is not None
+            and prev.mention.N is None
+            and _ZH_SHARE_GAP.fullmatch(text, prev.span[1], c.span[0])
+        ):
+            c.n = prev.mention.n
+
+
 def _denominators(cands: list[Candidate]) -> None:
     """ "Of the 25 patients ..., 6 (24%) underwent alloHSCT": a percentage with n but no N takes
     the nearest earlier number of its sentence that reproduces it (n/N rounds to the value)."""
@@ -1318,6 +1396,8 @@ def _count_term(
         gap = text[c.span[1] : t.start]
         if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
             break
+        if language == "zh" and _ZH_BREAK_WORDS.search(gap):
+            break  # "复发3例，死亡2例": the term after the comma is the next count's
         if any(c.span[1] <= o[0] < t.start for o in others):
             break
         if not _is_qualifier(text, t):
@@ -1328,6 +1408,15 @@ def _count_term(
     ):
         return None
     before = [t for t in clause_terms if t.end <= c.span[0] and c.span[0] - t.end < 60]
+    if before and language == "zh":
+        t = before[-1]
+        # "4例PR，另10例…", "1例死亡，1例失访": a term another count holds (a value between, or
+        # a count right before the term) is not this count's
+        if any(
+            t.end <= o[0] < c.span[0] or (o[1] <= t.start and not text[o[1] : t.start].strip())
+            for o in others
+        ):
+            return None
     if before and not _is_qualifier(text, before[-1]):
         return before[-1]
     return None
@@ -1363,6 +1452,7 @@ def _zh_cohort(text: str, m: Mention) -> bool:
 
 
 _ZH_BREAK = re.compile(r"[，。；,;:：\d\n]")
+_ZH_BREAK_WORDS = re.compile(r"[，。；、,;：:]")
 
 
 def _cohort_count(text: str, c: Candidate, clause: tuple[int, int], language: str) -> bool:
@@ -1514,6 +1604,7 @@ class ArmContext:
     # "one prior platinum-based regimen (stratum 1)": what the document says a label stands for
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
+    zh_groups: list[str] = field(default_factory=list)  # Chinese group names, as first seen
 
     def whole(self) -> str:
         if not self.cohort:
@@ -1872,6 +1963,8 @@ def _arm_mentions(
             continue
         arm = ctx.find(phrase)
         found.append((m.start(), end, arm.name if arm else made.name))
+    for m in cue("zh_arm_group").finditer(text, s_start, s_end):
+        found.append((m.start(), m.end(), m.group(0)))  # "高CRP组", "治疗组", "ASCT组"
     if ctx.arms:
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
@@ -2198,6 +2291,39 @@ def _sentence_pairs(
         by_pos[a], by_pos[b] = arms
 
 
+_ZH_VALUE_JOIN = re.compile(r"\s?%?\s?(?:和|及|与|、|,|，|vs\.?|比)\s?")
+_ZH_PAIR_GAP = re.compile(r"\s?%?\s?(?:vs\.?|VS|versus|比)\s?")
+
+
+def _zh_compared_groups(
+    text: str,
+    s_start: int,
+    order: list[tuple[int, int]],
+    mentions: list[tuple[int, int, str]],
+    by_pos: dict[tuple[int, int], str],
+    ctx: ArmContext | None = None,
+) -> None:
+    """ "高CRP组2年OS率较低CRP组显著降低(42.5% vs 78.4%)": a pair of values that names no arm,
+    after a sentence part that names two Chinese groups, takes them in the order written (the
+    group compared and the group it is compared with); "高CRP组EBV血症发生率也较高(41.9% vs
+    22.9%)" names one of the document's two groups: the other value is the other group's."""
+    if ctx is not None:
+        for _, _, name in mentions:
+            if name.endswith("组") and name not in ctx.zh_groups:
+                ctx.zh_groups.append(name)
+    for a, b in itertools.pairwise(order):
+        if a in by_pos or b in by_pos or not _ZH_PAIR_GAP.fullmatch(text, a[1], b[0]):
+            continue
+        named = [m for m in mentions if s_start <= m[0] and m[1] <= a[0]]
+        zh = list(dict.fromkeys(n for _, _, n in named if n.endswith("组")))
+        if len(zh) >= 2:
+            by_pos[a], by_pos[b] = zh[-2], zh[-1]
+        elif len(zh) == 1 and ctx is not None and len(ctx.zh_groups) == 2:
+            other = next(g for g in ctx.zh_groups if g != zh[0]) if zh[0] in ctx.zh_groups else None
+            if other is not None:
+                by_pos[a], by_pos[b] = zh[0], other
+
+
 def assign_groups(
     text: str,
     sent: tuple[int, int],
@@ -2252,13 +2378,20 @@ def assign_groups(
         run: list[tuple[int, int, str]] = []
         for m in listed:
             if run and not re.fullmatch(
-                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus)\s*(?:the\s+)?",
+                r"(?i)\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus|与|和|及|、|比)\s*(?:the\s+)?",
                 text[run[-1][1] : m[0]],
             ):
                 run = []
             run.append(m)
         coordinated = list(dict.fromkeys(n for _, _, n in run))
         before = [o for o in order if r_clause[0] <= o[0] < resp.start()]
+        if resp.group(0) == "分别":  # "A组与B组的有效率分别为x和y": the values follow it
+            after_resp = [o for o in order if resp.end() <= o[0] < r_clause[1]]
+            before = after_resp[: len(coordinated)]
+            if not all(
+                _ZH_VALUE_JOIN.fullmatch(text, a[1], b[0]) for a, b in itertools.pairwise(before)
+            ):
+                before = []
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
@@ -2268,6 +2401,7 @@ def assign_groups(
         inside = [m for m in mentions if o[0] <= m[0] and m[1] <= o[1]]
         if inside and o not in by_pos:
             by_pos[o] = inside[0][2]
+    _zh_compared_groups(text, s_start, order, mentions, by_pos, ctx)
     taken: set[int] = set()
     for o in order:
         if o in by_pos:
@@ -2286,6 +2420,7 @@ def assign_groups(
                 re.fullmatch(r"\s?[(\[]\s?", text[m[1] : nxt])
                 and re.match(r"(?i)\d|n\s?=", text[nxt : nxt + 4])
             )
+            and not m[2].endswith("组")  # a Chinese group is named before its values
         ]
         if after:
             by_pos[o] = after[0][2]
@@ -2924,7 +3059,9 @@ def inline_table_candidates(
     return out
 
 
-def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> bool:
+def _design_or_baseline(
+    text: str, c: Candidate, kind: str, baseline: bool, language: str = "en"
+) -> bool:
     """Numbers that report no endpoint of the study by where they stand: a baseline
     subsection gives only its cohort sizes; a methods section only the sizes of the cohorts
     actually treated and the follow-up (doses, thresholds, power and planned sizes are
@@ -2943,6 +3080,7 @@ def _design_or_baseline(text: str, c: Candidate, kind: str, baseline: bool) -> b
         or cue("arm_definition").match(text[c.span[1] : c.span[1] + 80])
         or cue("cohort_before_count").search(before)
         or m.kind == "n_eq"
+        or (language == "zh" and _zh_cohort(text, m))  # "纳入…患者78例", "回顾性分析86例患者"
     )
 
 
@@ -3037,7 +3175,7 @@ def _prose(
     return [
         (c, section)
         for c in found
-        if not _design_or_baseline(text, c, section.kind, baseline)
+        if not _design_or_baseline(text, c, section.kind, baseline, section.language)
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)

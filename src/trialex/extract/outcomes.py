@@ -159,7 +159,7 @@ def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[
     return start, start + len(phrase)
 
 
-_CLAUSE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s")
+_CLAUSE_END = re.compile(r"[.;?!,](?:\s|$)|\n|\s(?:and|while|whereas|but)\s|[，。；！？]")
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -212,4 +212,57 @@ def open_terms(text: str, known: list[Term]) -> list[Term]:
                 label = label[:1].lower() + label[1:]
             code = next((r.code for r in rules.recodes if r.regex.search(label)), pattern.code)
             out.append(Term(span[0], span[1], code, "open", label))
+    if _CJK.search(text):
+        out.extend(_zh_open_terms(text, spans, starts, taken))
     return sorted(out, key=lambda t: t.start)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+ZhOpenRules = tuple[tuple[tuple[str, str, re.Pattern[str]], ...], re.Pattern[str]]
+
+
+def zh_open_rules() -> ZhOpenRules:
+    """``zh/open_outcomes.json`` of the rules folder in force (:mod:`trialex.rulebook`): (id,
+    code, pattern) of each rule, and the phrases that name no outcome."""
+    return _zh_open_rules(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _zh_open_rules(key: str | None) -> ZhOpenRules:
+    where = str(rulebook.resolve("open_outcomes.json", "zh", key))
+    with rulebook.using(key), rulebook.parsing(where):
+        data = rulebook.load_json("open_outcomes.json", "zh")
+    patterns = []
+    for entry in data["patterns"]:
+        regex = compile_guarded(entry["pattern"])
+        if "outcome" not in regex.groupindex:
+            raise RuleError(f"zh/open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+        patterns.append((entry["id"], entry["code"], regex))
+    return tuple(patterns), re.compile(data["not_outcome"]["pattern"])
+
+
+def _zh_open_terms(
+    text: str,
+    spans: list[tuple[int, int, str]],
+    starts: list[int],
+    taken: list[tuple[int, int]],
+) -> list[Term]:
+    """ "RTX-IP发生率约为3.5%": the Chinese outcome phrase before 发生率, in a clause (，。；
+    end one) that holds no vocabulary term."""
+    patterns, not_outcome = zh_open_rules()
+    out: list[Term] = []
+    for _, code, regex in patterns:
+        for m in regex.finditer(text):
+            lo, hi = _clause(text, *m.span())
+            i = bisect.bisect_left(starts, lo - 300)
+            if any(s < hi and lo < e for s, e, _ in spans[i : bisect.bisect_left(starts, hi)]):
+                continue
+            o_lo, o_hi = m.span("outcome")
+            label = text[o_lo:o_hi]
+            if not_outcome.search(label) or any(s < o_hi and o_lo < e for s, e in taken):
+                continue
+            taken.append((o_lo, o_hi))
+            out.append(Term(o_lo, o_hi, code, "open", label))
+    return out

@@ -260,8 +260,21 @@ def _term_regexes_of(key: str | None) -> tuple[re.Pattern[str], re.Pattern[str],
         f"{first_chars(ci_terms, True)}{edge_l}(?:{alternation(ci_terms)}){edge_r}", re.IGNORECASE
     )
     cs_alt = alternation(cs_terms)
-    cs = re.compile(f"{first_chars(cs_terms, False)}{edge_l}(?:{cs_alt}){edge_r}")
+    # a Chinese term's CJK end needs no edge ("死亡3例", "总有效率85%"); a Latin end may take a
+    # Chinese count or a glued grade ("慢性GVHD9例", "aGVHDI~Ⅱ度"), see GLUED_AFTER
+    cs_l = r"(?:(?![A-Za-z0-9])|(?<![A-Za-z0-9]))"
+    cs_r = rf"(?:(?<![A-Za-z0-9])|(?![A-Za-z0-9])|(?<=[A-Za-z])(?={GLUED_AFTER.pattern}))"
+    cs = re.compile(f"{first_chars(cs_terms, False)}{cs_l}(?:{cs_alt}){cs_r}")
     return ci, cs, code_of
+
+
+# what may follow a Latin-final term in Chinese text without making it part of a longer word:
+# a count with its Chinese count noun or a percentage ("GVHD9例", "CR12例", "CR85%"), or a grade
+# in Roman numerals glued on by the converter ("aGVHDI-II度", "GVHDII~IV度")
+GLUED_AFTER = re.compile(
+    r"\d{1,4}(?:\.\d{1,2})?\s?(?:例|名|位|人|%|％)"
+    r"|(?:I{1,3}|IV|V|Ⅰ|Ⅱ|Ⅲ|Ⅳ)\s?(?:[~～\-–]|度|级)"
+)
 
 
 def _inside_word(text: str, start: int, end: int) -> bool:
@@ -273,6 +286,8 @@ def _inside_word(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else ""
     if after == "s" and not text[end + 1 : end + 2].isalnum():
         after = ""  # a plural: "PFSs", "CRs"
+    if after and last.isalpha() and GLUED_AFTER.match(text, end):
+        after = ""  # "慢性GVHD9例", "aGVHDI~Ⅱ度"
     return bool(
         (first.isascii() and first.isalnum() and before.isascii() and before.isalnum())
         or (last.isascii() and last.isalnum() and after.isascii() and after.isalnum())
