@@ -14,7 +14,9 @@ plain-text rendering ``txt/PMCn.txt``. The XML says what every block is:
   heading rules, else the kind of its ``sec-type`` (the title first: PLOS tags a "Discussion"
   ``sec-type="conclusions"``); a nested ``<sec>`` takes its parent's kind
   (GUIDELINES §5: subsections belong to their parent), except that a titled note under back
-  matter keeps its own back kind ("Conflict of interest" inside ``<ack>`` is ``references``);
+  matter or an abstract keeps its own back kind ("Conflict of interest" inside ``<ack>`` is
+  ``references``); a note opening with a back-matter label ("Funding: ...") or typed
+  ``fn-type="financial-disclosure"`` is ``acknowledgments``;
   a top-level section whose kind neither says (a "Case presentation") is *undetermined* and
   not scored;
 * ``<table-wrap>`` (caption, cells, footnotes) is ``table``; ``<fig>`` captions and
@@ -172,9 +174,10 @@ def _walk(
             if own is None:
                 own = kind if not top else UNDETERMINED
             _walk(node, own, out, top=False, back=False)
-        elif tag in {"sec", "notes"} and kind in BACK_KINDS:
-            # under back matter a titled note keeps its own back kind ("Conflict of interest"
-            # inside <ack> is a disclosure, GUIDELINES §5: references)
+        elif tag in {"sec", "notes"} and kind in BACK_KINDS | {"abstract"}:
+            # under back matter (and in an abstract) a titled note keeps its own back kind
+            # ("Conflict of interest" inside <ack> is a disclosure, GUIDELINES §5: references;
+            # BMC's "Electronic supplementary material" note closing an abstract)
             own = title_kind(_title(node))
             _walk(node, own if own in BACK_KINDS else kind, out, top=False)
         elif tag in {"sec", "boxed-text", "app-group", "notes", "statement", "disp-quote"}:
@@ -223,12 +226,30 @@ def _container_kind(node: etree._Element, tag: str) -> str | None:
     return own
 
 
+FN_TYPES = {"financial-disclosure": "acknowledgments", "supported-by": "acknowledgments"}
+
+
+def note_kind(node: etree._Element, text: str, kind: str) -> str:
+    """A note's own kind: its ``fn-type`` ("financial-disclosure" is the funding statement),
+    else the back-matter label it opens with ("Funding: ..."), else ``kind``."""
+    own = FN_TYPES.get((node.get("fn-type") or "").lower())
+    if own is not None:
+        return own
+    label = default_rules().inline_label(text)
+    if label is not None and label[0].kind in BACK_KINDS:
+        return label[0].kind
+    return kind
+
+
 def _walk_notes(node: etree._Element, kind: str, out: list[Block]) -> None:
     for child in node:
         tag = local(child)
         if tag == "title":
             out.append(Block(kind, "title", inline_text(child)))
-        elif tag in {"ref", "fn", "p", "def-item"}:
+        elif tag in {"fn", "p"}:
+            text = inline_text(child)
+            out.append(Block(note_kind(child, text, kind), tag, text))
+        elif tag in {"ref", "def-item"}:
             out.append(Block(kind, tag, inline_text(child)))
         elif tag in {"ref-list", "fn-group", "def-list", "glossary", "sec"}:
             _walk_notes(child, kind, out)

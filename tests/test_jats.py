@@ -279,3 +279,30 @@ def test_jats_known_first_heading_gets_no_extra_heading() -> None:
         b"</front><body><sec><title>Introduction</title><p>Intro.</p></sec></body></article>"
     )
     assert "Main text" not in load_bytes(xml, name="a.nxml").text
+
+
+def test_jats_table_footnote_marker_is_set_off_and_the_footnotes_stay_in_the_table() -> None:
+    xml = (
+        b"<article><body><sec><title>Results</title><p>The ORR was 40% in arm A.</p>"
+        b"<table-wrap><label>Table 2</label><caption><p>Responses</p></caption><table>"
+        b"<thead><tr><th>Response</th><th>Arm A</th></tr></thead>"
+        b"<tbody><tr><td>CR</td><td>10</td></tr></tbody></table>"
+        b"<table-wrap-foot><p><sup>a</sup>One sample was not assessable.</p>"
+        b"<p>Abbreviations: CR, complete response; PR, partial response; SD, stable disease;"
+        b" PD, progressive disease; NA, not assessable; ORR, overall response rate;"
+        b" CI, confidence interval; HR, hazard ratio; OS, overall survival.</p>"
+        b"</table-wrap-foot></table-wrap></sec>"
+        b"<sec><title>Subgroups</title><p>Responses were similar in the subgroups defined by"
+        b" age and by stage.</p></sec></body></article>"
+    )
+    text = load_bytes(xml, name="a.nxml").text
+    assert "a One sample was not assessable." in text
+    sections = split_sections(text)
+
+    def kind(needle: str) -> str:
+        start = text.index(needle)
+        return next(s.kind for s in sections if s.start <= start < s.end)
+
+    assert kind("One sample") == "table"
+    assert kind("Abbreviations:") == "table"
+    assert kind("Responses were similar") == "results"

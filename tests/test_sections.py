@@ -1146,3 +1146,119 @@ def test_image_line_takes_the_language_of_its_neighbours() -> None:
     )
     sections = split_sections(text)
     assert _kind_at(text, sections, "![](images") == ("results", "zh")
+
+
+def test_structured_abstract_opening_on_introduction_stays_abstract() -> None:
+    # an "Abstract" heading whose first part is "Introduction" (JATS, HTML renderings); the
+    # body's own "Introduction" after it opens the introduction
+    text = (
+        "Drug A in relapsed lymphoma\n\nAbstract\n\nIntroduction\n\n"
+        "Relapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nForty patients received drug A every three weeks.\n\n"
+        "Results\n\nThe response rate was 45% (18/40).\n\n"
+        "Conclusion\n\nDrug A is active.\n\n"
+        "Introduction\n\nLymphoma that relapses after two lines of therapy is rarely cured.\n\n"
+        "Methods\n\nThis phase 2 study enrolled adults at six centres.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("Relapsed lymphoma has", "Forty patients", "The response rate", "is active"):
+        assert _kind_at(text, sections, needle)[0] == "abstract", needle
+    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"
+    assert _kind_at(text, sections, "This phase 2 study")[0] == "methods"
+
+
+def test_consecutive_abstract_labels_of_one_kind_stay_abstract() -> None:
+    # "Background" then "Objectives" (both introduction labels) inside one abstract; a later
+    # "Background" of the body after the abstract's "Conclusions" is the body
+    text = (
+        "Drug A in relapsed lymphoma\n\nAbstract\n\nBackground\n\n"
+        "Relapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Objectives\n\nWe asked whether drug A improves the response rate.\n\n"
+        "Methods\n\nForty patients received drug A every three weeks.\n\n"
+        "Results\n\nThe response rate was 45% (18/40).\n\n"
+        "Conclusions\n\nDrug A is active.\n\n"
+        "Background\n\nLymphoma that relapses after two lines of therapy is rarely cured.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "We asked whether")[0] == "abstract"
+    assert _kind_at(text, sections, "The response rate")[0] == "abstract"
+    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"
+
+
+def test_outcome_and_safety_headings_under_methods_stay_methods() -> None:
+    text = (
+        "Introduction\n\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nPatients with relapsed lymphoma received drug A every three weeks.\n\n"
+        "Outcomes\n\nThe primary outcome was the overall response rate at 12 weeks.\n\n"
+        "Safety\n\nAdverse events were graded with CTCAE version 4.0.\n\n"
+        "Sample size\n\nForty patients gave 80% power to exclude a response rate of 20%.\n\n"
+        "Results\n\nForty patients were enrolled between 2010 and 2014 at six centres.\n\n"
+        "Safety\n\nGrade 3 neutropenia occurred in 10 patients (25%).\n\n"
+        "Discussion\n\nDrug A was active in this population.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("The primary outcome was", "Adverse events were graded", "gave 80% power"):
+        assert _kind_at(text, sections, needle)[0] == "methods", needle
+    assert _kind_at(text, sections, "Grade 3 neutropenia")[0] == "results"
+
+
+def test_summary_heading_closing_a_discussion_is_no_abstract() -> None:
+    text = (
+        "Introduction\n\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nPatients with relapsed lymphoma received drug A every three weeks.\n\n"
+        "Discussion\n\nDrug A was active in this population of heavily treated patients.\n\n"
+        "Summary\n\nDrug A deserves a randomised comparison with the standard of care.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "deserves a randomised")[0] == "discussion"
+
+
+def test_long_labelled_table_footnote_stays_in_the_table() -> None:
+    abbreviations = "; ".join(f"T{k}, term number {k} of the table" for k in range(12))
+    text = (
+        "Results\n\nThe response rate was 45% and the median survival 14 months.\n\n"
+        "Table 2. Responses by arm\n| Response | Arm A | Arm B |\n|---|---|---|\n"
+        "| CR | 10 | 5 |\n\n"
+        f"Abbreviations: {abbreviations}.\n\n"
+        "Responses were similar in the subgroups defined by age and by stage of disease, and"
+        " they lasted a median of 9 months in both arms of the trial.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Abbreviations:")[0] == "table"
+    assert _kind_at(text, sections, "Responses were similar")[0] == "results"
+
+
+def test_pmc_figure_caption_glued_to_the_sentence_before_it() -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nForty patients were enrolled and eight were excluded before treatment"
+        " for reasons of renal function (2 patients).Fig. 1Disposition of patients  Baseline"
+        " characteristics were similar between the two treatment groups, with no significant"
+        " imbalance in sex, age or performance status (Table 1).\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Fig. 1Disposition")[0] == "other"
+    assert _kind_at(text, sections, "Baseline characteristics")[0] == "results"
+
+
+def test_pmc_link_debris_line_in_an_abstract_is_no_table() -> None:
+    text = _PMC_HEAD + (
+        "ABSTRACT.TRIAL REGISTRATION:\n"
+        ' xmlns:ns0="http://www.w3.org/1999/xlink">ClinicalTrials.gov NCT01234567\n\n'
+        "BODY.BACKGROUND:\nRelapsed lymphoma has a poor outcome with the current therapies.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "ClinicalTrials.gov")[0] == "abstract"
+
+
+def test_pmc_back_matter_note_under_the_abstract_label_is_back_matter() -> None:
+    text = (
+        "TITLE: A phase II trial of drug A in relapsed lymphoma\n\n"
+        "  ABSTRACT.BACKGROUND:\nRelapsed lymphoma has a poor outcome with current therapies.\n\n"
+        "ABSTRACT.RESULTS:\nThe response rate was 45% (18/40), the median survival 14 months.\n\n"
+        "ABSTRACT.FUNDING:\nThe National Lymphoma Foundation funded the trial.\n\n"
+        "BODY.INTRODUCTION:\nLymphoma that relapses after two lines of therapy is rarely cured.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "The response rate")[0] == "abstract"
+    assert _kind_at(text, sections, "The National Lymphoma")[0] == "acknowledgments"
+    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"

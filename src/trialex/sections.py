@@ -94,6 +94,15 @@ _STRUCTURE_KINDS = frozenset(
     {"key_points", "abstract", "introduction", "methods", "results", "discussion", "conclusion"}
 )
 _ZONE_ORDER = ("introduction", "methods", "results", "conclusion")
+# Under which section a heading rule's ``topics`` are subsections, not a section of its kind:
+# "Patients" under results, "Outcomes" / "Safety" / "Objectives" under methods, "Summary"
+# closing a discussion.
+_TOPIC_PARENTS: dict[str, frozenset[str]] = {
+    "introduction": frozenset({"methods"}),  # "Objectives" of a protocol's "Methods/Design"
+    "methods": frozenset({"results"}),
+    "results": frozenset({"methods"}),
+    "abstract": frozenset({"methods", "results", "discussion", "conclusion"}),
+}
 _BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
 
 # Layout thresholds (characters).
@@ -185,6 +194,11 @@ def label_path(body: str) -> tuple[str, list[str]] | None:
         return None  # "BODY.METHODS: text" is not how the renderings print a label
     parts = [p.strip() for p in _PATH_SPLIT.split(m.group("path").lstrip(".")) if p.strip()]
     return m.group("root"), parts
+
+
+def _heading_words(line: str) -> str:
+    """The normalised words of a heading line without markup or numbering."""
+    return _norm_heading(_split_numbering(markup_heading(line)[0])[0])
 
 
 def _split_numbering(line: str) -> tuple[str, int]:
@@ -476,8 +490,9 @@ class _Line:
 # line, separated by runs of two or more spaces: each piece is read as a line of its own.
 _PIECE_BREAK = re.compile(
     r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])"
-    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
-    r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
+    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression",
+    # "... (2 patients).Fig. 1Disposition of patients", "...Fig. 2(a) Progression-free ..."
+    r"|(?<=[^\s])(?=(?:Table|Figure|Fig\.) ?\d{1,2}(?:[A-Z][a-z]|\([a-z]\) [A-Z]))"
 )
 _HTML_TABLE = re.compile(r"^(?:<html>\s*)?(?:<body>\s*)?<table\b", re.IGNORECASE)
 _XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
@@ -626,7 +641,9 @@ class _Splitter:
         self.in_boiler = False
         # abstract parts
         self.abstract_start = 0
-        self.abstract_parts: set[str] = set()
+        self.abstract_parts: set[str] = set()  # rule ids of the abstract's part labels
+        self.abstract_labels: set[str] = set()  # their words ("background", "objectives")
+        self.abstract_last = ""  # the rule id of the last part label
         self.abstract_unstructured = False  # prose came before any part label
         # zoning: ``zoned`` while the current prose kind comes from cues, not from a heading
         self.zone = 0
@@ -762,6 +779,8 @@ class _Splitter:
         if kind == "abstract" and (new or self.prose_kind != "abstract"):
             self.abstract_start = self.lines[i].start
             self.abstract_parts = set()
+            self.abstract_labels = set()
+            self.abstract_last = ""
             self.abstract_unstructured = False
         self._open(i, kind, title)
         self.prose_kind = kind
@@ -902,7 +921,8 @@ class _Splitter:
     def _label_path(self, i: int, body: str, root: str, parts: list[str]) -> None:
         """A label-path line of a PMC rendering opens the section its first component names.
 
-        ``ABSTRACT.*`` is the abstract whatever its part; ``BODY.X.Y`` takes the kind of ``X``
+        ``ABSTRACT.*`` is the abstract whatever its part (but a back-matter note printed with
+        it, "ABSTRACT.FUNDING:"); ``BODY.X.Y`` takes the kind of ``X``
         (or of a known later component); an unknown ``X`` continues the body section before it
         (the introduction when the body has none yet).
         """
@@ -913,6 +933,12 @@ class _Splitter:
             self.prose_kind = None
             return
         if root == "ABSTRACT":
+            back = self._path_kind(parts[0]) if parts else None
+            if back in _BACK_KINDS:
+                # "ABSTRACT.FUNDING:", "ABSTRACT.ELECTRONIC SUPPLEMENTARY MATERIAL:": a note
+                # printed with the abstract is back matter, as its JATS form says
+                self._open_prose(i, back, body)
+                return
             if self.prose_kind == "abstract":
                 self._open(i, "abstract", body)
             else:
@@ -1122,8 +1148,11 @@ class _Splitter:
             return False
         if not self._indented(i):
             return False
-        prose = _XMLNS_LEAD.sub("", body)  # ' xmlns:ns0="...">To identify ...' is prose
-        if _sentence_prose(prose) or self.rules.first("figure_captions", body) is not None:
+        if _XMLNS_LEAD.match(body):
+            # ' xmlns:ns0="...">To identify ...', '... ">ClinicalTrials.gov NCT01234567': the
+            # debris of a link inside a paragraph, so prose (tables carry no links here)
+            return False
+        if _sentence_prose(body) or self.rules.first("figure_captions", body) is not None:
             return False
         return self.rules.heading(body)[0] is None
 
@@ -1152,8 +1181,10 @@ class _Splitter:
             return False
         if self.rules.first("figure_captions", body) is not None:
             return False
-        if self.rules.first("table_footnotes", body) is not None:
-            return len(body) <= 2 * FOOTNOTE_MAX
+        cue = self.rules.first("table_footnotes", body)
+        if cue is not None:
+            # a labelled block ("Abbreviations: ...") holds however long; other cues are short
+            return cue.strong or len(body) <= 2 * FOOTNOTE_MAX
         return (
             self.table_footnotes
             and len(body) <= FOOTNOTE_MAX
@@ -1175,36 +1206,61 @@ class _Splitter:
         if parent is None and rule.abstract_part and depth == 0 and self.has_citation:
             # a PubMed page: the structured abstract's labels come before any other heading
             self._open_prose(i, "abstract", body)
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, body)
             return
         if parent is None and kind in ("references", "acknowledgments"):
             # "Author information", "Article notes" above the abstract of a PMC page
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
-        if parent == "results" and kind == "methods" and depth <= 1 and rule.topics:
-            words = _norm_heading(_split_numbering(markup_heading(body)[0])[0])
-            if words in rule.topics:
-                # "Patients", "Treatment" as a subsection of the results
-                self._open_prose(i, parent, body)
-                return
+        if (
+            rule.topics
+            and depth <= 1
+            and parent in _TOPIC_PARENTS.get(kind, ())
+            and _heading_words(body) in rule.topics
+        ):
+            # "Patients", "Treatment" as a subsection of the results; "Outcomes", "Safety",
+            # "Objectives" of the methods; "Summary" closing a discussion
+            self._open_prose(i, parent, body)
+            return
         if depth > 1 and parent in _STRUCTURE_KINDS:
             # a numbered subsection ("2.4 Statistical analysis") belongs to its parent
             self._open_prose(i, parent, body)
             return
         if (
-            rule.abstract_part
+            (rule.abstract_part or self._abstract_opening(i, kind))
             and self.prose_kind == "abstract"
             and depth == 0
             and not self.abstract_unstructured
-            and rule.id not in self.abstract_parts
+            and (rule.id not in self.abstract_parts or rule.id == self.abstract_last)
+            and _heading_words(body) not in self.abstract_labels
             and self.lines[i].start - self.abstract_start < ABSTRACT_PART_WINDOW
         ):
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, body)
             self._open(i, "abstract", body)
             self.prose_kind = "abstract"
             return
         self._open_prose(i, kind, body, new=kind == "abstract")
+
+    def _add_part(self, rule: HeadingRule, label: str) -> None:
+        """Record a part label of the current abstract."""
+        self.abstract_parts.add(rule.id)
+        self.abstract_labels.add(_heading_words(label))
+        self.abstract_last = rule.id
+
+    def _abstract_opening(self, i: int, kind: str) -> bool:
+        """A structure heading right under an "Abstract" heading, nothing between: the
+        abstract's first part ("Abstract" / "Introduction" / ... / "Conclusion", then the
+        body's own "Introduction")."""
+        if kind not in _STRUCTURE_KINDS or kind == "abstract" or not self.segments:
+            return False
+        last = self.segments[-1]
+        if last.kind != "abstract" or last.title is None or self.abstract_parts:
+            return False
+        rule, _ = self.rules.heading(last.title)
+        if rule is None or rule.kind != "abstract":
+            return False
+        return all(not self.lines[k].body for k in range(last.line + 1, i))
 
     def _inline(self, i: int, body: str, rule: HeadingRule, label: str) -> bool:
         kind = rule.kind
@@ -1220,7 +1276,7 @@ class _Splitter:
                 self._open_prose(i, "abstract", label)
             else:
                 self._open(i, "abstract", label)
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, label)
             return True
         if self.prose_kind is None:
             return False  # "Correspondence: ..." before the first heading is front matter
