@@ -4,6 +4,8 @@ the plain-text rendering of the same article (and of trialex's own text of the X
     python bench/sections_silver.py                     # both forms, summary
     python bench/sections_silver.py --form txt --worst 15 --show 20
     python bench/sections_silver.py --form jats --json
+    python OLD/bench/sections_silver.py --rules src/trialex/resources   # an older splitter,
+                                                                        # today's silver kinds
 
 ``../shared/corpus/pmc_oa_oncology`` holds, for each article, ``nxml/PMCn.nxml`` and the PMC
 plain-text rendering ``txt/PMCn.txt``. The XML says what every block is:
@@ -14,7 +16,7 @@ plain-text rendering ``txt/PMCn.txt``. The XML says what every block is:
   heading rules, else the kind of its ``sec-type`` (the title first: PLOS tags a "Discussion"
   ``sec-type="conclusions"``); a nested ``<sec>`` takes its parent's kind
   (GUIDELINES §5: subsections belong to their parent), except that a titled note under back
-  matter or an abstract keeps its own back kind ("Conflict of interest" inside ``<ack>`` is
+  matter keeps its own back kind ("Conflict of interest" inside ``<ack>`` is
   ``references``); a note opening with a back-matter label ("Funding: ...") or typed
   ``fn-type="financial-disclosure"`` is ``acknowledgments``;
   a top-level section whose kind neither says (a "Case presentation") is *undetermined* and
@@ -57,7 +59,7 @@ from lxml import etree  # noqa: E402
 
 from trialex.jats import BLOCKS, inline_text, jats_to_text, local, parse_xml  # noqa: E402
 from trialex.records import Section  # noqa: E402
-from trialex.sections import default_rules, split_sections  # noqa: E402
+from trialex.sections import SectionRules, default_rules, split_sections  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "pmc_oa_oncology"
 ANCHOR = 40  # normalised characters that locate a block's start (and its end)
@@ -124,10 +126,26 @@ def _title(node: etree._Element) -> str:
     return ""
 
 
+_TITLE_RULES: list[SectionRules] = []
+
+
+def title_rules() -> SectionRules:
+    """The heading rules that read the XML's titles: trialex's own, or those of ``--rules``
+    (to score another version of the splitter against the same silver kinds)."""
+    return _TITLE_RULES[0] if _TITLE_RULES else default_rules()
+
+
+def use_title_rules(folder: Path) -> None:
+    rules = SectionRules()
+    for path in sorted(folder.glob("*/sections.json")):
+        rules.add(json.loads(path.read_text(encoding="utf-8")), str(path))
+    _TITLE_RULES[:] = [rules]
+
+
 def title_kind(title: str) -> str | None:
     if not title:
         return None
-    rule, _ = default_rules().heading(title)
+    rule, _ = title_rules().heading(title)
     return rule.kind if rule is not None else None
 
 
@@ -174,10 +192,10 @@ def _walk(
             if own is None:
                 own = kind if not top else UNDETERMINED
             _walk(node, own, out, top=False, back=False)
-        elif tag in {"sec", "notes"} and kind in BACK_KINDS | {"abstract"}:
-            # under back matter (and in an abstract) a titled note keeps its own back kind
-            # ("Conflict of interest" inside <ack> is a disclosure, GUIDELINES §5: references;
-            # BMC's "Electronic supplementary material" note closing an abstract)
+        elif tag in {"sec", "notes"} and kind in BACK_KINDS:
+            # under back matter a titled note keeps its own back kind ("Conflict of interest"
+            # inside <ack> is a disclosure, GUIDELINES §5: references); in an abstract every
+            # part (a "Funding" note too) stays the abstract
             own = title_kind(_title(node))
             _walk(node, own if own in BACK_KINDS else kind, out, top=False)
         elif tag in {"sec", "boxed-text", "app-group", "notes", "statement", "disp-quote"}:
@@ -235,7 +253,7 @@ def note_kind(node: etree._Element, text: str, kind: str) -> str:
     own = FN_TYPES.get((node.get("fn-type") or "").lower())
     if own is not None:
         return own
-    label = default_rules().inline_label(text)
+    label = title_rules().inline_label(text)
     if label is not None and label[0].kind in BACK_KINDS:
         return label[0].kind
     return kind
@@ -519,10 +537,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=0, help="disagreeing blocks printed")
     parser.add_argument("--kind", default=None, help="only show disagreements of this XML kind")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--rules",
+        type=Path,
+        default=None,
+        help="resources folder whose heading rules read the XML titles (default: this checkout's)",
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "nxml").is_dir():
         print(f"{args.corpus}/nxml: no such folder", file=sys.stderr)
         return 2
+    if args.rules is not None:
+        use_title_rules(args.rules)
     forms = ("txt", "jats") if args.form == "both" else (args.form,)
     for form in forms:
         figures = run(args.corpus, form)

@@ -1250,15 +1250,38 @@ def test_pmc_link_debris_line_in_an_abstract_is_no_table() -> None:
     assert _kind_at(text, sections, "ClinicalTrials.gov")[0] == "abstract"
 
 
-def test_pmc_back_matter_note_under_the_abstract_label_is_back_matter() -> None:
-    text = (
-        "TITLE: A phase II trial of drug A in relapsed lymphoma\n\n"
-        "  ABSTRACT.BACKGROUND:\nRelapsed lymphoma has a poor outcome with current therapies.\n\n"
-        "ABSTRACT.RESULTS:\nThe response rate was 45% (18/40), the median survival 14 months.\n\n"
-        "ABSTRACT.FUNDING:\nThe National Lymphoma Foundation funded the trial.\n\n"
-        "BODY.INTRODUCTION:\nLymphoma that relapses after two lines of therapy is rarely cured.\n"
+@pytest.mark.parametrize(
+    ("glued", "needle", "kind"),
+    [
+        (
+            ".Fig. 1CONSORT diagramTable 1Summary of patient characteristicsAge57.1  ",
+            "Fig. 1CONSORT",
+            "other",
+        ),
+        (
+            ".Fig. 1CONSORT diagramTable 1Summary of patient characteristicsAge57.1  ",
+            "Table 1Summary",
+            "table",
+        ),
+        (".Table 1\nMain patient characteristics\nAge\n57.1\n", "Main patient", "table"),
+        (".Table 2.Characteristics of the derivation sample\n", "Table 2.", "table"),
+        ("  Fig. 2(a) Progression-free and (b) overall survival by arm  ", "Fig. 2(a)", "other"),
+        (
+            "  journal-06-00111-t001_Table 1 Table 1 Compositions Olive oil 40 100  ",
+            "_Table",
+            "table",
+        ),
+    ],
+    ids=["caps_caption", "table_after_caption", "label_at_line_end", "label_dot", "fig_a", "mdpi"],
+)
+def test_pmc_glued_captions_and_table_titles(glued: str, needle: str, kind: str) -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nPatient characteristics are summarized in Table 1 and the response rates"
+        f" were similar in the two groups{glued}"
+        "The response rate was 45% in both arms of the study and it did not differ between the"
+        " strata of the randomisation.\n"
     )
     sections = split_sections(text)
-    assert _kind_at(text, sections, "The response rate")[0] == "abstract"
-    assert _kind_at(text, sections, "The National Lymphoma")[0] == "acknowledgments"
-    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"
+    assert _kind_at(text, sections, needle)[0] == kind
+    assert _kind_at(text, sections, "The response rate was 45%")[0] == "results"
+    assert _kind_at(text, sections, "Patient characteristics are")[0] == "results"

@@ -487,12 +487,15 @@ class _Line:
 
 
 # PMC plain-text renderings print a section's paragraphs, tables and figure captions on one
-# line, separated by runs of two or more spaces: each piece is read as a line of its own.
+# line, separated by runs of two or more spaces: each piece is read as a line of its own (an
+# MDPI table opens with its object id: "  nutrients-06-00111-t001_Table 1 Table 1 ...").
 _PIECE_BREAK = re.compile(
-    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])"
+    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[]|[a-z][a-z\d-]{2,40}-t\d{3}_Table)"
     # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression",
-    # "... (2 patients).Fig. 1Disposition of patients", "...Fig. 2(a) Progression-free ..."
-    r"|(?<=[^\s])(?=(?:Table|Figure|Fig\.) ?\d{1,2}(?:[A-Z][a-z]|\([a-z]\) [A-Z]))"
+    # "... (2 patients).Fig. 1Disposition of patients", "...Fig. 2(a) Progression-free ...",
+    # "...in Table 1.Fig. 1CONSORT diagramTable 1Summary ...", "... 15.8 years.Table 1" + newline
+    r"|(?<=[^\s])(?=(?:Table|Figure|Fig\.?) ?\d{1,2}\.?"
+    r"(?:[A-Z][a-z]|[A-Z]{3}|\([a-z]\) ?[A-Z]|[ \t]*\n|[ \t]*$))"
 )
 _HTML_TABLE = re.compile(r"^(?:<html>\s*)?(?:<body>\s*)?<table\b", re.IGNORECASE)
 _XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
@@ -921,8 +924,7 @@ class _Splitter:
     def _label_path(self, i: int, body: str, root: str, parts: list[str]) -> None:
         """A label-path line of a PMC rendering opens the section its first component names.
 
-        ``ABSTRACT.*`` is the abstract whatever its part (but a back-matter note printed with
-        it, "ABSTRACT.FUNDING:"); ``BODY.X.Y`` takes the kind of ``X``
+        ``ABSTRACT.*`` is the abstract whatever its part; ``BODY.X.Y`` takes the kind of ``X``
         (or of a known later component); an unknown ``X`` continues the body section before it
         (the introduction when the body has none yet).
         """
@@ -933,12 +935,6 @@ class _Splitter:
             self.prose_kind = None
             return
         if root == "ABSTRACT":
-            back = self._path_kind(parts[0]) if parts else None
-            if back in _BACK_KINDS:
-                # "ABSTRACT.FUNDING:", "ABSTRACT.ELECTRONIC SUPPLEMENTARY MATERIAL:": a note
-                # printed with the abstract is back matter, as its JATS form says
-                self._open_prose(i, back, body)
-                return
             if self.prose_kind == "abstract":
                 self._open(i, "abstract", body)
             else:
