@@ -205,7 +205,11 @@ def _walk(
         elif tag in NOTE_TAGS:
             _walk_notes(node, "references", out)
         elif tag == "p":
-            _paragraph(node, kind, out)
+            if kind in BACK_KINDS:  # "Conflict of Interest: None declared." in an <ack>
+                kind_p = note_kind(node, inline_text(node, skip_blocks=True), kind)
+                _paragraph(node, kind_p, out)
+            else:
+                _paragraph(node, kind, out)
         elif tag in {"table-wrap", "table-wrap-group"}:
             out.append(Block("table", "table", _table_text(node)))
         elif tag in {"fig", "fig-group"}:
@@ -226,8 +230,9 @@ def _walk(
 
 
 def _container_kind(node: etree._Element, tag: str) -> str | None:
-    if tag == "ack":
-        return "acknowledgments"
+    if tag == "ack":  # Springer titles an <ack> "Conflict of interest" too
+        own = title_kind(_title(node))
+        return own if own in BACK_KINDS else "acknowledgments"
     if tag in NOTE_TAGS:
         own = title_kind(_title(node))
         return own or "references"

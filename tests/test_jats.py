@@ -306,3 +306,28 @@ def test_jats_table_footnote_marker_is_set_off_and_the_footnotes_stay_in_the_tab
     assert kind("One sample") == "table"
     assert kind("Abbreviations:") == "table"
     assert kind("Responses were similar") == "results"
+
+
+def test_jats_back_matter_titles_and_untitled_notes() -> None:
+    # an <ack> titled "Conflict of interest" holding a titled <sec>; an untitled <notes>
+    xml = (
+        b"<article><body><sec><title>Discussion</title><p>Drug A was active.</p></sec></body>"
+        b"<back><ack><title>Acknowledgements</title><p>We thank the patients.</p>"
+        b"<sec><title>Compliance with ethical standards</title><p>The study was approved.</p>"
+        b"</sec></ack><ack><title>Conflict of interest</title><p>JD has nothing to disclose.</p>"
+        b"<sec><title>Statement of informed consent</title><p>Consent was obtained.</p></sec>"
+        b"</ack><notes><p>The authors declare no competing interest.</p></notes></back></article>"
+    )
+    text = load_bytes(xml, name="a.nxml").text
+    assert "Acknowledgements\n\nWe thank" in text
+    assert "Conflict of interest\n\nJD has nothing" in text
+    assert "Notes\n\nThe authors declare" in text
+    sections = split_sections(text)
+
+    def kind(needle: str) -> str:
+        start = text.index(needle)
+        return next(s.kind for s in sections if s.start <= start < s.end)
+
+    assert kind("We thank") == "acknowledgments"
+    assert kind("JD has nothing") == "references"
+    assert kind("The authors declare") == "references"

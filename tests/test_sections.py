@@ -1285,3 +1285,38 @@ def test_pmc_glued_captions_and_table_titles(glued: str, needle: str, kind: str)
     assert _kind_at(text, sections, needle)[0] == kind
     assert _kind_at(text, sections, "The response rate was 45%")[0] == "results"
     assert _kind_at(text, sections, "Patient characteristics are")[0] == "results"
+
+
+def test_headed_abstract_opening_on_prose_then_part_labels_stays_abstract() -> None:
+    # "Abstract", an unlabelled opening ("Lessons Learned" bullets, an aim), then labelled
+    # parts running to a conclusion label: one abstract; the body after it is the body
+    text = (
+        "Drug A in pancreatic cancer\n\nAbstract\n\nLessons Learned.\n\n"
+        "Adding drug A to chemotherapy did not prolong survival in unselected patients.\n\n"
+        "Background.\n\nThis randomised phase II trial evaluated drug A with chemotherapy.\n\n"
+        "Methods.\n\nPatients were randomised 1:1 to drug A or placebo.\n\n"
+        "Results.\n\nOne hundred patients were enrolled; the median survival was 6.9 months.\n\n"
+        "Conclusion.\n\nDrug A does not improve outcomes.\n\n"
+        "Discussion\n\nHeat shock proteins protect tumour cells from chemotherapy.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("This randomised phase II", "Patients were randomised", "One hundred"):
+        assert _kind_at(text, sections, needle)[0] == "abstract", needle
+    assert _kind_at(text, sections, "Heat shock proteins")[0] == "discussion"
+
+
+def test_unstructured_abstract_then_body_headings_opens_the_body() -> None:
+    # an unstructured abstract, then body headings that run to a discussion (no conclusion
+    # label in reach): the body
+    text = (
+        "Drug A in pancreatic cancer\n\nAbstract\n\n"
+        "We compared drug A with placebo in 100 patients; survival did not differ.\n\n"
+        "Background\n\nPancreatic cancer is a leading cause of cancer death worldwide.\n\n"
+        "Methods\n\nPatients were randomised 1:1 to drug A or placebo.\n\n"
+        "Results\n\nThe median survival was 6.9 months in both arms.\n\n"
+        "Discussion\n\nDrug A was not active.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "We compared drug A")[0] == "abstract"
+    assert _kind_at(text, sections, "Pancreatic cancer is")[0] == "introduction"
+    assert _kind_at(text, sections, "Patients were randomised")[0] == "methods"

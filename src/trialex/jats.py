@@ -61,6 +61,7 @@ BLOCKS = frozenset(
 MOVED = frozenset({"fn"})
 ABSTRACT_SKIP_TYPES = frozenset({"graphical", "teaser", "toc", "web-summary"})
 HEADING_ZH = "摘要"
+NOTES_HEADING = "Notes"  # an untitled <notes> of the back matter (author notes, disclosures)
 BODY_HEADING = "Main text"  # BMC's own heading for an article's body; read as its start
 MARKER_MAX = 3  # a table footnote's superscript marker ("a", "*", "†‡") is this short
 MAX_SPAN = 100  # colspan/rowspan beyond this are read as 1 (a malformed table stays linear)
@@ -513,9 +514,18 @@ def _render_back(back: etree._Element | None, out: _Writer) -> None:
     for child in back:
         tag = local(child)
         if tag == "ack":
-            titled = any(local(c) == "sec" and _heading(c) for c in child)
-            if not titled:
-                out.add(_heading(child) or "Acknowledgments")
+            # its own title ("Acknowledgements", "Conflict of interest") always; "Acknowledgments"
+            # when it has none and does not open with a titled section either
+            own = _heading(child)
+            first = next(
+                (c for c in child if local(c) and local(c) not in {"label", "title"}), None
+            )
+            titled = first is not None and local(first) == "sec" and bool(_heading(first))
+            if own or not titled:
+                out.add(own or "Acknowledgments")
+            _render_children(child, out)
+        elif tag == "notes" and not _heading(child):
+            out.add(NOTES_HEADING)  # untitled author notes ("The authors declare no conflict")
             _render_children(child, out)
         elif tag == "fn-group":
             footnotes.append(child)

@@ -647,6 +647,7 @@ class _Splitter:
         self.abstract_parts: set[str] = set()  # rule ids of the abstract's part labels
         self.abstract_labels: set[str] = set()  # their words ("background", "objectives")
         self.abstract_last = ""  # the rule id of the last part label
+        self.abstract_headed = False  # the abstract opened on an "Abstract" heading
         self.abstract_unstructured = False  # prose came before any part label
         # zoning: ``zoned`` while the current prose kind comes from cues, not from a heading
         self.zone = 0
@@ -784,6 +785,8 @@ class _Splitter:
             self.abstract_parts = set()
             self.abstract_labels = set()
             self.abstract_last = ""
+            heading = self.rules.heading(title)[0] if title else None
+            self.abstract_headed = heading is not None and heading.kind == "abstract"
             self.abstract_unstructured = False
         self._open(i, kind, title)
         self.prose_kind = kind
@@ -1227,7 +1230,7 @@ class _Splitter:
             (rule.abstract_part or self._abstract_opening(i, kind))
             and self.prose_kind == "abstract"
             and depth == 0
-            and not self.abstract_unstructured
+            and (not self.abstract_unstructured or self._parts_ahead(i))
             and (rule.id not in self.abstract_parts or rule.id == self.abstract_last)
             and _heading_words(body) not in self.abstract_labels
             and self.lines[i].start - self.abstract_start < ABSTRACT_PART_WINDOW
@@ -1243,6 +1246,29 @@ class _Splitter:
         self.abstract_parts.add(rule.id)
         self.abstract_labels.add(_heading_words(label))
         self.abstract_last = rule.id
+
+    def _parts_ahead(self, i: int) -> bool:
+        """In an abstract that opened on prose ("Lessons Learned", an unlabelled aim), the part
+        labels that follow still structure it when they run, part label after part label, to a
+        conclusion label within the abstract's window: "Methods" / "Results" / "Conclusion"."""
+        if not self.abstract_headed:
+            return False  # an unheaded abstract (a PubMed page): its prose is all of it
+        for k in range(i, len(self.lines)):
+            ln = self.lines[k]
+            if ln.start - self.abstract_start >= ABSTRACT_PART_WINDOW:
+                return False
+            if not ln.body or len(ln.body) > HEADING_MAX:
+                continue
+            if is_table_row(ln.body):
+                return False
+            rule, depth = self.rules.heading(ln.body)
+            if rule is None:
+                continue  # a heading-like line of prose
+            if not rule.abstract_part or depth:
+                return False
+            if rule.kind == "conclusion" and k > i:
+                return True
+        return False
 
     def _abstract_opening(self, i: int, kind: str) -> bool:
         """A structure heading right under an "Abstract" heading, nothing between: the
