@@ -15,9 +15,10 @@ plain-text rendering ``txt/PMCn.txt``. The XML says what every block is:
 * a top-level ``<sec>`` of the body or back takes the kind its title names by trialex's own
   heading rules, else the kind of its ``sec-type`` (the title first: PLOS tags a "Discussion"
   ``sec-type="conclusions"``); a nested ``<sec>`` takes its parent's kind
-  (GUIDELINES §5: subsections belong to their parent), except that a titled note under back
-  matter keeps its own back kind ("Conflict of interest" inside ``<ack>`` is
-  ``references``); a note opening with a back-matter label ("Funding: ...") or typed
+  (GUIDELINES §5: subsections belong to their parent), except that a section titled as back
+  matter keeps that kind outside the abstract and the methods ("Conflicts of interest" under
+  "Conclusions" or inside ``<ack>`` is ``references``); a note opening with a back-matter
+  label ("Funding: ...") or typed
   ``fn-type="financial-disclosure"`` is ``acknowledgments``;
   a top-level section whose kind neither says (a "Case presentation") is *undetermined* and
   not scored;
@@ -192,6 +193,15 @@ def _walk(
             if own is None:
                 own = kind if not top else UNDETERMINED
             _walk(node, own, out, top=False, back=False)
+        elif (
+            tag in {"sec", "notes"}
+            and kind not in {"abstract", "methods"}
+            and title_kind(_title(node)) in BACK_KINDS
+        ):
+            # a disclosure, contribution or funding note printed at the end of the body is back
+            # matter ("Conflicts of interest" under "Conclusions", GUIDELINES §5: references);
+            # under methods ("Ethics statement", "Role of the funding source") it is methods
+            _walk(node, title_kind(_title(node)) or kind, out, top=False)
         elif tag in {"sec", "notes"} and kind in BACK_KINDS:
             # under back matter a titled note keeps its own back kind ("Conflict of interest"
             # inside <ack> is a disclosure, GUIDELINES §5: references); in an abstract every
@@ -205,7 +215,9 @@ def _walk(
         elif tag in NOTE_TAGS:
             _walk_notes(node, "references", out)
         elif tag == "p":
-            if kind in BACK_KINDS:  # "Conflict of Interest: None declared." in an <ack>
+            if kind not in {"abstract", UNDETERMINED, ""}:
+                # "Conflict of Interest: None declared." in an <ack>, "Author contributions:
+                # ..." closing the conclusions: a back-matter note
                 kind_p = note_kind(node, inline_text(node, skip_blocks=True), kind)
                 _paragraph(node, kind_p, out)
             else:
@@ -222,7 +234,10 @@ def _walk(
         elif tag in {"list", "def-list", "disp-formula", "array", "preformat", "verse-group"}:
             out.append(Block(kind, tag, inline_text(node)))
         elif tag == "fn":
-            out.append(Block(kind, "fn", inline_text(node)))
+            text = inline_text(node)
+            out.append(
+                Block(note_kind(node, text, kind) if kind in BACK_KINDS else kind, tag, text)
+            )
         else:
             text = inline_text(node)
             if text:
