@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the XML fixture keeps its lines)
 """The silver section benchmark (bench/sections_silver.py) on an invented JATS article: the kinds
 it reads from the XML, how it locates blocks in a rendering, and the agreement it scores."""
 
@@ -74,6 +75,9 @@ def test_silver_block_end_stops_where_the_rendering_stops_matching() -> None:
     block = bench.Block(
         "table", "table", "Table 1 Baseline characteristics of the patients by arm Age 57 Sex 12"
     )
-    text = "Table 1 Baseline characteristics of the patients by arm\n\nThe response rate was 45% in both arms."
+    text = (
+        "Table 1 Baseline characteristics of the patients by arm\n\n"
+        "The response rate was 45% in both arms."
+    )
     ((_, start, end),) = bench.locate([block], text)
     assert text[start:end] == "Table 1 Baseline characteristics of the patients by arm"
