@@ -1320,3 +1320,27 @@ def test_unstructured_abstract_then_body_headings_opens_the_body() -> None:
     assert _kind_at(text, sections, "We compared drug A")[0] == "abstract"
     assert _kind_at(text, sections, "Pancreatic cancer is")[0] == "introduction"
     assert _kind_at(text, sections, "Patients were randomised")[0] == "methods"
+
+
+@pytest.mark.parametrize(
+    "footnote",
+    [
+        "a Rate per 1,000 women screened. bBy the central laboratory, "
+        + "two samples were positive for another subtype and one was negative. " * 5,
+        "CNS central nervous system, HR hazard ratio, ECOG Eastern Cooperative Oncology Group, "
+        + "HR hazard ratio, OS overall survival, PFS progression-free survival, " * 4,
+    ],
+    ids=["marked", "abbreviation_list"],
+)
+def test_long_marked_or_abbreviation_footnote_stays_in_the_table(footnote: str) -> None:
+    text = (
+        "Results\n\nThe response rate was 45% and the median survival 14 months.\n\n"
+        "Table 2. Responses by arm\n| Response | Arm A | Arm B |\n|---|---|---|\n"
+        "| CR | 10 | 5 |\n\n"
+        f"{footnote}\n\n"
+        "Responses were similar in the subgroups defined by age and by stage of disease, and"
+        " they lasted a median of 9 months in both arms of the trial.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, footnote[:20])[0] == "table"
+    assert _kind_at(text, sections, "Responses were similar")[0] == "results"
