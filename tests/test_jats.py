@@ -279,3 +279,55 @@ def test_jats_known_first_heading_gets_no_extra_heading() -> None:
         b"</front><body><sec><title>Introduction</title><p>Intro.</p></sec></body></article>"
     )
     assert "Main text" not in load_bytes(xml, name="a.nxml").text
+
+
+def test_jats_table_footnote_marker_is_set_off_and_the_footnotes_stay_in_the_table() -> None:
+    xml = (
+        b"<article><body><sec><title>Results</title><p>The ORR was 40% in arm A.</p>"
+        b"<table-wrap><label>Table 2</label><caption><p>Responses</p></caption><table>"
+        b"<thead><tr><th>Response</th><th>Arm A</th></tr></thead>"
+        b"<tbody><tr><td>CR</td><td>10</td></tr></tbody></table>"
+        b"<table-wrap-foot><p><sup>a</sup>One sample was not assessable.</p>"
+        b"<p>Abbreviations: CR, complete response; PR, partial response; SD, stable disease;"
+        b" PD, progressive disease; NA, not assessable; ORR, overall response rate;"
+        b" CI, confidence interval; HR, hazard ratio; OS, overall survival.</p>"
+        b"</table-wrap-foot></table-wrap></sec>"
+        b"<sec><title>Subgroups</title><p>Responses were similar in the subgroups defined by"
+        b" age and by stage.</p></sec></body></article>"
+    )
+    text = load_bytes(xml, name="a.nxml").text
+    assert "a One sample was not assessable." in text
+    sections = split_sections(text)
+
+    def kind(needle: str) -> str:
+        start = text.index(needle)
+        return next(s.kind for s in sections if s.start <= start < s.end)
+
+    assert kind("One sample") == "table"
+    assert kind("Abbreviations:") == "table"
+    assert kind("Responses were similar") == "results"
+
+
+def test_jats_back_matter_titles_and_untitled_notes() -> None:
+    # an <ack> titled "Conflict of interest" holding a titled <sec>; an untitled <notes>
+    xml = (
+        b"<article><body><sec><title>Discussion</title><p>Drug A was active.</p></sec></body>"
+        b"<back><ack><title>Acknowledgements</title><p>We thank the patients.</p>"
+        b"<sec><title>Compliance with ethical standards</title><p>The study was approved.</p>"
+        b"</sec></ack><ack><title>Conflict of interest</title><p>JD has nothing to disclose.</p>"
+        b"<sec><title>Statement of informed consent</title><p>Consent was obtained.</p></sec>"
+        b"</ack><notes><p>The authors declare no competing interest.</p></notes></back></article>"
+    )
+    text = load_bytes(xml, name="a.nxml").text
+    assert "Acknowledgements\n\nWe thank" in text
+    assert "Conflict of interest\n\nJD has nothing" in text
+    assert "Notes\n\nThe authors declare" in text
+    sections = split_sections(text)
+
+    def kind(needle: str) -> str:
+        start = text.index(needle)
+        return next(s.kind for s in sections if s.start <= start < s.end)
+
+    assert kind("We thank") == "acknowledgments"
+    assert kind("JD has nothing") == "references"
+    assert kind("The authors declare") == "references"

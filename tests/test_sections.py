@@ -1146,3 +1146,201 @@ def test_image_line_takes_the_language_of_its_neighbours() -> None:
     )
     sections = split_sections(text)
     assert _kind_at(text, sections, "![](images") == ("results", "zh")
+
+
+def test_structured_abstract_opening_on_introduction_stays_abstract() -> None:
+    # an "Abstract" heading whose first part is "Introduction" (JATS, HTML renderings); the
+    # body's own "Introduction" after it opens the introduction
+    text = (
+        "Drug A in relapsed lymphoma\n\nAbstract\n\nIntroduction\n\n"
+        "Relapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nForty patients received drug A every three weeks.\n\n"
+        "Results\n\nThe response rate was 45% (18/40).\n\n"
+        "Conclusion\n\nDrug A is active.\n\n"
+        "Introduction\n\nLymphoma that relapses after two lines of therapy is rarely cured.\n\n"
+        "Methods\n\nThis phase 2 study enrolled adults at six centres.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("Relapsed lymphoma has", "Forty patients", "The response rate", "is active"):
+        assert _kind_at(text, sections, needle)[0] == "abstract", needle
+    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"
+    assert _kind_at(text, sections, "This phase 2 study")[0] == "methods"
+
+
+def test_consecutive_abstract_labels_of_one_kind_stay_abstract() -> None:
+    # "Background" then "Objectives" (both introduction labels) inside one abstract; a later
+    # "Background" of the body after the abstract's "Conclusions" is the body
+    text = (
+        "Drug A in relapsed lymphoma\n\nAbstract\n\nBackground\n\n"
+        "Relapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Objectives\n\nWe asked whether drug A improves the response rate.\n\n"
+        "Methods\n\nForty patients received drug A every three weeks.\n\n"
+        "Results\n\nThe response rate was 45% (18/40).\n\n"
+        "Conclusions\n\nDrug A is active.\n\n"
+        "Background\n\nLymphoma that relapses after two lines of therapy is rarely cured.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "We asked whether")[0] == "abstract"
+    assert _kind_at(text, sections, "The response rate")[0] == "abstract"
+    assert _kind_at(text, sections, "Lymphoma that relapses")[0] == "introduction"
+
+
+def test_outcome_and_safety_headings_under_methods_stay_methods() -> None:
+    text = (
+        "Introduction\n\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nPatients with relapsed lymphoma received drug A every three weeks.\n\n"
+        "Outcomes\n\nThe primary outcome was the overall response rate at 12 weeks.\n\n"
+        "Safety\n\nAdverse events were graded with CTCAE version 4.0.\n\n"
+        "Sample size\n\nForty patients gave 80% power to exclude a response rate of 20%.\n\n"
+        "Results\n\nForty patients were enrolled between 2010 and 2014 at six centres.\n\n"
+        "Safety\n\nGrade 3 neutropenia occurred in 10 patients (25%).\n\n"
+        "Discussion\n\nDrug A was active in this population.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("The primary outcome was", "Adverse events were graded", "gave 80% power"):
+        assert _kind_at(text, sections, needle)[0] == "methods", needle
+    assert _kind_at(text, sections, "Grade 3 neutropenia")[0] == "results"
+
+
+def test_summary_heading_closing_a_discussion_is_no_abstract() -> None:
+    text = (
+        "Introduction\n\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nPatients with relapsed lymphoma received drug A every three weeks.\n\n"
+        "Discussion\n\nDrug A was active in this population of heavily treated patients.\n\n"
+        "Summary\n\nDrug A deserves a randomised comparison with the standard of care.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "deserves a randomised")[0] == "discussion"
+
+
+def test_long_labelled_table_footnote_stays_in_the_table() -> None:
+    abbreviations = "; ".join(f"T{k}, term number {k} of the table" for k in range(12))
+    text = (
+        "Results\n\nThe response rate was 45% and the median survival 14 months.\n\n"
+        "Table 2. Responses by arm\n| Response | Arm A | Arm B |\n|---|---|---|\n"
+        "| CR | 10 | 5 |\n\n"
+        f"Abbreviations: {abbreviations}.\n\n"
+        "Responses were similar in the subgroups defined by age and by stage of disease, and"
+        " they lasted a median of 9 months in both arms of the trial.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Abbreviations:")[0] == "table"
+    assert _kind_at(text, sections, "Responses were similar")[0] == "results"
+
+
+def test_pmc_figure_caption_glued_to_the_sentence_before_it() -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nForty patients were enrolled and eight were excluded before treatment"
+        " for reasons of renal function (2 patients).Fig. 1Disposition of patients  Baseline"
+        " characteristics were similar between the two treatment groups, with no significant"
+        " imbalance in sex, age or performance status (Table 1).\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Fig. 1Disposition")[0] == "other"
+    assert _kind_at(text, sections, "Baseline characteristics")[0] == "results"
+
+
+def test_pmc_link_debris_line_in_an_abstract_is_no_table() -> None:
+    text = _PMC_HEAD + (
+        "ABSTRACT.TRIAL REGISTRATION:\n"
+        ' xmlns:ns0="http://www.w3.org/1999/xlink">ClinicalTrials.gov NCT01234567\n\n'
+        "BODY.BACKGROUND:\nRelapsed lymphoma has a poor outcome with the current therapies.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "ClinicalTrials.gov")[0] == "abstract"
+
+
+@pytest.mark.parametrize(
+    ("glued", "needle", "kind"),
+    [
+        (
+            ".Fig. 1CONSORT diagramTable 1Summary of patient characteristicsAge57.1  ",
+            "Fig. 1CONSORT",
+            "other",
+        ),
+        (
+            ".Fig. 1CONSORT diagramTable 1Summary of patient characteristicsAge57.1  ",
+            "Table 1Summary",
+            "table",
+        ),
+        (".Table 1\nMain patient characteristics\nAge\n57.1\n", "Main patient", "table"),
+        (".Table 2.Characteristics of the derivation sample\n", "Table 2.", "table"),
+        ("  Fig. 2(a) Progression-free and (b) overall survival by arm  ", "Fig. 2(a)", "other"),
+        (
+            "  journal-06-00111-t001_Table 1 Table 1 Compositions Olive oil 40 100  ",
+            "_Table",
+            "table",
+        ),
+    ],
+    ids=["caps_caption", "table_after_caption", "label_at_line_end", "label_dot", "fig_a", "mdpi"],
+)
+def test_pmc_glued_captions_and_table_titles(glued: str, needle: str, kind: str) -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nPatient characteristics are summarized in Table 1 and the response rates"
+        f" were similar in the two groups{glued}"
+        "The response rate was 45% in both arms of the study and it did not differ between the"
+        " strata of the randomisation.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, needle)[0] == kind
+    assert _kind_at(text, sections, "The response rate was 45%")[0] == "results"
+    assert _kind_at(text, sections, "Patient characteristics are")[0] == "results"
+
+
+def test_headed_abstract_opening_on_prose_then_part_labels_stays_abstract() -> None:
+    # "Abstract", an unlabelled opening ("Lessons Learned" bullets, an aim), then labelled
+    # parts running to a conclusion label: one abstract; the body after it is the body
+    text = (
+        "Drug A in pancreatic cancer\n\nAbstract\n\nLessons Learned.\n\n"
+        "Adding drug A to chemotherapy did not prolong survival in unselected patients.\n\n"
+        "Background.\n\nThis randomised phase II trial evaluated drug A with chemotherapy.\n\n"
+        "Methods.\n\nPatients were randomised 1:1 to drug A or placebo.\n\n"
+        "Results.\n\nOne hundred patients were enrolled; the median survival was 6.9 months.\n\n"
+        "Conclusion.\n\nDrug A does not improve outcomes.\n\n"
+        "Discussion\n\nHeat shock proteins protect tumour cells from chemotherapy.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("This randomised phase II", "Patients were randomised", "One hundred"):
+        assert _kind_at(text, sections, needle)[0] == "abstract", needle
+    assert _kind_at(text, sections, "Heat shock proteins")[0] == "discussion"
+
+
+def test_unstructured_abstract_then_body_headings_opens_the_body() -> None:
+    # an unstructured abstract, then body headings that run to a discussion (no conclusion
+    # label in reach): the body
+    text = (
+        "Drug A in pancreatic cancer\n\nAbstract\n\n"
+        "We compared drug A with placebo in 100 patients; survival did not differ.\n\n"
+        "Background\n\nPancreatic cancer is a leading cause of cancer death worldwide.\n\n"
+        "Methods\n\nPatients were randomised 1:1 to drug A or placebo.\n\n"
+        "Results\n\nThe median survival was 6.9 months in both arms.\n\n"
+        "Discussion\n\nDrug A was not active.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "We compared drug A")[0] == "abstract"
+    assert _kind_at(text, sections, "Pancreatic cancer is")[0] == "introduction"
+    assert _kind_at(text, sections, "Patients were randomised")[0] == "methods"
+
+
+@pytest.mark.parametrize(
+    "footnote",
+    [
+        "a Rate per 1,000 women screened. bBy the central laboratory, "
+        + "two samples were positive for another subtype and one was negative. " * 5,
+        "CNS central nervous system, HR hazard ratio, ECOG Eastern Cooperative Oncology Group, "
+        + "HR hazard ratio, OS overall survival, PFS progression-free survival, " * 4,
+    ],
+    ids=["marked", "abbreviation_list"],
+)
+def test_long_marked_or_abbreviation_footnote_stays_in_the_table(footnote: str) -> None:
+    text = (
+        "Results\n\nThe response rate was 45% and the median survival 14 months.\n\n"
+        "Table 2. Responses by arm\n| Response | Arm A | Arm B |\n|---|---|---|\n"
+        "| CR | 10 | 5 |\n\n"
+        f"{footnote}\n\n"
+        "Responses were similar in the subgroups defined by age and by stage of disease, and"
+        " they lasted a median of 9 months in both arms of the trial.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, footnote[:20])[0] == "table"
+    assert _kind_at(text, sections, "Responses were similar")[0] == "results"

@@ -61,7 +61,9 @@ BLOCKS = frozenset(
 MOVED = frozenset({"fn"})
 ABSTRACT_SKIP_TYPES = frozenset({"graphical", "teaser", "toc", "web-summary"})
 HEADING_ZH = "摘要"
+NOTES_HEADING = "Notes"  # an untitled <notes> of the back matter (author notes, disclosures)
 BODY_HEADING = "Main text"  # BMC's own heading for an article's body; read as its start
+MARKER_MAX = 3  # a table footnote's superscript marker ("a", "*", "†‡") is this short
 MAX_SPAN = 100  # colspan/rowspan beyond this are read as 1 (a malformed table stays linear)
 
 # Whitespace, including the no-break, thin and hair spaces typesetters put in "n = 3": one space.
@@ -337,7 +339,7 @@ def render_table_wrap(node: etree._Element) -> str:
     for foot in node:
         if local(foot) == "table-wrap-foot":
             for child in foot:
-                text = inline_text(child)
+                text = _foot_text(child)
                 if text:
                     notes.append(text)
             if not len(foot) and foot.text and foot.text.strip():
@@ -346,6 +348,28 @@ def render_table_wrap(node: etree._Element) -> str:
     if notes:
         blocks.append("\n".join(notes))
     return "\n\n".join(b for b in blocks if b.strip())
+
+
+def _foot_text(node: etree._Element) -> str:
+    """A table footnote, its leading superscript marker set off ("<sup>a</sup>One sample" ->
+    "a One sample") so that the marker reads as a footnote's and not as part of a word."""
+    text = inline_text(node)
+    lead = node
+    while True:
+        if (lead.text or "").strip() or not len(lead):
+            return text
+        first = lead[0]
+        if local(first) == "p":
+            lead = first
+            continue
+        break
+    if local(first) != "sup" or _is_citation_sup(first):
+        return text
+    marker = collapse("".join(first.itertext()))
+    glued = len(text) > len(marker) and not text[len(marker)].isspace()
+    if 0 < len(marker) <= MARKER_MAX and text.startswith(marker) and glued:
+        return f"{marker} {text[len(marker) :]}"
+    return text
 
 
 def _cell_text(cell: etree._Element) -> str:
@@ -490,9 +514,18 @@ def _render_back(back: etree._Element | None, out: _Writer) -> None:
     for child in back:
         tag = local(child)
         if tag == "ack":
-            titled = any(local(c) == "sec" and _heading(c) for c in child)
-            if not titled:
-                out.add(_heading(child) or "Acknowledgments")
+            # its own title ("Acknowledgements", "Conflict of interest") always; "Acknowledgments"
+            # when it has none and does not open with a titled section either
+            own = _heading(child)
+            first = next(
+                (c for c in child if local(c) and local(c) not in {"label", "title"}), None
+            )
+            titled = first is not None and local(first) == "sec" and bool(_heading(first))
+            if own or not titled:
+                out.add(own or "Acknowledgments")
+            _render_children(child, out)
+        elif tag == "notes" and not _heading(child):
+            out.add(NOTES_HEADING)  # untitled author notes ("The authors declare no conflict")
             _render_children(child, out)
         elif tag == "fn-group":
             footnotes.append(child)

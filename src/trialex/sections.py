@@ -94,6 +94,15 @@ _STRUCTURE_KINDS = frozenset(
     {"key_points", "abstract", "introduction", "methods", "results", "discussion", "conclusion"}
 )
 _ZONE_ORDER = ("introduction", "methods", "results", "conclusion")
+# Under which section a heading rule's ``topics`` are subsections, not a section of its kind:
+# "Patients" under results, "Outcomes" / "Safety" / "Objectives" under methods, "Summary"
+# closing a discussion.
+_TOPIC_PARENTS: dict[str, frozenset[str]] = {
+    "introduction": frozenset({"methods"}),  # "Objectives" of a protocol's "Methods/Design"
+    "methods": frozenset({"results"}),
+    "results": frozenset({"methods"}),
+    "abstract": frozenset({"methods", "results", "discussion", "conclusion"}),
+}
 _BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
 
 # Layout thresholds (characters).
@@ -186,6 +195,11 @@ def label_path(body: str) -> tuple[str, list[str]] | None:
         return None  # "BODY.METHODS: text" is not how the renderings print a label
     parts = [p.strip() for p in _PATH_SPLIT.split(m.group("path").lstrip(".")) if p.strip()]
     return m.group("root"), parts
+
+
+def _heading_words(line: str) -> str:
+    """The normalised words of a heading line without markup or numbering."""
+    return _norm_heading(_split_numbering(markup_heading(line)[0])[0])
 
 
 def _split_numbering(line: str) -> tuple[str, int]:
@@ -482,11 +496,15 @@ class _Line:
 
 
 # PMC plain-text renderings print a section's paragraphs, tables and figure captions on one
-# line, separated by runs of two or more spaces: each piece is read as a line of its own.
+# line, separated by runs of two or more spaces: each piece is read as a line of its own (an
+# MDPI table opens with its object id: "  nutrients-06-00111-t001_Table 1 Table 1 ...").
 _PIECE_BREAK = re.compile(
-    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])"
-    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
-    r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
+    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[]|[a-z][a-z\d-]{2,40}-t\d{3}_Table)"
+    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression",
+    # "... (2 patients).Fig. 1Disposition of patients", "...Fig. 2(a) Progression-free ...",
+    # "...in Table 1.Fig. 1CONSORT diagramTable 1Summary ...", "... 15.8 years.Table 1" + newline
+    r"|(?<=[^\s])(?=(?:Table|Figure|Fig\.?) ?\d{1,2}\.?"
+    r"(?:[A-Z][a-z]|[A-Z]{3}|\([a-z]\) ?[A-Z]|[ \t]*\n|[ \t]*$))"
 )
 _HTML_TABLE = re.compile(r"^(?:<html>\s*)?(?:<body>\s*)?<table\b", re.IGNORECASE)
 _XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
@@ -635,7 +653,10 @@ class _Splitter:
         self.in_boiler = False
         # abstract parts
         self.abstract_start = 0
-        self.abstract_parts: set[str] = set()
+        self.abstract_parts: set[str] = set()  # rule ids of the abstract's part labels
+        self.abstract_labels: set[str] = set()  # their words ("background", "objectives")
+        self.abstract_last = ""  # the rule id of the last part label
+        self.abstract_headed = False  # the abstract opened on an "Abstract" heading
         self.abstract_unstructured = False  # prose came before any part label
         # zoning: ``zoned`` while the current prose kind comes from cues, not from a heading
         self.zone = 0
@@ -771,6 +792,10 @@ class _Splitter:
         if kind == "abstract" and (new or self.prose_kind != "abstract"):
             self.abstract_start = self.lines[i].start
             self.abstract_parts = set()
+            self.abstract_labels = set()
+            self.abstract_last = ""
+            heading = self.rules.heading(title)[0] if title else None
+            self.abstract_headed = heading is not None and heading.kind == "abstract"
             self.abstract_unstructured = False
         self._open(i, kind, title)
         self.prose_kind = kind
@@ -1131,8 +1156,11 @@ class _Splitter:
             return False
         if not self._indented(i):
             return False
-        prose = _XMLNS_LEAD.sub("", body)  # ' xmlns:ns0="...">To identify ...' is prose
-        if _sentence_prose(prose) or self.rules.first("figure_captions", body) is not None:
+        if _XMLNS_LEAD.match(body):
+            # ' xmlns:ns0="...">To identify ...', '... ">ClinicalTrials.gov NCT01234567': the
+            # debris of a link inside a paragraph, so prose (tables carry no links here)
+            return False
+        if _sentence_prose(body) or self.rules.first("figure_captions", body) is not None:
             return False
         return self.rules.heading(body)[0] is None
 
@@ -1161,8 +1189,10 @@ class _Splitter:
             return False
         if self.rules.first("figure_captions", body) is not None:
             return False
-        if self.rules.first("table_footnotes", body) is not None:
-            return len(body) <= 2 * FOOTNOTE_MAX
+        cue = self.rules.first("table_footnotes", body)
+        if cue is not None:
+            # a labelled block ("Abbreviations: ...") holds however long; other cues are short
+            return cue.strong or len(body) <= 2 * FOOTNOTE_MAX
         return (
             self.table_footnotes
             and len(body) <= FOOTNOTE_MAX
@@ -1184,36 +1214,84 @@ class _Splitter:
         if parent is None and rule.abstract_part and depth == 0 and self.has_citation:
             # a PubMed page: the structured abstract's labels come before any other heading
             self._open_prose(i, "abstract", body)
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, body)
             return
         if parent is None and kind in ("references", "acknowledgments"):
             # "Author information", "Article notes" above the abstract of a PMC page
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
-        if parent == "results" and kind == "methods" and depth <= 1 and rule.topics:
-            words = _norm_heading(_split_numbering(markup_heading(body)[0])[0])
-            if words in rule.topics:
-                # "Patients", "Treatment" as a subsection of the results
-                self._open_prose(i, parent, body)
-                return
+        if (
+            rule.topics
+            and depth <= 1
+            and parent in _TOPIC_PARENTS.get(kind, ())
+            and _heading_words(body) in rule.topics
+        ):
+            # "Patients", "Treatment" as a subsection of the results; "Outcomes", "Safety",
+            # "Objectives" of the methods; "Summary" closing a discussion
+            self._open_prose(i, parent, body)
+            return
         if depth > 1 and parent in _STRUCTURE_KINDS:
             # a numbered subsection ("2.4 Statistical analysis") belongs to its parent
             self._open_prose(i, parent, body)
             return
         if (
-            rule.abstract_part
+            (rule.abstract_part or self._abstract_opening(i, kind))
             and self.prose_kind == "abstract"
             and depth == 0
-            and not self.abstract_unstructured
-            and rule.id not in self.abstract_parts
+            and (not self.abstract_unstructured or self._parts_ahead(i))
+            and (rule.id not in self.abstract_parts or rule.id == self.abstract_last)
+            and _heading_words(body) not in self.abstract_labels
             and self.lines[i].start - self.abstract_start < ABSTRACT_PART_WINDOW
         ):
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, body)
             self._open(i, "abstract", body)
             self.prose_kind = "abstract"
             return
         self._open_prose(i, kind, body, new=kind == "abstract")
+
+    def _add_part(self, rule: HeadingRule, label: str) -> None:
+        """Record a part label of the current abstract."""
+        self.abstract_parts.add(rule.id)
+        self.abstract_labels.add(_heading_words(label))
+        self.abstract_last = rule.id
+
+    def _parts_ahead(self, i: int) -> bool:
+        """In an abstract that opened on prose ("Lessons Learned", an unlabelled aim), the part
+        labels that follow still structure it when they run, part label after part label, to a
+        conclusion label within the abstract's window: "Methods" / "Results" / "Conclusion"."""
+        if not self.abstract_headed:
+            return False  # an unheaded abstract (a PubMed page): its prose is all of it
+        for k in range(i, len(self.lines)):
+            ln = self.lines[k]
+            if ln.start - self.abstract_start >= ABSTRACT_PART_WINDOW:
+                return False
+            if not ln.body or len(ln.body) > HEADING_MAX:
+                continue
+            if is_table_row(ln.body):
+                return False
+            rule, depth = self.rules.heading(ln.body)
+            if rule is None:
+                continue  # a heading-like line of prose
+            if not rule.abstract_part or depth:
+                return False
+            if rule.kind == "conclusion" and k > i:
+                return True
+        return False
+
+    def _abstract_opening(self, i: int, kind: str) -> bool:
+        """A structure heading right under an "Abstract" heading, nothing between: the
+        abstract's first part ("Abstract" / "Introduction" / ... / "Conclusion", then the
+        body's own "Introduction")."""
+        if kind not in _STRUCTURE_KINDS or kind == "abstract" or not self.segments:
+            return False
+        last = self.segments[-1]
+        if last.kind != "abstract" or last.title is None or self.abstract_parts:
+            return False
+        rule, _ = self.rules.heading(last.title)
+        if rule is None or rule.kind != "abstract":
+            return False
+        return all(not self.lines[k].body for k in range(last.line + 1, i))
 
     def _inline(self, i: int, body: str, rule: HeadingRule, label: str) -> bool:
         kind = rule.kind
@@ -1229,7 +1307,7 @@ class _Splitter:
                 self._open_prose(i, "abstract", label)
             else:
                 self._open(i, "abstract", label)
-            self.abstract_parts.add(rule.id)
+            self._add_part(rule, label)
             return True
         if self.prose_kind is None:
             return False  # "Correspondence: ..." before the first heading is front matter
