@@ -64,6 +64,7 @@ _TOP_KEYS = {
     "table_footnotes",
     "zoning",
     "continuation_words",
+    "reference_entries",
 }
 _RULE_KEYS = {
     "id",
@@ -86,6 +87,7 @@ _PATTERN_GROUPS = (
     "figure_captions",
     "table_footnotes",
     "zoning",
+    "reference_entries",
 )
 
 # Kinds that describe the structure of an article (their headings switch off zoning).
@@ -94,6 +96,7 @@ _STRUCTURE_KINDS = frozenset(
 )
 _ZONE_ORDER = ("introduction", "methods", "results", "conclusion")
 _BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
+_BODY_KINDS = frozenset({"introduction", "methods", "results", "discussion", "conclusion"})
 
 # Layout thresholds (characters).
 HEADING_MAX = 100  # a heading-like line is at most this long
@@ -107,6 +110,9 @@ BOILER_SCAN_MAX = 300  # boilerplate cues are looked for in the first 300 charac
 ABSTRACT_PART_WINDOW = 6000  # structured-abstract labels are accepted this far into an abstract
 SPLIT_MIN = 25  # shorter lines never split a section by language
 MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abstracts
+REFERENCE_PROSE_MIN = 200  # a paragraph this long, of sentences and no reference form, is prose
+REFERENCE_PROSE_RUN = 2  # this many such paragraphs in a row end a references section
+REFERENCE_LIST_MIN = 5  # after this many entries, prose that ends a reference list is "other"
 
 
 class RulesError(ValueError):
@@ -620,6 +626,13 @@ class _Splitter:
         # Markdown heading levels: (level, kind) of the open headings, outermost first
         self.md_stack: list[tuple[int, str]] = []
         self.abstract_seen = False  # an abstract ended (keywords line): prose now is the body
+        # references: the section continues while its paragraphs read as entries (see
+        # _reference_guard); ``ref_back`` is the prose kind before it, ``ref_run`` the prose
+        # paragraphs without reference form since the last entry, from line ``ref_run_line``
+        self.ref_back: str | None = None
+        self.ref_entries = 0
+        self.ref_run = 0
+        self.ref_run_line = -1
         self.next_body: list[str] = [""] * len(self.lines)
         following = ""
         for k in range(len(self.lines) - 1, -1, -1):
@@ -747,6 +760,10 @@ class _Splitter:
             self.abstract_start = self.lines[i].start
             self.abstract_parts = set()
             self.abstract_unstructured = False
+        if kind == "references" and self.prose_kind != "references":
+            self.ref_back = self.prose_kind
+            self.ref_entries = self.ref_run = 0
+            self.ref_run_line = -1
         self._open(i, kind, title)
         self.prose_kind = kind
 
@@ -847,6 +864,7 @@ class _Splitter:
                 continue
             if self.in_table or self.in_figure:
                 self._resume(i, body)
+                self._reference_guard(i, body)
                 continue
             if self.kind == "boilerplate" and self.prose_kind is None:
                 self._preamble(i, body)
@@ -858,6 +876,7 @@ class _Splitter:
                 self.abstract_unstructured = True
             if self.zoned and self.kind in _ZONE_ORDER:
                 self._zone_step(i, body)
+            self._reference_guard(i, body)
         if not self.segments:
             return [_Segment(0, "other", None)]
         self.segments[0].line = 0
@@ -1184,6 +1203,46 @@ class _Splitter:
         zoned = self._zone_kind(i, body) or _ZONE_ORDER[0]
         self._open_prose(i, zoned, None)
         self.zoned = True
+
+    # -- where a references section ends ----------------------------------------------------
+
+    def _reference_guard(self, i: int, body: str) -> None:
+        """A references section continues only while its paragraphs read as reference entries.
+
+        Entries (numbered, author lists, year;volume:pages, DOIs: the ``reference_entries``
+        rules) keep it going and short lines (wrapped entry parts, furniture) are neutral;
+        :data:`REFERENCE_PROSE_RUN` paragraphs in a row of running prose with no reference form
+        end it where the first of them began. That prose goes back to the body kind before the
+        references (a reference-like line, a table header "Reference" or a footnote read as a
+        heading early in a PDF must not swallow its results and discussion), or is ``other``
+        after a real reference list (appendices, printed discussions of a meeting paper).
+        """
+        if self.prose_kind != "references" or self.kind != "references":
+            return
+        if self.rules.first("reference_entries", body) is not None:
+            self.ref_entries += 1
+            self.ref_run, self.ref_run_line = 0, -1
+            return
+        if len(body) < REFERENCE_PROSE_MIN or not _sentence_prose(body):
+            return
+        if self.ref_run == 0:
+            self.ref_run_line = i
+        self.ref_run += 1
+        if self.ref_run < REFERENCE_PROSE_RUN:
+            return
+        back = self.ref_back
+        if self.ref_entries >= REFERENCE_LIST_MIN or back not in _BODY_KINDS:
+            back = "other"
+        first = self.ref_run_line
+        at = max(k for k, seg in enumerate(self.segments) if seg.line <= first)
+        if self.segments[at].line < first:
+            self.segments.insert(at + 1, _Segment(first, back, None))
+        for seg in self.segments[at:]:
+            if seg.line >= first and seg.kind == "references":
+                seg.kind = back
+        self.kind = self.segments[-1].kind
+        self.prose_kind = back
+        self.ref_run, self.ref_run_line = 0, -1
 
     # -- zoning of unheaded prose ----------------------------------------------------------
 
