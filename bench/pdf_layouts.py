@@ -172,9 +172,7 @@ class Journal:
         pdf.add_page()
         self.page_no += 1
         pdf.set_font(self.font, "", 7.5)
-        head = (
-            f"{self.journal} • {self.cite}" if self.page_no % 2 else f"{self.author} et al."
-        )
+        head = f"{self.journal} • {self.cite}" if self.page_no % 2 else f"{self.author} et al."
         pdf.set_xy(MARGIN, 8)
         pdf.cell(PAGE_W - 2 * MARGIN - 10, 4, self.text(head))
         pdf.set_xy(PAGE_W - MARGIN - 10, 8)
@@ -193,7 +191,9 @@ class Journal:
 
     def wrap(self, text: str, width: float, size: float, style: str = "") -> list[str]:
         self.pdf.set_font(self.font, style, size)
-        return self.pdf.multi_cell(width, size * 0.45, self.text(text), dry_run=True, output="LINES")
+        return self.pdf.multi_cell(
+            width, size * 0.45, self.text(text), dry_run=True, output="LINES"
+        )
 
     def next_column(self) -> None:
         if self.col == 0:
@@ -329,9 +329,9 @@ def render(text: str, references: list[str], abstract: set[str], *, style: int =
             continue
         if role == "heading":
             head = lines[0]
-            if kind in ("introduction",) and head.casefold() in ("introduction", "main text"):
-                if style % 3 == 0:
-                    continue  # journals that print no Introduction heading
+            bare = kind == "introduction" and head.casefold() in ("introduction", "main text")
+            if bare and style % 3 == 0:
+                continue  # journals that print no Introduction heading
             j.column_text(head.upper() if len(head) < 40 else head, 9, "B", gap=3)
             continue
         if role == "caption":
@@ -435,8 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if rows:
         diffs = [
-            sum(abs(a.get(k, 0) - b.get(k, 0)) for k in set(a) | set(b)) / 2
-            for _, a, b, *_ in rows
+            sum(abs(a.get(k, 0) - b.get(k, 0)) for k in set(a) | set(b)) / 2 for _, a, b, *_ in rows
         ]
         swallowed = sum(
             1
