@@ -190,3 +190,28 @@ def test_pdf_references_label_inside_results_does_not_swallow_them() -> None:
         },
     )
     assert kinds == {"result": "results", "discussion": "discussion", "entry": "references"}
+
+
+def _wrapped(paragraph: str, width: int = 60) -> str:
+    """A paragraph as PDF text whose wrapped lines were not joined."""
+    lines, line = [], ""
+    for word in paragraph.split():
+        if line and len(line) + len(word) >= width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
+@pytest.mark.parametrize("blank", ["\n\n", "\n"])
+def test_wrapped_prose_after_an_early_references_line_is_given_back(blank: str) -> None:
+    """Short wrapped lines: paragraphs set apart by blank lines, or one block without them."""
+    body = blank.join(_wrapped(p) for p in (RESULT, DISCUSSION, RESULT.replace("Major", "Minor")))
+    body += blank + _wrapped(DISCUSSION.replace("Our", "Those"))
+    text = (
+        f"Methods\n\nWe reviewed every study.\n\nResults\n\nTwelve studies were included.\n"
+        f"References\n{body}\n\nReferences\n\n" + "\n".join(_wrapped(e) for e in ENTRIES) + "\n"
+    )
+    kinds = _kinds_at(text, {"first": "Major bleeding", "last": "Those", "entry": "Knudson"})
+    assert kinds == {"first": "results", "last": "results", "entry": "references"}

@@ -29,7 +29,7 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -97,6 +97,8 @@ _STRUCTURE_KINDS = frozenset(
 _ZONE_ORDER = ("introduction", "methods", "results", "conclusion")
 _BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
 _BODY_KINDS = frozenset({"introduction", "methods", "results", "discussion", "conclusion"})
+# segments that may sit inside a references section (tables, captions, furniture)
+_BETWEEN_KINDS = frozenset({"references", "table", "other", "boilerplate", "front_matter"})
 
 # Layout thresholds (characters).
 HEADING_MAX = 100  # a heading-like line is at most this long
@@ -113,6 +115,8 @@ MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abs
 REFERENCE_PROSE_MIN = 200  # a paragraph this long, of sentences and no reference form, is prose
 REFERENCE_PROSE_RUN = 2  # this many such paragraphs in a row end a references section
 REFERENCE_LIST_MIN = 5  # after this many entries, prose that ends a reference list is "other"
+REFERENCE_PROSE_BLOCK = 800  # one prose paragraph this long ends a references section
+REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 
 
 class RulesError(ValueError):
@@ -626,13 +630,6 @@ class _Splitter:
         # Markdown heading levels: (level, kind) of the open headings, outermost first
         self.md_stack: list[tuple[int, str]] = []
         self.abstract_seen = False  # an abstract ended (keywords line): prose now is the body
-        # references: the section continues while its paragraphs read as entries (see
-        # _reference_guard); ``ref_back`` is the prose kind before it, ``ref_run`` the prose
-        # paragraphs without reference form since the last entry, from line ``ref_run_line``
-        self.ref_back: str | None = None
-        self.ref_entries = 0
-        self.ref_run = 0
-        self.ref_run_line = -1
         self.next_body: list[str] = [""] * len(self.lines)
         following = ""
         for k in range(len(self.lines) - 1, -1, -1):
@@ -760,10 +757,6 @@ class _Splitter:
             self.abstract_start = self.lines[i].start
             self.abstract_parts = set()
             self.abstract_unstructured = False
-        if kind == "references" and self.prose_kind != "references":
-            self.ref_back = self.prose_kind
-            self.ref_entries = self.ref_run = 0
-            self.ref_run_line = -1
         self._open(i, kind, title)
         self.prose_kind = kind
 
@@ -864,7 +857,6 @@ class _Splitter:
                 continue
             if self.in_table or self.in_figure:
                 self._resume(i, body)
-                self._reference_guard(i, body)
                 continue
             if self.kind == "boilerplate" and self.prose_kind is None:
                 self._preamble(i, body)
@@ -876,9 +868,9 @@ class _Splitter:
                 self.abstract_unstructured = True
             if self.zoned and self.kind in _ZONE_ORDER:
                 self._zone_step(i, body)
-            self._reference_guard(i, body)
         if not self.segments:
             return [_Segment(0, "other", None)]
+        self._end_references()
         self.segments[0].line = 0
         return self.segments
 
@@ -1206,43 +1198,106 @@ class _Splitter:
 
     # -- where a references section ends ----------------------------------------------------
 
-    def _reference_guard(self, i: int, body: str) -> None:
+    def _end_references(self) -> None:
         """A references section continues only while its paragraphs read as reference entries.
 
         Entries (numbered, author lists, year;volume:pages, DOIs: the ``reference_entries``
-        rules) keep it going and short lines (wrapped entry parts, furniture) are neutral;
-        :data:`REFERENCE_PROSE_RUN` paragraphs in a row of running prose with no reference form
-        end it where the first of them began. That prose goes back to the body kind before the
-        references (a reference-like line, a table header "Reference" or a footnote read as a
-        heading early in a PDF must not swallow its results and discussion), or is ``other``
-        after a real reference list (appendices, printed discussions of a meeting paper).
+        rules, about one per entry) keep it going; short paragraphs (furniture, a statement) are
+        neutral. Running prose with no reference form — :data:`REFERENCE_PROSE_RUN` paragraphs
+        in a row, or one of :data:`REFERENCE_PROSE_BLOCK` characters (PDF text whose paragraphs
+        are not set apart) — ends it where that prose begins. The prose goes back to the body
+        kind before the references (a reference-like line, a table's "Reference" column head
+        or a footnote read as a heading early in a PDF must not swallow its results and
+        discussion), or is ``other`` after a real reference list (appendices, the printed
+        discussion of a meeting paper). Tables and captions inside the section keep their kind.
         """
-        if self.prose_kind != "references" or self.kind != "references":
-            return
-        if self.rules.first("reference_entries", body) is not None:
-            self.ref_entries += 1
-            self.ref_run, self.ref_run_line = 0, -1
-            return
-        if len(body) < REFERENCE_PROSE_MIN or not _sentence_prose(body):
-            return
-        if self.ref_run == 0:
-            self.ref_run_line = i
-        self.ref_run += 1
-        if self.ref_run < REFERENCE_PROSE_RUN:
-            return
-        back = self.ref_back
-        if self.ref_entries >= REFERENCE_LIST_MIN or back not in _BODY_KINDS:
-            back = "other"
-        first = self.ref_run_line
-        at = max(k for k, seg in enumerate(self.segments) if seg.line <= first)
-        if self.segments[at].line < first:
-            self.segments.insert(at + 1, _Segment(first, back, None))
-        for seg in self.segments[at:]:
-            if seg.line >= first and seg.kind == "references":
-                seg.kind = back
-        self.kind = self.segments[-1].kind
-        self.prose_kind = back
-        self.ref_run, self.ref_run_line = 0, -1
+        segs = self.segments
+        k = 0
+        while k < len(segs):
+            if segs[k].kind != "references":
+                k += 1
+                continue
+            stop = k + 1  # the section: its segments up to the next heading of another kind
+            while stop < len(segs) and self._continues_references(segs[stop]):
+                stop += 1
+            split = self._reference_split(k, stop)
+            if split is not None:
+                first, entries = split
+                back = next(
+                    (s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None
+                )
+                if entries >= REFERENCE_LIST_MIN or back not in _BODY_KINDS:
+                    back = "other"
+                at = max(j for j in range(k, stop) if segs[j].line <= first)
+                if segs[at].line < first:
+                    segs.insert(at + 1, _Segment(first, segs[at].kind, None))
+                    stop += 1
+                for seg in segs[at:stop]:
+                    if seg.line >= first and seg.kind == "references":
+                        seg.kind = back
+            k = stop
+
+    def _continues_references(self, seg: _Segment) -> bool:
+        """A segment inside a references section: a table, caption or furniture in it, or its
+        prose resumed after one (no heading of its own, or one that names no kind)."""
+        if seg.kind in _BETWEEN_KINDS - {"references"}:
+            return True
+        if seg.kind != "references":
+            return False
+        return seg.title is None or self.rules.heading(seg.title)[0] is None
+
+    def _reference_split(self, k: int, stop: int) -> tuple[int, int] | None:
+        """``(line, entries)``: where prose without reference form begins in the references
+        section ``segments[k:stop]`` and how many entries came before it; None when none."""
+        segs = self.segments
+        bounds = [s.line for s in segs] + [len(self.lines)]
+        entries = run = 0
+        run_line = -1
+        for j in range(k, stop):
+            if segs[j].kind != "references":
+                continue
+            lines = range(segs[j].line, bounds[j + 1])
+            for para in self._paragraphs(lines):
+                text = " ".join(self.lines[x].body for x in para)
+                label = self.rules.inline_label(text)
+                if label is not None and label[0].kind in _BACK_KINDS:
+                    continue  # "Contribution: ...", "Funding: ...": a statement of back matter
+                found = sum(
+                    len(rule.regex.findall(self.lines[x].body))
+                    for x in para
+                    for rule in self.rules.patterns["reference_entries"]
+                )
+                if found and len(text) <= REFERENCE_ENTRY_MAX * found:
+                    entries += found
+                    run, run_line = 0, -1
+                    continue
+                if len(text) < REFERENCE_PROSE_MIN or not _sentence_prose(text):
+                    continue
+                if run == 0:
+                    run_line = para[0]
+                run += 1
+                if run >= REFERENCE_PROSE_RUN or len(text) >= REFERENCE_PROSE_BLOCK:
+                    return run_line, entries
+        return None
+
+    def _paragraphs(self, lines: Iterable[int]) -> Iterator[list[int]]:
+        """Line indices of the paragraphs in ``lines``: runs of short lines between blank
+        lines (wrapped lines of a PDF); a long line (a paragraph or an entry joined into one
+        line) and a heading are paragraphs of their own."""
+        para: list[int] = []
+        for x in lines:
+            body = self.lines[x].body
+            alone = len(body) >= REFERENCE_PROSE_MIN or self.rules.heading(body)[0] is not None
+            if not body or alone:
+                if para:
+                    yield para
+                para = []
+                if alone:
+                    yield [x]
+                continue
+            para.append(x)
+        if para:
+            yield para
 
     # -- zoning of unheaded prose ----------------------------------------------------------
 
