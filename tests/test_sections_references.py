@@ -215,3 +215,21 @@ def test_wrapped_prose_after_an_early_references_line_is_given_back(blank: str) 
     )
     kinds = _kinds_at(text, {"first": "Major bleeding", "last": "Those", "entry": "Knudson"})
     assert kinds == {"first": "results", "last": "results", "entry": "references"}
+
+
+def test_result_rows_after_an_early_references_line_are_given_back() -> None:
+    """A review's evidence table read as lines (no rules, no title line): its rows of values
+    are no reference entries, and a paragraph continued from the previous column (lower
+    case) is prose."""
+    rows = "\n".join(
+        f"Study {k} RCT {100 + k} patients major bleeding {k}.{k}% vs {k + 1}.0%, P = 0.{k}"
+        for k in range(1, 6)
+    )
+    text = (
+        "Methods\n\nWe searched three databases.\n\nResults\n\nTwelve studies were included.\n"
+        f"Reference\nStudy type\nNo. of cases\nRate of complications\n{rows}\n\n"
+        f"and {DISCUSSION[0].lower()}{DISCUSSION[1:]}\n\n"
+        "References\n\n" + "\n".join(ENTRIES) + "\n"
+    )
+    kinds = _kinds_at(text, {"row": "Study 3 RCT", "prose": "and our", "entry": "Knudson"})
+    assert kinds == {"row": "results", "prose": "results", "entry": "references"}

@@ -538,6 +538,13 @@ def _sentence_prose(body: str) -> bool:
     return lower >= 8 and lower * 5 >= len(body.split()) * 2
 
 
+def _reads_as_prose(text: str) -> bool:
+    """Running prose, wherever it starts (a paragraph continued from the previous column
+    starts in lower case): many function words among its words."""
+    lower = len(_LOWER_WORD.findall(text))
+    return lower >= 8 and lower * 5 >= len(text.split()) * 2
+
+
 def is_table_row(body: str) -> bool:
     """A pipe-table row, separator row, or a cell-per-line row ending in `` |``."""
     if "|" not in body:
@@ -1247,11 +1254,17 @@ class _Splitter:
         return seg.title is None or self.rules.heading(seg.title)[0] is None
 
     def _reference_split(self, k: int, stop: int) -> tuple[int, int] | None:
-        """``(line, entries)``: where prose without reference form begins in the references
-        section ``segments[k:stop]`` and how many entries came before it; None when none."""
+        """``(line, entries)``: where body text without reference form begins in the
+        references section ``segments[k:stop]`` and how many entries came before it (None when
+        it is all entries and statements).
+
+        A paragraph of running prose counts one, each line of result values (percentages, p
+        values: a table's row) half; two in a row, with no entry between, end the section.
+        """
         segs = self.segments
         bounds = [s.line for s in segs] + [len(self.lines)]
-        entries = run = 0
+        entries = 0
+        run = 0.0
         run_line = -1
         for j in range(k, stop):
             if segs[j].kind != "references":
@@ -1262,20 +1275,29 @@ class _Splitter:
                 label = self.rules.inline_label(text)
                 if label is not None and label[0].kind in _BACK_KINDS:
                     continue  # "Contribution: ...", "Funding: ...": a statement of back matter
-                found = sum(
-                    len(rule.regex.findall(self.lines[x].body))
-                    for x in para
-                    for rule in self.rules.patterns["reference_entries"]
-                )
+                found = rows = 0
+                for x in para:
+                    values = 0
+                    for rule in self.rules.patterns["reference_entries"]:
+                        count = len(rule.regex.findall(self.lines[x].body))
+                        if rule.kind == "references":
+                            found += count
+                        else:
+                            values += count
+                    rows += values >= 2
                 if found and len(text) <= REFERENCE_ENTRY_MAX * found:
                     entries += found
-                    run, run_line = 0, -1
+                    run, run_line = 0.0, -1
                     continue
-                if len(text) < REFERENCE_PROSE_MIN or not _sentence_prose(text):
+                if len(text) >= REFERENCE_PROSE_MIN and _reads_as_prose(text):
+                    step = 1.0
+                elif rows:
+                    step = 0.5 * rows
+                else:
                     continue
                 if run == 0:
                     run_line = para[0]
-                run += 1
+                run += step
                 if run >= REFERENCE_PROSE_RUN or len(text) >= REFERENCE_PROSE_BLOCK:
                     return run_line, entries
         return None
