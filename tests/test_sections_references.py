@@ -233,3 +233,18 @@ def test_result_rows_after_an_early_references_line_are_given_back() -> None:
     )
     kinds = _kinds_at(text, {"row": "Study 3 RCT", "prose": "and our", "entry": "Knudson"})
     assert kinds == {"row": "results", "prose": "results", "entry": "references"}
+
+
+def test_rows_citing_their_studies_are_results_not_entries() -> None:
+    """An evidence table read as lines: each row names its study like a reference does, but
+    a reference list prints no percentages or p values."""
+    rows = "\n".join(
+        f"Knudson MM, et al. [{k}] 2004 RCT {100 + k} bleeding {k}.{k}% vs {k + 1}.0%"
+        for k in range(1, 9)
+    )
+    text = (
+        "Methods\n\nWe searched three databases.\n\nResults\n\nTwelve studies were included.\n"
+        f"References\n{rows}\n\nReferences\n\n" + "\n".join(ENTRIES) + "\n"
+    )
+    kinds = _kinds_at(text, {"row": "[3] 2004", "entry": "Cothren CC"})
+    assert kinds == {"row": "results", "entry": "references"}

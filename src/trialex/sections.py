@@ -117,6 +117,9 @@ REFERENCE_PROSE_RUN = 2  # this many such paragraphs in a row end a references s
 REFERENCE_LIST_MIN = 5  # after this many entries, prose that ends a reference list is "other"
 REFERENCE_PROSE_BLOCK = 800  # one prose paragraph this long ends a references section
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
+REFERENCE_EARLY_SHARE = 0.6  # a references section opening before this share of the text ...
+REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
+SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
 
 
 class RulesError(ValueError):
@@ -536,6 +539,54 @@ def _sentence_prose(body: str) -> bool:
     lower = len(_LOWER_WORD.findall(body))
     # cells carry labels and numbers; sentences carry function words ("in", "of", "were")
     return lower >= 8 and lower * 5 >= len(body.split()) * 2
+
+
+def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> tuple[int, int] | None:
+    """``(line, entries)``: where body text without reference form begins among a references
+    section's paragraphs and how many entries came before it (None when none does).
+
+    A paragraph of running prose counts one, each line of result values (percentages, p
+    values: a table's row) half; two in a row, with no entry between, end the section.
+    """
+    entries = 0
+    run = 0.0
+    run_line = -1
+    for line, form, size, count in paras:
+        if form == "entry":
+            entries += count
+            run, run_line = 0.0, -1
+            continue
+        if form == "prose":
+            step = 1.0
+        elif form == "rows":
+            step = 0.5 * count
+        else:
+            continue
+        if run == 0:
+            run_line = line
+        run += step
+        if run >= REFERENCE_PROSE_RUN or (form == "prose" and size >= REFERENCE_PROSE_BLOCK):
+            return run_line, entries
+    return None
+
+
+def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
+    """Index of the paragraph where a references section's reference list begins (the suffix
+    where entries outweigh the rest most; ``len(paras)`` when it has no entries), or 0 when
+    the text before it holds fewer than :data:`REFERENCE_SWALLOW_MIN` characters that are no
+    entries."""
+    best: int | None = None
+    best_at, score = len(paras), 0
+    for n in range(len(paras) - 1, -1, -1):
+        _, form, size, _ = paras[n]
+        if form == "entry":
+            score += size
+        elif form != "short":
+            score -= size
+        if form == "entry" and (best is None or score >= best):
+            best, best_at = score, n
+    swallowed = sum(size for _, form, size, _ in paras[:best_at] if form not in ("entry", "short"))
+    return best_at if swallowed >= REFERENCE_SWALLOW_MIN else 0
 
 
 def _reads_as_prose(text: str) -> bool:
@@ -1209,14 +1260,21 @@ class _Splitter:
         """A references section continues only while its paragraphs read as reference entries.
 
         Entries (numbered, author lists, year;volume:pages, DOIs: the ``reference_entries``
-        rules, about one per entry) keep it going; short paragraphs (furniture, a statement) are
-        neutral. Running prose with no reference form — :data:`REFERENCE_PROSE_RUN` paragraphs
-        in a row, or one of :data:`REFERENCE_PROSE_BLOCK` characters (PDF text whose paragraphs
-        are not set apart) — ends it where that prose begins. The prose goes back to the body
-        kind before the references (a reference-like line, a table's "Reference" column head
-        or a footnote read as a heading early in a PDF must not swallow its results and
-        discussion), or is ``other`` after a real reference list (appendices, the printed
-        discussion of a meeting paper). Tables and captions inside the section keep their kind.
+        rules, about one per entry) and back-matter statements keep it going; short lines are
+        neutral. Two ways out, both giving the text back to the body kind before the section
+        (a reference-like line, a table's "Reference" column head or a footnote read as a
+        heading early in a PDF must not swallow its results and discussion), or ``other`` after
+        a real reference list (appendices, the printed discussion of a meeting paper):
+
+        * running prose with no reference form, :data:`REFERENCE_PROSE_RUN` paragraphs in a row
+          (a line of result values counts half) or one of :data:`REFERENCE_PROSE_BLOCK`
+          characters, ends the section where it begins;
+        * a document's references are at its end: a section that opens in the first
+          :data:`REFERENCE_EARLY_SHARE` of the text keeps only its reference list (the
+          suffix where entries outweigh everything else); the text before that list, when at
+          least :data:`REFERENCE_SWALLOW_MIN` characters of it are no entries, is given back.
+
+        Tables and captions inside the section keep their kind.
         """
         segs = self.segments
         k = 0
@@ -1227,22 +1285,38 @@ class _Splitter:
             stop = k + 1  # the section: its segments up to the next heading of another kind
             while stop < len(segs) and self._continues_references(segs[stop]):
                 stop += 1
-            split = self._reference_split(k, stop)
+            back = next((s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None)
+            paras = list(self._reference_paragraphs(k, stop))
+            start = 0
+            if paras and self.lines[segs[k].line].start < REFERENCE_EARLY_SHARE * len(self.text):
+                start = _list_start(paras)
+                if start:
+                    kind = back if back in _BODY_KINDS else "other"
+                    end = paras[start][0] if start < len(paras) else len(self.lines)
+                    stop += self._relabel(k, stop, paras[0][0], end, kind)
+            split = _prose_split(paras[start:])
             if split is not None:
                 first, entries = split
-                back = next(
-                    (s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None
-                )
-                if entries >= REFERENCE_LIST_MIN or back not in _BODY_KINDS:
-                    back = "other"
-                at = max(j for j in range(k, stop) if segs[j].line <= first)
-                if segs[at].line < first:
-                    segs.insert(at + 1, _Segment(first, segs[at].kind, None))
-                    stop += 1
-                for seg in segs[at:stop]:
-                    if seg.line >= first and seg.kind == "references":
-                        seg.kind = back
+                kind = back if back in _BODY_KINDS and entries < REFERENCE_LIST_MIN else "other"
+                stop += self._relabel(k, stop, first, len(self.lines), kind)
             k = stop
+
+    def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
+        """Give lines ``first`` to ``end`` of the references section ``segments[k:stop]``
+        the ``kind``; returns the number of segments inserted (at those two lines)."""
+        segs = self.segments
+        added = 0
+        for line in (first, end):
+            if line >= len(self.lines):
+                continue
+            at = max(j for j in range(k, stop + added) if segs[j].line <= line)
+            if segs[at].line < line:
+                segs.insert(at + 1, _Segment(line, segs[at].kind, None))
+                added += 1
+        for seg in segs[k : stop + added]:
+            if first <= seg.line < end and seg.kind == "references":
+                seg.kind = kind
+        return added
 
     def _continues_references(self, seg: _Segment) -> bool:
         """A segment inside a references section: a table, caption or furniture in it, or its
@@ -1253,28 +1327,22 @@ class _Splitter:
             return False
         return seg.title is None or self.rules.heading(seg.title)[0] is None
 
-    def _reference_split(self, k: int, stop: int) -> tuple[int, int] | None:
-        """``(line, entries)``: where body text without reference form begins in the
-        references section ``segments[k:stop]`` and how many entries came before it (None when
-        it is all entries and statements).
-
-        A paragraph of running prose counts one, each line of result values (percentages, p
-        values: a table's row) half; two in a row, with no entry between, end the section.
-        """
+    def _reference_paragraphs(self, k: int, stop: int) -> Iterator[tuple[int, str, int, int]]:
+        """``(first line, form, characters, count)`` of each paragraph of the references
+        section ``segments[k:stop]``. Forms: ``entry`` (a reference form about once per entry,
+        count the forms; or a back-matter statement), ``prose``, ``rows`` (count the lines of
+        result values), ``other``, and ``short`` (headings, furniture, wrapped pieces)."""
         segs = self.segments
         bounds = [s.line for s in segs] + [len(self.lines)]
-        entries = 0
-        run = 0.0
-        run_line = -1
         for j in range(k, stop):
             if segs[j].kind != "references":
                 continue
-            lines = range(segs[j].line, bounds[j + 1])
-            for para in self._paragraphs(lines):
+            for para in self._paragraphs(range(segs[j].line, bounds[j + 1])):
                 text = " ".join(self.lines[x].body for x in para)
                 label = self.rules.inline_label(text)
                 if label is not None and label[0].kind in _BACK_KINDS:
-                    continue  # "Contribution: ...", "Funding: ...": a statement of back matter
+                    yield para[0], "entry", len(text), 0  # "Contribution: ...", "Funding: ..."
+                    continue
                 found = rows = 0
                 for x in para:
                     values = 0
@@ -1285,22 +1353,21 @@ class _Splitter:
                         else:
                             values += count
                     rows += values >= 2
-                if found and len(text) <= REFERENCE_ENTRY_MAX * found:
-                    entries += found
-                    run, run_line = 0.0, -1
-                    continue
-                if len(text) >= REFERENCE_PROSE_MIN and _reads_as_prose(text):
-                    step = 1.0
+                prose = len(text) >= REFERENCE_PROSE_MIN and _reads_as_prose(text)
+                if rows and rows * 2 >= len(para):
+                    # results, or rows citing their studies ("Knudson MM, et al. 2004 ... 5
+                    # (4.2%)"): a reference list prints no percentages or p values
+                    yield para[0], "prose" if prose else "rows", len(text), rows
+                elif found and len(text) <= REFERENCE_ENTRY_MAX * found:
+                    yield para[0], "entry", len(text), found
+                elif prose:
+                    yield para[0], "prose", len(text), 0
                 elif rows:
-                    step = 0.5 * rows
+                    yield para[0], "rows", len(text), rows
+                elif len(text) >= SHORT_LINE:
+                    yield para[0], "other", len(text), 0
                 else:
-                    continue
-                if run == 0:
-                    run_line = para[0]
-                run += step
-                if run >= REFERENCE_PROSE_RUN or len(text) >= REFERENCE_PROSE_BLOCK:
-                    return run_line, entries
-        return None
+                    yield para[0], "short", len(text), 0
 
     def _paragraphs(self, lines: Iterable[int]) -> Iterator[list[int]]:
         """Line indices of the paragraphs in ``lines``: runs of short lines between blank
