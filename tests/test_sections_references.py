@@ -110,18 +110,33 @@ def test_back_matter_statement_stays_references() -> None:
     assert kinds == {"statement": "references", "entry": "references"}
 
 
-def test_prose_after_a_reference_list_is_other() -> None:
-    """A meeting paper's printed discussion after its references is no longer references and
-    is not taken for the article's own conclusion."""
+def test_late_reference_list_of_unknown_forms_stays_references() -> None:
+    """Where references belong (the end of a document) nothing is given back: entries of forms
+    the rules do not know, appendices and printed discussions stay in the section."""
+    body = " ".join([RESULT] * 12)
+    unknown = (
+        "Marty M. A comparative study of the use of granisetron, a selective antagonist, "
+        "versus a standard antiemetic regimen of chlorpromazine plus dexamethasone in the "
+        "treatment of cytostatic induced emesis in patients receiving chemotherapy"
+    )
     text = (
-        f"Conclusion\n\n{DISCUSSION}\n\nReferences\n\n"
-        + "\n".join(ENTRIES)
-        + f"\n\nDr. John Smith (Boston): {DISCUSSION}\n\nDr. Mary Jones (Denver): {RESULT}\n"
+        f"Results\n\n{body}\n\nConclusion\n\n{DISCUSSION}\n\nReferences\n\n{unknown}\n\n"
+        f"{unknown.replace('Marty M', 'Smith J')}\n\n{unknown.replace('Marty M', 'Jones K')}\n"
     )
-    kinds = _kinds_at(
-        text, {"entry": "Cothren CC", "talk": "Dr. John Smith", "second": "Dr. Mary Jones"}
+    kinds = _kinds_at(text, {"first": "Marty M", "last": "Jones K"})
+    assert kinds == {"first": "references", "last": "references"}
+
+
+def test_early_reference_list_then_body_keeps_only_the_list() -> None:
+    """A references section that opens early keeps its list and gives the text before the list
+    back (a "References" column head above the results, the list printed much later)."""
+    body = "\n\n".join([RESULT, DISCUSSION] * 4)
+    text = (
+        f"Methods\n\nWe reviewed every study.\n\nResults\n\nTwelve studies.\nReferences\n\n"
+        f"{body}\n\n" + "\n".join(ENTRIES) + "\n"
     )
-    assert kinds == {"entry": "references", "talk": "other", "second": "other"}
+    kinds = _kinds_at(text, {"body": DISCUSSION[:30], "entry": "Cothren CC"})
+    assert kinds == {"body": "results", "entry": "references"}
 
 
 def test_results_after_early_references_reach_records() -> None:
@@ -248,3 +263,16 @@ def test_rows_citing_their_studies_are_results_not_entries() -> None:
     )
     kinds = _kinds_at(text, {"row": "[3] 2004", "entry": "Cothren CC"})
     assert kinds == {"row": "results", "entry": "references"}
+
+
+def test_long_contribution_statement_stays_references() -> None:
+    statement = (
+        "Each author of this paper has directly participated in the planning, execution or "
+        "analysis of the study. "
+    ) * 8 + "All authors have read and approved the final version of the manuscript."
+    text = (
+        f"Discussion\n\n{DISCUSSION}\n\nAuthors' contributions\n\n{statement}\n\n"
+        "References\n\n" + "\n".join(ENTRIES) + "\n"
+    )
+    kinds = _kinds_at(text, {"statement": "Each author", "entry": "Geerts WH"})
+    assert kinds == {"statement": "references", "entry": "references"}

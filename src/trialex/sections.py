@@ -114,7 +114,7 @@ SPLIT_MIN = 25  # shorter lines never split a section by language
 MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abstracts
 REFERENCE_PROSE_MIN = 200  # a paragraph this long, of sentences and no reference form, is prose
 REFERENCE_PROSE_RUN = 2  # this many such paragraphs in a row end a references section
-REFERENCE_LIST_MIN = 5  # after this many entries, prose that ends a reference list is "other"
+REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list, whatever follows
 REFERENCE_PROSE_BLOCK = 800  # one prose paragraph this long ends a references section
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 REFERENCE_EARLY_SHARE = 0.6  # a references section opening before this share of the text ...
@@ -541,12 +541,14 @@ def _sentence_prose(body: str) -> bool:
     return lower >= 8 and lower * 5 >= len(body.split()) * 2
 
 
-def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> tuple[int, int] | None:
-    """``(line, entries)``: where body text without reference form begins among a references
-    section's paragraphs and how many entries came before it (None when none does).
+def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> int | None:
+    """The line where body text without reference form begins among the paragraphs of a
+    references section, before any reference list (None when none does).
 
     A paragraph of running prose counts one, each line of result values (percentages, p
-    values: a table's row) half; two in a row, with no entry between, end the section.
+    values: a table's row) half; two in a row end the section. Once
+    :data:`REFERENCE_LIST_MIN` entries have been read it is a reference list, whatever
+    follows (entries of forms the rules do not know, appendices).
     """
     entries = 0
     run = 0.0
@@ -556,6 +558,8 @@ def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> tuple[int, int] 
             entries += count
             run, run_line = 0.0, -1
             continue
+        if entries >= REFERENCE_LIST_MIN:
+            return None
         if form == "prose":
             step = 1.0
         elif form == "rows":
@@ -566,15 +570,15 @@ def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> tuple[int, int] 
             run_line = line
         run += step
         if run >= REFERENCE_PROSE_RUN or (form == "prose" and size >= REFERENCE_PROSE_BLOCK):
-            return run_line, entries
+            return run_line
     return None
 
 
 def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
     """Index of the paragraph where a references section's reference list begins (the suffix
     where entries outweigh the rest most; ``len(paras)`` when it has no entries), or 0 when
-    the text before it holds fewer than :data:`REFERENCE_SWALLOW_MIN` characters that are no
-    entries."""
+    the text before it holds fewer than :data:`REFERENCE_SWALLOW_MIN` characters of body text
+    (prose, result rows): unknown forms of entries are never given back."""
     best: int | None = None
     best_at, score = len(paras), 0
     for n in range(len(paras) - 1, -1, -1):
@@ -585,7 +589,7 @@ def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
             score -= size
         if form == "entry" and (best is None or score >= best):
             best, best_at = score, n
-    swallowed = sum(size for _, form, size, _ in paras[:best_at] if form not in ("entry", "short"))
+    swallowed = sum(size for _, form, size, _ in paras[:best_at] if form in ("prose", "rows"))
     return best_at if swallowed >= REFERENCE_SWALLOW_MIN else 0
 
 
@@ -1261,20 +1265,22 @@ class _Splitter:
 
         Entries (numbered, author lists, year;volume:pages, DOIs: the ``reference_entries``
         rules, about one per entry) and back-matter statements keep it going; short lines are
-        neutral. Two ways out, both giving the text back to the body kind before the section
-        (a reference-like line, a table's "Reference" column head or a footnote read as a
-        heading early in a PDF must not swallow its results and discussion), or ``other`` after
-        a real reference list (appendices, the printed discussion of a meeting paper):
+        neutral. A document's references are at its end: a section that opens in the first
+        :data:`REFERENCE_EARLY_SHARE` of the text (a reference-like line, a table's "Reference"
+        column head, a side bar or a footnote read as a heading early in a PDF) must not
+        swallow the results and discussion after it. Such a section
 
-        * running prose with no reference form, :data:`REFERENCE_PROSE_RUN` paragraphs in a row
-          (a line of result values counts half) or one of :data:`REFERENCE_PROSE_BLOCK`
-          characters, ends the section where it begins;
-        * a document's references are at its end: a section that opens in the first
-          :data:`REFERENCE_EARLY_SHARE` of the text keeps only its reference list (the
-          suffix where entries outweigh everything else); the text before that list, when at
-          least :data:`REFERENCE_SWALLOW_MIN` characters of it are no entries, is given back.
+        * keeps only its reference list, the suffix where entries outweigh everything else,
+          when the text before that list holds at least :data:`REFERENCE_SWALLOW_MIN`
+          characters of body text (prose, result rows);
+        * with no list, ends where running prose with no reference form begins:
+          :data:`REFERENCE_PROSE_RUN` paragraphs in a row (a line of result values counts
+          half) or one of :data:`REFERENCE_PROSE_BLOCK` characters.
 
-        Tables and captions inside the section keep their kind.
+        The text given back takes the body kind before the section (``other`` after front
+        matter or an abstract); tables and captions inside it keep their kind. Sections that
+        open late are never changed: reference forms the rules do not know, appendices and
+        back matter statements stay where they are.
         """
         segs = self.segments
         k = 0
@@ -1287,18 +1293,17 @@ class _Splitter:
                 stop += 1
             back = next((s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None)
             paras = list(self._reference_paragraphs(k, stop))
-            start = 0
             if paras and self.lines[segs[k].line].start < REFERENCE_EARLY_SHARE * len(self.text):
+                kind = back if back in _BODY_KINDS else "other"
                 start = _list_start(paras)
                 if start:
-                    kind = back if back in _BODY_KINDS else "other"
                     end = paras[start][0] if start < len(paras) else len(self.lines)
-                    stop += self._relabel(k, stop, paras[0][0], end, kind)
-            split = _prose_split(paras[start:])
-            if split is not None:
-                first, entries = split
-                kind = back if back in _BODY_KINDS and entries < REFERENCE_LIST_MIN else "other"
-                stop += self._relabel(k, stop, first, len(self.lines), kind)
+                    first = next(p[0] for p in paras if p[1] not in ("entry", "short"))
+                    stop += self._relabel(k, stop, first, end, kind)
+                else:
+                    split = _prose_split(paras)
+                    if split is not None:
+                        stop += self._relabel(k, stop, split, len(self.lines), kind)
             k = stop
 
     def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
@@ -1330,8 +1335,9 @@ class _Splitter:
     def _reference_paragraphs(self, k: int, stop: int) -> Iterator[tuple[int, str, int, int]]:
         """``(first line, form, characters, count)`` of each paragraph of the references
         section ``segments[k:stop]``. Forms: ``entry`` (a reference form about once per entry,
-        count the forms; or a back-matter statement), ``prose``, ``rows`` (count the lines of
-        result values), ``other``, and ``short`` (headings, furniture, wrapped pieces)."""
+        count the forms; or a back-matter statement: a label or ``reference_entries`` rule of
+        kind acknowledgments), ``prose``, ``rows`` (count the lines of result values: rules of
+        kind results), ``other``, and ``short`` (headings, furniture, wrapped pieces)."""
         segs = self.segments
         bounds = [s.line for s in segs] + [len(self.lines)]
         for j in range(k, stop):
@@ -1343,16 +1349,21 @@ class _Splitter:
                 if label is not None and label[0].kind in _BACK_KINDS:
                     yield para[0], "entry", len(text), 0  # "Contribution: ...", "Funding: ..."
                     continue
-                found = rows = 0
+                found = rows = statements = 0
                 for x in para:
                     values = 0
                     for rule in self.rules.patterns["reference_entries"]:
                         count = len(rule.regex.findall(self.lines[x].body))
                         if rule.kind == "references":
                             found += count
-                        else:
+                        elif rule.kind == "results":
                             values += count
+                        else:
+                            statements += count
                     rows += values >= 2
+                if statements and not rows:
+                    yield para[0], "entry", len(text), 0  # "All authors read and approved ..."
+                    continue
                 prose = len(text) >= REFERENCE_PROSE_MIN and _reads_as_prose(text)
                 if rows and rows * 2 >= len(para):
                     # results, or rows citing their studies ("Knudson MM, et al. 2004 ... 5
