@@ -276,3 +276,19 @@ def test_long_contribution_statement_stays_references() -> None:
     )
     kinds = _kinds_at(text, {"statement": "Each author", "entry": "Geerts WH"})
     assert kinds == {"statement": "references", "entry": "references"}
+
+
+@pytest.mark.parametrize("second_heading", ["References\n", ""])
+def test_pdf_text_without_paragraph_gaps_is_read_a_few_lines_at_a_time(
+    second_heading: str,
+) -> None:
+    """Wrapped lines never joined and no blank line anywhere (paragraphs set by indents): the
+    body after an early references line and the list at the end are one block of lines."""
+    body = "\n".join(_wrapped(p) for p in [RESULT, DISCUSSION] * 4)
+    entries = "\n".join(_wrapped(e) for e in ENTRIES)
+    text = (
+        "Methods\nWe reviewed every study.\nResults\nTwelve studies were included.\n"
+        f"References\n{body}\n{second_heading}{entries}\n"
+    )
+    kinds = _kinds_at(text, {"body": "Our findings", "entry": "Cothren CC"})
+    assert kinds == {"body": "results", "entry": "references"}

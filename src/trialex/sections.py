@@ -121,6 +121,7 @@ REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least eve
 REFERENCE_EARLY_SHARE = 0.6  # a references section opening before this share of the text ...
 REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
 SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
+PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
 
 
 class RulesError(ValueError):
@@ -1472,8 +1473,9 @@ class _Splitter:
 
     def _paragraphs(self, lines: Iterable[int]) -> Iterator[list[int]]:
         """Line indices of the paragraphs in ``lines``: runs of short lines between blank
-        lines (wrapped lines of a PDF); a long line (a paragraph or an entry joined into one
-        line) and a heading are paragraphs of their own."""
+        lines (wrapped lines of a PDF), at most :data:`PARAGRAPH_LINES_MAX` of them; a long
+        line (a paragraph or an entry joined into one line) and a heading are paragraphs of
+        their own."""
         para: list[int] = []
         for x in lines:
             body = self.lines[x].body
@@ -1486,6 +1488,9 @@ class _Splitter:
                     yield [x]
                 continue
             para.append(x)
+            if len(para) >= PARAGRAPH_LINES_MAX:
+                yield para  # PDF text without paragraph gaps: read it a few lines at a time
+                para = []
         if para:
             yield para
 
