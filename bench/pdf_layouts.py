@@ -144,7 +144,7 @@ def blocks_of(text: str, abstract: set[str]) -> list[tuple[str, str, list[str]]]
 class Journal:
     """A minimal two-column page layout engine over fpdf2."""
 
-    def __init__(self, journal: str, cite: str, author: str) -> None:
+    def __init__(self, journal: str, cite: str, author: str, *, bmc: bool = False) -> None:
         from fpdf import FPDF
 
         self.pdf = FPDF(unit="mm", format=(PAGE_W, PAGE_H))
@@ -156,6 +156,7 @@ class Journal:
                 self.pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
             self.font = "Serif"
         self.journal, self.cite, self.author = journal, cite, author
+        self.bmc = bmc
         self.col = 0
         self.y = TOP
         self.col_bottom = BOTTOM
@@ -172,19 +173,28 @@ class Journal:
         pdf.add_page()
         self.page_no += 1
         pdf.set_font(self.font, "", 7.5)
-        head = f"{self.journal} • {self.cite}" if self.page_no % 2 else f"{self.author} et al."
-        pdf.set_xy(MARGIN, 8)
-        pdf.cell(PAGE_W - 2 * MARGIN - 10, 4, self.text(head))
-        pdf.set_xy(PAGE_W - MARGIN - 10, 8)
-        pdf.cell(10, 4, str(self.page_no + 120), align="R")
-        pdf.line(MARGIN, 13, PAGE_W - MARGIN, 13)
-        pdf.set_xy(MARGIN, PAGE_H - 12)
-        pdf.cell(
-            PAGE_W - 2 * MARGIN,
-            4,
-            self.text(f"© 2010 The Publishers • www.journal.example/{self.page_no}"),
-            align="C",
-        )
+        if self.bmc:
+            # BioMed Central, 2010: the citation line and URL on top, "Page n of N" below
+            pdf.set_xy(MARGIN, 8)
+            pdf.cell(0, 4, self.text(f"{self.journal} 2010, 4:1 http://www.example.org/4/1/1"))
+            pdf.set_xy(MARGIN, PAGE_H - 14)
+            pdf.cell(PAGE_W - 2 * MARGIN, 3.5, f"Page {self.page_no} of 9", align="C")
+            pdf.set_xy(MARGIN, PAGE_H - 10.5)
+            pdf.cell(PAGE_W - 2 * MARGIN, 3.5, "(page number not for citation purposes)", align="C")
+        else:
+            head = f"{self.journal} • {self.cite}" if self.page_no % 2 else f"{self.author} et al."
+            pdf.set_xy(MARGIN, 8)
+            pdf.cell(PAGE_W - 2 * MARGIN - 10, 4, self.text(head))
+            pdf.set_xy(PAGE_W - MARGIN - 10, 8)
+            pdf.cell(10, 4, str(self.page_no + 120), align="R")
+            pdf.line(MARGIN, 13, PAGE_W - MARGIN, 13)
+            pdf.set_xy(MARGIN, PAGE_H - 12)
+            pdf.cell(
+                PAGE_W - 2 * MARGIN,
+                4,
+                self.text(f"© 2010 The Publishers • www.journal.example/{self.page_no}"),
+                align="C",
+            )
         self.col, self.y, self.col_bottom = 0, TOP, BOTTOM
         while self.floats:
             self.y = self.draw_table(self.floats.pop(0), self.y) + 4
@@ -277,19 +287,43 @@ class Journal:
         return y
 
 
-def render(text: str, references: list[str], abstract: set[str], *, style: int = 0) -> bytes:
+def render(
+    text: str, references: list[str], abstract: set[str], *, style: int = 0, inject: bool = False
+) -> bytes:
     """The JATS ``text`` of an article (its ``references``, its ``abstract`` paragraphs) as a
-    journal-like PDF."""
+    journal-like PDF. ``inject`` adds the furniture that opened a references section early in
+    real PDFs: after the first results heading a side-bar label "References" (alternately a
+    line "Abbreviations: ..." of a table footnote read as prose)."""
     blocks = blocks_of(text, abstract)
     title = text.split("\n", 1)[0]
+    bmc = style % 2 == 1
     j = Journal(
-        "J Clin Oncol Res" if style % 2 else "The Journal of TRAUMA Injury, Infection",
+        "Journal of Clinical Outcomes" if bmc else "The Journal of TRAUMA Injury, Infection",
         "Volume 69, Number 3, September 2010",
         "Smith",
+        bmc=bmc,
     )
     j.new_page()
+    if bmc:
+        j.full_width("Research                                                  Open Access", 9)
     j.full_width(title, 14, "B", gap=3)
     j.full_width("John A. Smith, MD, Mary B. Jones, PhD, and Peter C. Brown, MD", 9.5, "", 3)
+    if bmc:
+        for line in (
+            "Address: 1Department of Surgery, University Hospital, Springfield, IL, USA",
+            "Email: John A Smith* - jsmith@example.org; Mary B Jones - mjones@example.org",
+            "* Corresponding author",
+            "Published: 6 January 2010    Received: 8 September 2009",
+            "Journal of Clinical Outcomes 2010, 4:1 doi:10.1186/1752-2897-4-1",
+            "This article is available from: http://www.example.org/content/4/1/1",
+            "© 2010 Smith et al; licensee BioMed Central Ltd.",
+            "This is an Open Access article distributed under the terms of the Creative Commons "
+            "Attribution License (http://creativecommons.org/licenses/by/2.0), which permits "
+            "unrestricted use, distribution, and reproduction in any medium, provided the "
+            "original work is properly cited.",
+        ):
+            j.full_width(line, 7.5, "", 0.8)
+        j.y += 2
     abstract = [b for b in blocks if b[0] == "abstract"]
     for n, (_, role, lines) in enumerate(abstract):
         if role == "heading" and lines[0].casefold() == "abstract":
@@ -301,8 +335,9 @@ def render(text: str, references: list[str], abstract: set[str], *, style: int =
                 abstract[n + 1] = (nxt[0], "para", [f"{lines[0]}: {nxt[2][0]}"])
             continue
         j.full_width(lines[0], 8.5, "", 1.2)
-    j.full_width("Key Words: Randomized trial, Survival, Response, Toxicity.", 8.5, "", 1)
-    j.full_width(f"(J Clin Res. 2010;69:{121}-{130}.)", 8.5, "", 3)
+    if not bmc:
+        j.full_width("Key Words: Randomized trial, Survival, Response, Toxicity.", 8.5, "", 1)
+        j.full_width(f"(J Clin Res. 2010;69:{121}-{130}.)", 8.5, "", 3)
     j.pdf.line(MARGIN, j.y, PAGE_W - MARGIN, j.y)
     j.y += 3
     j.col_top = j.y
@@ -315,13 +350,14 @@ def render(text: str, references: list[str], abstract: set[str], *, style: int =
         "Surgery, University Hospital, 1 Main Street, Springfield, IL 62701; email: "
         "jsmith@example.org. DOI: 10.1097/TA.0b013e3181c45a7d"
     )
-    fy = BOTTOM - FOOTNOTE_H
-    j.pdf.line(MARGIN, fy - 1, MARGIN + 30, fy - 1)
-    for line in j.wrap(foot, COL_W, 6.5):
-        j.pdf.set_xy(MARGIN, fy)
-        j.pdf.cell(COL_W, 2.9, line)
-        fy += 2.9
-    j.col_bottom = BOTTOM - FOOTNOTE_H - 3
+    if not bmc:
+        fy = BOTTOM - FOOTNOTE_H
+        j.pdf.line(MARGIN, fy - 1, MARGIN + 30, fy - 1)
+        for line in j.wrap(foot, COL_W, 6.5):
+            j.pdf.set_xy(MARGIN, fy)
+            j.pdf.cell(COL_W, 2.9, line)
+            fy += 2.9
+        j.col_bottom = BOTTOM - FOOTNOTE_H - 3
     body = [b for b in blocks if b[0] not in ("abstract", "front_matter")]
     for kind, role, lines in body:
         if role == "table":
@@ -332,16 +368,37 @@ def render(text: str, references: list[str], abstract: set[str], *, style: int =
             bare = kind == "introduction" and head.casefold() in ("introduction", "main text")
             if bare and style % 3 == 0:
                 continue  # journals that print no Introduction heading
-            j.column_text(head.upper() if len(head) < 40 else head, 9, "B", gap=3)
+            if bmc:  # sans-serif headings in the text's own case
+                j.column_text(head, 10 if kind != "table" else 9, "B", gap=3)
+            else:
+                j.column_text(head.upper() if len(head) < 40 else head, 9, "B", gap=3)
+            if inject and kind == "results":
+                inject = False
+                if style % 4 < 2:
+                    j.column_text("References", 8, "B", gap=2)
+                else:
+                    j.column_text("Abbreviations: AE, adverse event; CI, confidence interval.", 7)
             continue
         if role == "caption":
             j.column_text(lines[0], 7.5, "I", gap=2)
             continue
         j.column_text(lines[0], 9)
     if references:
-        j.column_text("REFERENCES", 9, "B", gap=3)
+        j.column_text("References" if bmc else "REFERENCES", 9, "B", gap=3)
         for k, entry in enumerate(references, 1):
             j.column_text(f"{k}. {entry}", 7)
+    if bmc:
+        j.column_text(
+            f"Cite this article as: Smith et al.: {title}. Journal of Clinical Outcomes 2010, 4:1.",
+            7.5,
+            gap=3,
+        )
+        j.column_text(
+            "Publish with BioMed Central and every scientist can read your work free of charge",
+            8,
+            "B",
+            gap=3,
+        )
     if j.floats:
         j.new_page()
     return bytes(j.pdf.output())
@@ -380,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--inject", action="store_true", help="add early references furniture")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"{CORPUS} absent: nothing to measure")
@@ -405,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(p.tag, str) and local(p) == "p"
         }
         try:
-            data = render(text, refs, abstract, style=n)
+            data = render(text, refs, abstract, style=n, inject=args.inject)
         except Exception as err:  # a layout the little engine cannot draw
             print(f"{path.stem}: not rendered ({type(err).__name__}: {err})")
             continue
