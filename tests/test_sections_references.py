@@ -292,3 +292,15 @@ def test_pdf_text_without_paragraph_gaps_is_read_a_few_lines_at_a_time(
     )
     kinds = _kinds_at(text, {"body": "Our findings", "entry": "Cothren CC"})
     assert kinds == {"body": "results", "entry": "references"}
+
+
+def test_pdf_lines_set_apart_by_blank_lines_are_prose() -> None:
+    """Double-spaced text read with a blank line after every line: no paragraph is long, the
+    lines still read as prose."""
+    body = "\n\n".join(_wrapped(p, 70) for p in [RESULT, DISCUSSION] * 3).replace("\n", "\n\n")
+    text = (
+        "Methods\n\nWe reviewed every study.\n\nResults\n\nTwelve studies were included.\n\n"
+        f"References\n\n{body}\n\nReferences\n\n" + "\n".join(ENTRIES) + "\n"
+    )
+    kinds = _kinds_at(text, {"body": "Our findings", "entry": "Cothren CC"})
+    assert kinds == {"body": "results", "entry": "references"}

@@ -113,10 +113,10 @@ BOILER_SCAN_MAX = 300  # boilerplate cues are looked for in the first 300 charac
 ABSTRACT_PART_WINDOW = 6000  # structured-abstract labels are accepted this far into an abstract
 SPLIT_MIN = 25  # shorter lines never split a section by language
 MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abstracts
-REFERENCE_PROSE_MIN = 200  # a paragraph this long, of sentences and no reference form, is prose
-REFERENCE_PROSE_RUN = 2  # this many such paragraphs in a row end a references section
+REFERENCE_PROSE_MIN = 200  # a line this long is a paragraph of its own (PDF lines are shorter)
+REFERENCE_PROSE_RUN = 500  # characters of prose in a row, no entry between, end references
+REFERENCE_ROW_WEIGHT = 150  # ... where a line of result values counts this many
 REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list, whatever follows
-REFERENCE_PROSE_BLOCK = 800  # one prose paragraph this long ends a references section
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 REFERENCE_EARLY_SHARE = 0.5  # a references section opening before this share of the text ...
 REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
@@ -559,31 +559,30 @@ def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> int | None:
     """The line where body text without reference form begins among the paragraphs of a
     references section, before any reference list (None when none does).
 
-    A paragraph of running prose counts one, each line of result values (percentages, p
-    values: a table's row) half; two in a row end the section. Once
-    :data:`REFERENCE_LIST_MIN` entries have been read it is a reference list, whatever
+    :data:`REFERENCE_PROSE_RUN` characters of running prose with no entry between (each line
+    of result values, a table's row, counts :data:`REFERENCE_ROW_WEIGHT`) end the section.
+    Once :data:`REFERENCE_LIST_MIN` entries have been read it is a reference list, whatever
     follows (entries of forms the rules do not know, appendices).
     """
-    entries = 0
-    run = 0.0
+    entries = run = 0
     run_line = -1
     for line, form, size, count in paras:
         if form == "entry":
             entries += count
-            run, run_line = 0.0, -1
+            run, run_line = 0, -1
             continue
         if entries >= REFERENCE_LIST_MIN:
             return None
         if form == "prose":
-            step = 1.0
+            step = size
         elif form == "rows":
-            step = 0.5 * count
+            step = REFERENCE_ROW_WEIGHT * count
         else:
             continue
         if run == 0:
             run_line = line
         run += step
-        if run >= REFERENCE_PROSE_RUN or (form == "prose" and size >= REFERENCE_PROSE_BLOCK):
+        if run >= REFERENCE_PROSE_RUN:
             return run_line
     return None
 
@@ -1365,8 +1364,8 @@ class _Splitter:
           when the text before that list holds at least :data:`REFERENCE_SWALLOW_MIN`
           characters of body text (prose, result rows);
         * with no list, ends where running prose with no reference form begins:
-          :data:`REFERENCE_PROSE_RUN` paragraphs in a row (a line of result values counts
-          half) or one of :data:`REFERENCE_PROSE_BLOCK` characters.
+          :data:`REFERENCE_PROSE_RUN` characters in a row (a line of result values counts
+          :data:`REFERENCE_ROW_WEIGHT`), however the PDF text split it into lines.
 
         The text given back takes the body kind before the section (``other`` after front
         matter or an abstract); tables and captions inside it keep their kind. Sections that
@@ -1455,7 +1454,7 @@ class _Splitter:
                 if statements and not rows:
                     yield para[0], "entry", len(text), 0  # "All authors read and approved ..."
                     continue
-                prose = len(text) >= REFERENCE_PROSE_MIN and _reads_as_prose(text)
+                prose = len(text) >= SHORT_LINE and _reads_as_prose(text)
                 if rows and rows * 2 >= len(para):
                     # results, or rows citing their studies ("Knudson MM, et al. 2004 ... 5
                     # (4.2%)"): a reference list prints no percentages or p values
