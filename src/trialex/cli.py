@@ -86,12 +86,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """trialex: clinical endpoints from text, HTML and PDF articles."""
+    from trialex import rulebook
+    from trialex.settings import default_settings
+
+    # every command reads the rules of TRIALEX_RULES_DIR (report colours, codes of results)
+    ctx.call_on_close(rulebook.activate(default_settings().rules_dir))
 
 
 def _emit(result: DocumentResult, fmt: OutputFormat, stream: io.TextIOBase) -> None:

@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from trialex import rulebook
 from trialex._extensions import register_extensions, source_text, text_view
 from trialex.extract import extract_records
 from trialex.language import document_languages
@@ -45,8 +46,12 @@ class SectionsComponent:
     """Sets ``doc._.sections`` (tiling the source text as printed, with kind and language) and
     ``doc._.languages``."""
 
+    def __init__(self, rules_dir: str | None = None) -> None:
+        self.rules_dir = rules_dir
+
     def __call__(self, doc: Doc) -> Doc:
-        sections = split_sections(source_text(doc))
+        with rulebook.using(self.rules_dir):  # the section rules of Settings.rules_dir
+            sections = split_sections(source_text(doc))
         doc._.sections = sections
         doc._.languages = document_languages(sections)
         return doc
@@ -252,7 +257,8 @@ class RecordsComponent:
     with ``tagger`` (a model path, or "packaged"), the trained tagger names arms the rules do
     not (:mod:`trialex.tagger`)."""
 
-    def __init__(self, tagger: str | None = None) -> None:
+    def __init__(self, tagger: str | None = None, rules_dir: str | None = None) -> None:
+        self.rules_dir = rules_dir
         self.tagger = None
         if tagger:
             from trialex.tagger import SentenceTagger
@@ -260,15 +266,16 @@ class RecordsComponent:
             self.tagger = SentenceTagger(None if tagger == "packaged" else tagger)
 
     def __call__(self, doc: Doc) -> Doc:
-        records, warnings = extract_records(doc, tagger=self.tagger)
+        with rulebook.using(self.rules_dir):  # every rule of Settings.rules_dir (trialex.rulebook)
+            records, warnings = extract_records(doc, tagger=self.tagger)
         doc._.records = records
         doc._.doc_warnings = warnings
         return doc
 
 
-@Language.factory("trialex_sections")
-def make_sections(nlp: Language, name: str) -> SectionsComponent:
-    return SectionsComponent()
+@Language.factory("trialex_sections", default_config={"rules_dir": None})
+def make_sections(nlp: Language, name: str, rules_dir: str | None) -> SectionsComponent:
+    return SectionsComponent(rules_dir)
 
 
 @Language.factory("trialex_sentences", default_config={"rules_dir": None})
@@ -291,6 +298,8 @@ def make_terms(nlp: Language, name: str, rules_dir: str | None) -> TermsComponen
     return TermsComponent(nlp, rules_dir)
 
 
-@Language.factory("trialex_records", default_config={"tagger": None})
-def make_records(nlp: Language, name: str, tagger: str | None) -> RecordsComponent:
-    return RecordsComponent(tagger)
+@Language.factory("trialex_records", default_config={"tagger": None, "rules_dir": None})
+def make_records(
+    nlp: Language, name: str, tagger: str | None, rules_dir: str | None
+) -> RecordsComponent:
+    return RecordsComponent(tagger, rules_dir)

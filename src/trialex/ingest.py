@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from trialex import rulebook
 from trialex.errors import InputError
 from trialex.limits import check_size
 from trialex.records import Document, DocumentMeta, Flag
@@ -248,6 +249,11 @@ def load_bytes(
     defaults of :class:`~trialex.settings.Settings` when omitted.
     """
     settings = settings or default_settings()
+    with rulebook.using(settings.rules_dir):  # heading and identifier rules of the settings
+        return _load_bytes(data, name, source, settings)
+
+
+def _load_bytes(data: bytes, name: str, source: str | None, settings: Settings) -> Document:
     source = display_name(source or name)
     suffix = Path(name).suffix.lower()
     check_size(len(data), settings.max_file_mb, source)
@@ -342,7 +348,8 @@ def load_documents(path: str | Path, settings: Settings | None = None) -> list[D
     source = display_name(str(path))
     data = _read(path, source, settings)
     check_size(len(data), settings.max_file_mb, source)
-    return xml_documents(data, doc_id=doc_id_for_name(path.name), source=source)
+    with rulebook.using(settings.rules_dir):
+        return xml_documents(data, doc_id=doc_id_for_name(path.name), source=source)
 
 
 def load_path(path: str | Path, settings: Settings | None = None) -> Document:

@@ -9,13 +9,13 @@ more likely a cited one.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from trialex import rulebook
 from trialex.records import DocumentMeta
+from trialex.rulebook import RuleError
 
 __all__ = ["IdentifierRule", "clean_doi", "identifier_rules", "identifiers_in_text", "merge_meta"]
 
@@ -32,28 +32,44 @@ class IdentifierRule:
     examples: dict[str, tuple[str, ...]]
 
 
-@functools.cache
 def _resource() -> dict[str, Any]:
-    text = resources.files("trialex").joinpath("resources/identifiers.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    return _resource_of(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=4)
+def _resource_of(key: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = rulebook.load_json("identifiers.json", rules_dir=key)
     return data
 
 
-@functools.cache
 def identifier_rules() -> tuple[IdentifierRule, ...]:
-    """The identifier rules; unknown keys, unknown fields and duplicate ids are errors."""
+    """The identifier rules (``identifiers.json`` of the rules folder in force); unknown keys,
+    unknown fields and duplicate ids are errors."""
+    return _identifier_rules(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=4)
+def _identifier_rules(key: str | None) -> tuple[IdentifierRule, ...]:
+    with rulebook.using(key), rulebook.parsing(str(rulebook.resolve("identifiers.json"))):
+        return _parse_identifier_rules()
+
+
+def _parse_identifier_rules() -> tuple[IdentifierRule, ...]:
     rules: list[IdentifierRule] = []
     seen: set[str] = set()
     for raw in _resource()["identifiers"]:
         unknown = set(raw) - _RULE_KEYS
         if unknown:
-            raise ValueError(f"identifiers.json {raw.get('id')}: unknown keys {sorted(unknown)}")
+            raise RuleError(f"identifiers.json {raw.get('id')}: unknown keys {sorted(unknown)}")
         if raw["id"] in seen:
-            raise ValueError(f"identifiers.json: duplicate id {raw['id']}")
+            raise RuleError(f"identifiers.json: duplicate id {raw['id']}")
         if raw["field"] not in FIELDS:
-            raise ValueError(f"identifiers.json {raw['id']}: unknown field {raw['field']}")
+            raise RuleError(f"identifiers.json {raw['id']}: unknown field {raw['field']}")
         seen.add(raw["id"])
-        examples = {k: tuple(v) for k, v in raw.get("examples", {}).items()}
+        checked = rulebook.examples_of(
+            raw.get("examples"), "identifiers.json", raw["id"], need_match=True
+        )
+        examples = {k: tuple(v) for k, v in checked.items()}
         rules.append(IdentifierRule(raw["id"], raw["field"], re.compile(raw["pattern"]), examples))
     return tuple(rules)
 

@@ -50,7 +50,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -61,18 +60,20 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from trialex import rulebook
 from trialex._extensions import doc_text
 from trialex.errors import TrialexError
 from trialex.extract.rules import Term as EndpointTerm
 from trialex.records import ENDPOINTS
 from trialex.regex import compile_guarded, first_char_class, guarded
+from trialex.rulebook import RuleError
 
 logger = logging.getLogger(__name__)
 
 SPANS_KEY = "trialex_terms"
 LABELS: tuple[str, ...] = ("ENDPOINT", "POPULATION", "DRUG", "DISEASE")
 VOCAB_LABELS: tuple[str, ...] = ("POPULATION", "DRUG", "DISEASE")
-TERM_LANGUAGES: tuple[str, ...] = ("en", "zh")
+TERM_LANGUAGES: tuple[str, ...] = rulebook.LANGUAGES  # the language folders of the rules
 MODEL_LABELS: dict[str, str] = {"CHEMICAL": "DRUG", "DISEASE": "DISEASE"}
 
 _TERM_KEYS = {"id", "label", "code", "phrases", "regex", "case_sensitive", "examples", "note"}
@@ -80,8 +81,8 @@ _REQUIRED_KEYS = {"id", "label", "examples"}
 _EXAMPLE_KEYS = {"match", "no_match"}
 
 
-class RulesError(TrialexError):
-    """A vocabulary file that breaks its format; ``str(error)`` is one line naming the file."""
+# a vocabulary file that breaks its format: the one rule error (one line naming the file)
+RulesError = RuleError
 
 
 class NerModelError(TrialexError):
@@ -109,10 +110,11 @@ def is_abbreviation(phrase: str) -> bool:
 
 
 def resources_dir(rules_dir: str | Path | None = None) -> Path:
-    """``rules_dir`` (Settings.rules_dir, same layout) or the bundled ``trialex/resources``."""
-    if rules_dir is not None:
-        return Path(rules_dir)
-    return Path(str(resources.files("trialex") / "resources"))
+    """``rules_dir`` (Settings.rules_dir, same layout), else the rules folder in force, else
+    the bundled ``trialex/resources`` (:mod:`trialex.rulebook`; a file a rules folder lacks is
+    read from the bundled folder)."""
+    key = rulebook.rules_key(rules_dir)
+    return Path(key) if key is not None else rulebook.BUNDLED
 
 
 def _fail(where: str, reason: str) -> RulesError:
@@ -195,7 +197,7 @@ def parse_terms(lines: Iterable[str], source: str, language: str) -> list[TermRu
 def load_terms(path: Path, language: str) -> list[TermRule]:
     if not path.is_file():
         raise RulesError(f"{path}: vocabulary file not found")
-    return parse_terms(path.read_text(encoding="utf-8").splitlines(), str(path), language)
+    return parse_terms(rulebook.read(path).splitlines(), str(path), language)
 
 
 def parse_endpoint_terms(data: Any, source: str) -> list[TermRule]:
@@ -235,21 +237,21 @@ _CTCAE_KEYS = {"version", "source", "licence", "note", "soc_codes", "terms"}
 _CTCAE_TERM_KEYS = {"id", "term", "soc", "code", "synonyms", "examples", "note"}
 
 
-def ctcae_entries(base: Path, existing: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """The CTCAE terms of ``base/ctcae.json`` as ``endpoints.json`` entries.
+def ctcae_entries(
+    base: str | Path | None, existing: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The CTCAE terms of ``base/ctcae.json`` (``base``: a rules folder, None: the one in
+    force; a folder without the file reads the bundled one) as ``endpoints.json`` entries.
 
     Each term's code is its own ``code``, else its system organ class's (``soc_codes``, e.g.
     infections are ``other``), else ``adverse_events``. A phrase that ``existing`` (the entries
     of ``endpoints.json``) already lists keeps its code there. No file, no entries.
     """
-    path = base / CTCAE_FILE
+    path = rulebook.resolve(CTCAE_FILE, rules_dir=base)
     if not path.is_file():
         return []
     where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise _fail(where, f"invalid JSON ({error.msg})") from None
+    data = rulebook.parse_json(rulebook.read(path), where)
     if not isinstance(data, dict) or (unknown := set(data) - _CTCAE_KEYS):
         raise _fail(where, "unknown keys" + (f" {sorted(unknown)}" if unknown else ""))
     taken = {
@@ -306,26 +308,26 @@ def load_rules(rules_dir: str | Path | None = None) -> list[TermRule]:
     Term ids are unique per file; the same id in ``en`` and ``zh`` is the same concept (so
     "blinatumomab" and "贝林妥欧单抗" share ``span.id_``) and must keep the same label.
     """
-    base = resources_dir(rules_dir)
-    rules: list[TermRule] = []
-    endpoints = base / "endpoints.json"
-    if endpoints.is_file():
-        data = json.loads(endpoints.read_text(encoding="utf-8"))
+    key = rulebook.rules_key(rules_dir)
+    with rulebook.using(key):  # codes are checked against the registry of the same folder
+        rules: list[TermRule] = []
+        endpoints = rulebook.resolve("endpoints.json")
+        data = rulebook.load_json("endpoints.json")
         rules.extend(parse_endpoint_terms(data, str(endpoints)))
-        extra = ctcae_entries(base, data.get("endpoints", []))
+        extra = ctcae_entries(key, data.get("endpoints", []))
         if extra:
-            rules.extend(parse_endpoint_terms({"endpoints": extra}, str(base / CTCAE_FILE)))
-    else:
-        logger.warning("%s not found: no ENDPOINT term spans", endpoints)
-    labels: dict[str, str] = {}
-    for language in TERM_LANGUAGES:
-        for rule in load_terms(base / language / "terms.jsonl", language):
-            if labels.setdefault(rule.id, rule.label) != rule.label:
-                raise RulesError(
-                    f"{base / language / 'terms.jsonl'}: {rule.id}: label {rule.label} differs "
-                    f"from {labels[rule.id]} in another language"
-                )
-            rules.append(rule)
+            where = str(rulebook.resolve(CTCAE_FILE))
+            rules.extend(parse_endpoint_terms({"endpoints": extra}, where))
+        labels: dict[str, str] = {}
+        for language in TERM_LANGUAGES:
+            path = rulebook.resolve("terms.jsonl", language)
+            for rule in load_terms(path, language):
+                if labels.setdefault(rule.id, rule.label) != rule.label:
+                    raise RulesError(
+                        f"{path}: {rule.id}: label {rule.label} differs "
+                        f"from {labels[rule.id]} in another language"
+                    )
+                rules.append(rule)
     return rules
 
 
@@ -409,13 +411,16 @@ def parse_text_rules(data: Any, source: str) -> TextRules:
     )
 
 
-@functools.lru_cache(maxsize=8)
 def load_text_rules(rules_dir: str | None = None) -> TextRules:
     """``tokenizer.json`` of ``rules_dir``, or the bundled one when that folder has none."""
-    path = resources_dir(rules_dir) / TOKENIZER_FILE
-    if not path.is_file():
-        path = resources_dir() / TOKENIZER_FILE
-    return parse_text_rules(json.loads(path.read_text(encoding="utf-8")), str(path))
+    return _text_rules(rulebook.rules_key(rules_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _text_rules(key: str | None) -> TextRules:
+    path = rulebook.resolve(TOKENIZER_FILE, rules_dir=key)
+    with rulebook.parsing(str(path)):
+        return parse_text_rules(rulebook.load_json(TOKENIZER_FILE, rules_dir=key), str(path))
 
 
 Term = tuple[int, int, str, str]  # (start token, end token, label, span id)
@@ -725,19 +730,21 @@ def parse_term_context(data: Any, source: str) -> list[ContextRule]:
     return rules
 
 
-@functools.lru_cache(maxsize=8)
 def load_term_context(rules_dir: str | None = None) -> tuple[ContextRule, ...]:
     """The context rules of every language folder of ``rules_dir`` (or the bundled ones)."""
-    base = resources_dir(rules_dir)
+    return _term_context(rulebook.rules_key(rules_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _term_context(key: str | None) -> tuple[ContextRule, ...]:
     rules: list[ContextRule] = []
-    for language in TERM_LANGUAGES:
-        path = base / language / TERM_CONTEXT_FILE
-        if path.is_file():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as error:
-                raise _fail(str(path), f"invalid JSON ({error.msg})") from None
-            rules.extend(parse_term_context(data, str(path)))
+    with rulebook.using(key):  # codes are checked against the registry of the same folder
+        for language in TERM_LANGUAGES:
+            path = rulebook.resolve(TERM_CONTEXT_FILE, language)
+            if path.is_file():
+                with rulebook.parsing(str(path)):
+                    data = rulebook.load_json(TERM_CONTEXT_FILE, language)
+                    rules.extend(parse_term_context(data, str(path)))
     return tuple(rules)
 
 

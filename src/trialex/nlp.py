@@ -33,6 +33,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 import trialex.components  # noqa: F401  (registers the trialex_* factories)
+from trialex import rulebook
 from trialex._extensions import TEXT_KEY, VIEW_KEY
 from trialex.ner import load_text_rules
 from trialex.normalize import Rules, load_rules, normalize
@@ -146,15 +147,16 @@ def build_nlp(settings: Settings | None = None) -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = 10**9  # no parser: memory is linear in the text
     rules_dir = str(settings.rules_dir) if settings.rules_dir else None
-    nlp.tokenizer = make_tokenizer(nlp, rules_dir)
-    nlp.add_pipe("trialex_sections")
-    nlp.add_pipe("trialex_sentences", config={"rules_dir": rules_dir})
-    nlp.add_pipe("trialex_abbreviations")
-    if settings.ner_model:
-        nlp.add_pipe("trialex_ner", config={"model": settings.ner_model})
-    nlp.add_pipe("trialex_terms", config={"rules_dir": rules_dir})
-    tagger = (settings.tagger_model or "packaged") if settings.tagger else None
-    nlp.add_pipe("trialex_records", config={"tagger": tagger})
+    with rulebook.using(rules_dir):  # what the build loads: the settings' rules (None: bundled)
+        nlp.tokenizer = make_tokenizer(nlp, rules_dir)
+        nlp.add_pipe("trialex_sections", config={"rules_dir": rules_dir})
+        nlp.add_pipe("trialex_sentences", config={"rules_dir": rules_dir})
+        nlp.add_pipe("trialex_abbreviations")
+        if settings.ner_model:
+            nlp.add_pipe("trialex_ner", config={"model": settings.ner_model})
+        nlp.add_pipe("trialex_terms", config={"rules_dir": rules_dir})
+        tagger = (settings.tagger_model or "packaged") if settings.tagger else None
+        nlp.add_pipe("trialex_records", config={"tagger": tagger, "rules_dir": rules_dir})
     return nlp
 
 

@@ -30,22 +30,21 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from trialex.errors import TrialexError
+from trialex import rulebook
+from trialex.rulebook import RuleError
 
 RULES_FILE = "normalize.json"
 
 
-class NormalizeRulesError(TrialexError):
-    """``normalize.json`` breaks its format (one-line message naming the file)."""
+# ``normalize.json`` breaks its format (one-line message naming the file): the one rule error
+# (trialex.rulebook)
+NormalizeRulesError = RuleError
 
 
 @dataclass(frozen=True)
@@ -173,14 +172,16 @@ def parse_rules(data: Any, source: str) -> Rules:
         raise NormalizeRulesError(f"{source}: bad regex ({error})") from None
 
 
-@functools.lru_cache(maxsize=4)
 def load_rules(rules_dir: str | None = None) -> Rules:
-    """``normalize.json`` of ``rules_dir`` (Settings.rules_dir), else the bundled one."""
-    base = Path(rules_dir) if rules_dir else Path(str(resources.files("trialex") / "resources"))
-    path = base / RULES_FILE
-    if not path.is_file():
-        path = Path(str(resources.files("trialex") / "resources")) / RULES_FILE
-    return parse_rules(json.loads(path.read_text(encoding="utf-8")), str(path))
+    """``normalize.json`` of ``rules_dir`` (Settings.rules_dir), else of the rules folder in
+    force, else the bundled one (:mod:`trialex.rulebook`)."""
+    return _rules_of(rulebook.rules_key(rules_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _rules_of(key: str | None) -> Rules:
+    path = rulebook.resolve(RULES_FILE, rules_dir=key)
+    return parse_rules(rulebook.load_json(RULES_FILE, rules_dir=key), str(path))
 
 
 # ----------------------------------------------------------------------------- building

@@ -8,11 +8,21 @@ with ``extra="forbid"``; ``schema/record.schema.json`` is generated from :class:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+
+from trialex.endpoints import LiveOrder, bundled, check_code
 
 SectionKind = Literal[
     "front_matter",
@@ -31,44 +41,19 @@ SectionKind = Literal[
 ]
 SECTION_KINDS: tuple[str, ...] = SectionKind.__args__  # type: ignore[attr-defined]
 
-Endpoint = Literal[
-    "sample_size",
-    "ORR",
-    "CR",
-    "CR_CRh",
-    "CRh",
-    "CRi",
-    "CRp",
-    "PR",
-    "VGPR",
-    "MRD_response",
-    "OS",
-    "RFS",
-    "EFS",
-    "PFS",
-    "DFS",
-    "LFS",
-    "TTP",
-    "DOR",
-    "relapse",
-    "extramedullary_failure",
-    "CNS_failure",
-    "antigen_loss",
-    "transplant",
-    "mortality",
-    "NRM",
-    "aGVHD",
-    "cGVHD",
-    "GVHD",
-    "CRS",
-    "neurotoxicity",
-    "SOS",
-    "adverse_events",
-    "follow_up",
-    "time_to_event",
-    "other",
-]
-ENDPOINTS: tuple[str, ...] = Endpoint.__args__  # type: ignore[attr-defined]
+
+class _RegistryCodes:
+    """The JSON schema of an endpoint code: the codes of the bundled registry
+    (``resources/endpoints.json``, :mod:`trialex.endpoints`); a rules folder may add codes."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {"enum": list(bundled().order()), "type": "string"}
+
+
+# an endpoint code: one of the registry in force (trialex.endpoints, resources/endpoints.json)
+Endpoint = Annotated[str, AfterValidator(check_code), _RegistryCodes]
+
 
 Statistic = Literal[
     "proportion",
@@ -82,6 +67,9 @@ Statistic = Literal[
     "p_value",
 ]
 STATISTICS: tuple[str, ...] = Statistic.__args__  # type: ignore[attr-defined]
+
+# the endpoint codes in registry order, of the registry in force (a live sequence)
+ENDPOINTS: Sequence[str] = LiveOrder()
 
 Origin = Literal["this_study", "cited"]
 POp = Literal["=", "<", ">", "<=", ">="]

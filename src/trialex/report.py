@@ -30,6 +30,7 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
+from trialex.endpoints import LiveColours, registry
 from trialex.errors import TrialexError
 from trialex.evaluate import DocumentScore, GoldDocument, find_all, load_gold, prf, score_document
 from trialex.export import load_result
@@ -40,45 +41,10 @@ logger = logging.getLogger(__name__)
 
 INDEX_NAME = "index.html"
 
-# Endpoint colours, by family: responses green/teal, survival blue/violet, relapse orange,
-# GVHD pink, toxicity red, deaths grey-brown, descriptive grey.
-ENDPOINT_COLOURS: dict[str, str] = {
-    "sample_size": "#7b8794",
-    "ORR": "#2f855a",
-    "CR": "#38a169",
-    "CR_CRh": "#48bb78",
-    "CRh": "#68a063",
-    "CRi": "#7c9a2d",
-    "CRp": "#9c9a1c",
-    "PR": "#319795",
-    "VGPR": "#2c7a7b",
-    "MRD_response": "#00a3c4",
-    "OS": "#3c4fe0",
-    "RFS": "#6b46c1",
-    "EFS": "#805ad5",
-    "PFS": "#2b6cb0",
-    "DFS": "#3182ce",
-    "LFS": "#5a67d8",
-    "TTP": "#4c51bf",
-    "DOR": "#2a69ac",
-    "relapse": "#dd6b20",
-    "extramedullary_failure": "#c05621",
-    "CNS_failure": "#b7791f",
-    "antigen_loss": "#d69e2e",
-    "transplant": "#8b5e3c",
-    "mortality": "#4a5568",
-    "NRM": "#6b5b4b",
-    "aGVHD": "#b83280",
-    "cGVHD": "#97266d",
-    "GVHD": "#d53f8c",
-    "CRS": "#e53e3e",
-    "neurotoxicity": "#c53030",
-    "SOS": "#9b2c2c",
-    "adverse_events": "#e05d44",
-    "follow_up": "#718096",
-    "time_to_event": "#8c6d5a",
-    "other": "#a0aec0",
-}
+# Endpoint colours, by family (responses green/teal, survival blue/violet, relapse orange, GVHD
+# pink, toxicity red, deaths grey-brown, descriptive grey): the endpoint registry's
+# (resources/endpoints.json "codes", of the rules folder in force; trialex.endpoints)
+ENDPOINT_COLOURS: Mapping[str, str] = LiveColours()
 MISS_COLOUR = "#c53030"
 
 
@@ -463,7 +429,8 @@ def _summary_rows(result: DocumentResult) -> list[tuple[Record, list[int]]]:
 
 def _chip(endpoint: str) -> str:
     ep = endpoint if endpoint in ENDPOINT_COLOURS else "other"
-    return f'<span class="chip ep-{ep}">{_e(endpoint)}</span>'
+    name = registry().name(endpoint)  # the registry's display name, as a tooltip
+    return f'<span class="chip ep-{ep}" title="{_e(name)}">{_e(endpoint)}</span>'
 
 
 def _links(ids: Iterable[str]) -> str:

@@ -200,7 +200,7 @@ def render_review_page(
         "doc_key": doc_key,
         "marks": {m.id: m.payload for m in marks},
         "order": order,
-        "choices": CHOICES,
+        "choices": {**CHOICES, "endpoint": list(ENDPOINTS)},  # the registry in force
         "editable": list(EDITABLE_FIELDS),
         "stale": len(state.stale),
     }

@@ -26,15 +26,14 @@ is its own ``abstract`` section in ``zh``) and each gets a language (see :mod:`t
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from trialex import rulebook
 from trialex.language import (
     DEFAULT_LANGUAGE,
     LATIN,
@@ -44,10 +43,11 @@ from trialex.language import (
 )
 from trialex.records import SECTION_KINDS, Section
 from trialex.regex import compile_guarded, guarded
+from trialex.rulebook import RuleError
 
 log = logging.getLogger(__name__)
 
-RULE_LANGUAGES: tuple[str, ...] = ("en", "zh")
+RULE_LANGUAGES: tuple[str, ...] = rulebook.LANGUAGES  # the language folders of the rules
 
 _TOP_KEYS = {
     "version",
@@ -124,8 +124,9 @@ SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weig
 PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
 
 
-class RulesError(ValueError):
-    """A section-rules file is malformed (unknown key, duplicate id, bad kind or pattern)."""
+# a section-rules file is malformed (unknown key, duplicate id, bad kind or pattern): the one
+# rule error (trialex.rulebook)
+RulesError = RuleError
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,19 +425,27 @@ def _examples(rule: dict[str, Any], source: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(examples.get(k, ())) for k in ("match", "no_match")}
 
 
-def load_rules(languages: Sequence[str] = RULE_LANGUAGES) -> SectionRules:
-    """Load and compile ``resources/<lang>/sections.json`` for ``languages``."""
+def load_rules(
+    languages: Sequence[str] = RULE_LANGUAGES, rules_dir: str | None = None
+) -> SectionRules:
+    """Load and compile ``<lang>/sections.json`` for ``languages``, of ``rules_dir`` (else of
+    the rules folder in force, :mod:`trialex.rulebook`)."""
     rules = SectionRules()
     for lang in languages:
-        ref = resources.files("trialex") / "resources" / lang / "sections.json"
-        data = json.loads(ref.read_text(encoding="utf-8"))
-        rules.add(data, f"resources/{lang}/sections.json")
+        path = rulebook.resolve("sections.json", lang, rules_dir)
+        with rulebook.parsing(rulebook.label(path)):
+            rules.add(rulebook.load_json("sections.json", lang, rules_dir), rulebook.label(path))
     return rules
 
 
-@lru_cache(maxsize=1)
 def default_rules() -> SectionRules:
-    return load_rules()
+    """The section rules of the rules folder in force (compiled once per folder)."""
+    return _rules_of(rulebook.rules_key())
+
+
+@lru_cache(maxsize=4)
+def _rules_of(key: str | None) -> SectionRules:
+    return load_rules(rules_dir=key)
 
 
 def rule_matches(rules: SectionRules, rule_id: str, line: str) -> bool:

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     )
     rules_dir: Path | None = Field(
         default=None,
-        description="A folder that replaces the bundled resources/ (same layout).",
+        description="A folder of rule files with the layout of resources/ (trialex.rulebook): "
+        "each file it holds replaces the bundled one, a file it lacks is the bundled one.",
     )
     max_file_mb: float = Field(default=DEFAULT_MAX_FILE_MB, gt=0)
     max_pages: int = Field(default=DEFAULT_MAX_PAGES, gt=0)

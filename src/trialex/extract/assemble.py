@@ -16,16 +16,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from trialex.endpoints import live
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import Term, assembly, cue
 from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
 
-TIME_ENDPOINTS = frozenset(
-    {"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "TTP", "DOR", "follow_up", "time_to_event"}
-)
-RATE_ENDPOINTS = frozenset({"OS", "RFS", "EFS", "PFS", "DFS", "LFS", "NRM", "relapse"})
+# code sets of the endpoint registry in force (resources/endpoints.json, trialex.endpoints):
+# durations report the codes allowing "median", time-point percentages (rates) those allowing
+# "rate", counts those allowing "count"; labelled codes name their outcome in ``label``
+TIME_ENDPOINTS = live(lambda r: r.allowing("median"))
+RATE_ENDPOINTS = live(lambda r: r.allowing("rate"))
+COUNTLESS_ENDPOINTS = live(lambda r: r.not_allowing("count"))
+LABELLED_ENDPOINTS = live(lambda r: r.labelled())
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
 # an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
@@ -299,7 +303,7 @@ def _origin(text: str, sent: tuple[int, int], clause: tuple[int, int], kind: str
 def _label(text: str, clause: tuple[int, int], term: Term | None, code: str) -> str | None:
     grade = cue("grade").search(text[clause[0] : clause[1]])
     parts = []
-    if code in ("adverse_events", "time_to_event", "other") and term is not None:
+    if code in LABELLED_ENDPOINTS and term is not None:
         # vocabulary: the term's own label (an entry's or a context rule's), else as printed
         parts.append(term.label or text[term.start : term.end])
     if grade:
@@ -311,7 +315,7 @@ def _shared_label(source: Candidate) -> str | None:
     """The label a value takes over with the endpoint of the value it continues ("nausea (12%
     vs 5%)": both are nausea): the outcome name of an ``other``, ``adverse_events`` or
     ``time_to_event`` record, without the range-bound suffix of its own expansion."""
-    if source.endpoint not in ("other", "adverse_events", "time_to_event") or not source.label:
+    if source.endpoint not in LABELLED_ENDPOINTS or not source.label:
         return None
     return source.label
 
@@ -390,7 +394,7 @@ def merge_abbreviations(text: str, terms: list[Term]) -> list[Term]:
     return out
 
 
-_SUBTYPES = frozenset({"CRi", "CRp", "CRh"})
+_SUBTYPES = live(lambda r: r.subtypes("CR"))
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -1282,7 +1286,7 @@ def _statistic(
         c.unit = "%"
         return True
     if m.kind == "count":
-        if code in TIME_ENDPOINTS - {"OS"}:
+        if code in COUNTLESS_ENDPOINTS:
             return False
         c.statistic, c.unit = "count", "patients"
         if c.N is None:  # a bare count is its value; n is kept only with a denominator
@@ -2208,7 +2212,7 @@ def _row(
             if not col_text
             else f"{label.text}; {cue('header_arm_n').sub('', col_text).strip(' ().')}"
         )
-        c.label = label.text if term.code in ("adverse_events", "time_to_event", "other") else None
+        c.label = label.text if term.code in LABELLED_ENDPOINTS else None
         c.span = (
             (label.start, cell.end) if cell.end - label.start <= 200 else (cell.start, cell.end)
         )
@@ -2459,7 +2463,7 @@ def inline_table_candidates(
                 c.p = p
             arm_name = cue("header_arm_n").sub("", col.text).strip(" ()[].") if col else ""
             c.group = f"{label.text}; {arm_name}" if arm_name else label.text
-            if term.code in ("adverse_events", "time_to_event", "other"):
+            if term.code in LABELLED_ENDPOINTS:
                 c.label = label.text
             c.span = (label.start, cell.end) if cell.end - label.start <= 200 else c.span
             out.append(c)

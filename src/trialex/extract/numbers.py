@@ -20,14 +20,14 @@ Matching runs on :func:`fold`-ed text (same length as printed, so offsets hold).
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
+from trialex import rulebook
 from trialex.regex import compile_guarded
+from trialex.rulebook import RuleError
 
 KINDS = frozenset(
     {
@@ -155,8 +155,9 @@ UNITS = {
 }
 
 
-class PatternFileError(ValueError):
-    """A rule file with an unknown key, a duplicate id, an unknown kind or a bad regex."""
+# a rule file with an unknown key, a duplicate id, an unknown kind or a bad regex: the one rule
+# error (trialex.rulebook)
+PatternFileError = RuleError
 
 
 @dataclass(frozen=True)
@@ -373,27 +374,33 @@ def with_count_nouns(data: dict[str, Any], nouns: dict[str, Any], language: str)
     return {**data, "macros": macros, "patterns": patterns}
 
 
-@functools.cache
-def count_nouns(language: str) -> dict[str, Any] | None:
-    """``resources/<lang>/count_nouns.json`` of ``language`` ("zh" or else "en"), if any."""
-    lang = "zh" if language == "zh" else "en"
-    path = resources.files("trialex") / "resources" / lang / COUNT_NOUNS_FILE
-    if not path.is_file():
+def count_nouns(language: str, rules_dir: str | None = None) -> dict[str, Any] | None:
+    """``<lang>/count_nouns.json`` of ``language`` ("zh" or else "en") of the rules folder in
+    force (:mod:`trialex.rulebook`), if any."""
+    return _count_nouns("zh" if language == "zh" else "en", rulebook.rules_key(rules_dir))
+
+
+@functools.lru_cache(maxsize=16)
+def _count_nouns(lang: str, key: str | None) -> dict[str, Any] | None:
+    if not rulebook.exists(COUNT_NOUNS_FILE, lang, key):
         return None
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+    return dict(rulebook.load_json(COUNT_NOUNS_FILE, lang, key))
 
 
 @functools.cache
-def patterns_for(language: str) -> tuple[Pattern, ...]:
-    """The compiled patterns of ``language`` ("zh" or anything else -> "en"), loaded once
-    (with the count nouns of :func:`count_nouns`)."""
+def patterns_for(language: str, rules_dir: str | None = None) -> tuple[Pattern, ...]:
+    """The compiled patterns of ``language`` ("zh" or anything else -> "en") of ``rules_dir``
+    (:func:`find_mentions` passes the rules folder in force), loaded once (with the count nouns
+    of :func:`count_nouns`)."""
     lang = "zh" if language == "zh" else "en"
-    path = resources.files("trialex") / "resources" / lang / "patterns.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    nouns = count_nouns(lang)
-    if nouns is not None:
-        data = with_count_nouns(data, nouns, lang)
-    return tuple(load_pattern_file(data, f"{lang}/patterns.json"))
+    with rulebook.using(rules_dir):  # None: the bundled patterns (the cache key is the folder)
+        data = rulebook.load_json("patterns.json", lang)
+        nouns = count_nouns(lang)
+        where = rulebook.label(rulebook.resolve("patterns.json", lang))
+    with rulebook.parsing(where):
+        if nouns is not None:
+            data = with_count_nouns(data, nouns, lang)
+        return tuple(load_pattern_file(data, where))
 
 
 def _group(m: re.Match[str], name: str) -> str | None:
@@ -601,7 +608,7 @@ def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Ment
     found: list[tuple[int, int, int, Pattern, re.Match[str]]] = []
     anchor: re.Pattern[str] | None = None  # the anchor whose start positions are in `positions`
     positions: list[int] = []
-    for order, pattern in enumerate(patterns_for(language)):
+    for order, pattern in enumerate(patterns_for(language, rulebook.rules_key())):
         if pattern.requires:
             for literal in pattern.requires:  # a plain loop: cheaper than any() per sentence
                 if literal in text:

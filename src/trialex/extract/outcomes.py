@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from trialex import rulebook
 from trialex.extract.rules import Term
 from trialex.regex import compile_guarded
+from trialex.rulebook import RuleError
 
 OPEN_KEYS = frozenset({"id", "code", "side", "pattern", "anchor", "examples", "note", "reject"})
 ANCHOR_BEFORE, ANCHOR_AFTER = 110, 40  # the window around an anchor match the pattern is tried in
@@ -82,10 +82,10 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
     for entry in data["patterns"]:
         unknown = set(entry) - OPEN_KEYS
         if unknown or entry["code"] not in ENDPOINTS or entry["side"] not in ("before", "after"):
-            raise ValueError(f"open_outcomes.json: {entry.get('id')}: bad entry {sorted(unknown)}")
+            raise RuleError(f"open_outcomes.json: {entry.get('id')}: bad entry {sorted(unknown)}")
         regex = compile_guarded(entry["pattern"])
         if "outcome" not in regex.groupindex:
-            raise ValueError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
+            raise RuleError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
         reject = re.compile(entry["reject"]) if "reject" in entry else None
         anchor = compile_guarded(entry["anchor"]) if "anchor" in entry else None
         patterns.append(
@@ -96,7 +96,7 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
     recodes = []
     for entry in data.get("recode", []):
         if entry["code"] not in ENDPOINTS:
-            raise ValueError(f"open_outcomes.json: recode: bad entry {entry['code']}")
+            raise RuleError(f"open_outcomes.json: recode: bad entry {entry['code']}")
         recodes.append(Recode(re.compile(entry["pattern"]), entry["code"], entry["examples"]))
     return OpenRules(
         tuple(patterns),
@@ -112,10 +112,16 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
     )
 
 
-@functools.cache
 def open_rules() -> OpenRules:
-    path = resources.files("trialex.resources") / "en" / "open_outcomes.json"
-    return load_open_rules(json.loads(path.read_text(encoding="utf-8")))
+    """``en/open_outcomes.json`` of the rules folder in force (:mod:`trialex.rulebook`)."""
+    return _open_rules(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _open_rules(key: str | None) -> OpenRules:
+    where = str(rulebook.resolve("open_outcomes.json", "en", key))
+    with rulebook.using(key), rulebook.parsing(where):  # codes: the registry of the same folder
+        return load_open_rules(rulebook.load_json("open_outcomes.json", "en"))
 
 
 def trim(text: str, start: int, end: int, side: str, rules: OpenRules) -> tuple[int, int] | None:

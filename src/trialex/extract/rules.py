@@ -17,21 +17,20 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from trialex import rulebook
 from trialex.records import ENDPOINTS
 from trialex.regex import compile_guarded
+from trialex.rulebook import RuleError
 
-
-class RuleFileError(ValueError):
-    """A rule file with an unknown key, a duplicate id or an unknown endpoint code."""
+# a rule file with an unknown key, a duplicate id or an unknown endpoint code: the one rule
+# error (trialex.rulebook)
+RuleFileError = RuleError
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,8 @@ class AssemblyConfig:
 
 
 def _read(name: str) -> Any:
-    return json.loads((resources.files("trialex") / "resources" / name).read_text("utf-8"))
+    """Rule file ``name`` of the rules folder in force (:mod:`trialex.rulebook`)."""
+    return rulebook.load_json(name)
 
 
 ENDPOINT_KEYS = frozenset({"id", "code", "terms", "examples", "label", "note"})
@@ -80,10 +80,9 @@ ENDPOINT_KEYS = frozenset({"id", "code", "terms", "examples", "label", "note"})
 
 def load_endpoints(data: dict[str, Any]) -> list[EndpointEntry]:
     """Validate the endpoint vocabulary: known keys and codes, unique ids."""
-    if set(data) - {"version", "endpoints"}:
-        raise RuleFileError(
-            f"endpoints.json: unknown keys {sorted(set(data) - {'version', 'endpoints'})}"
-        )
+    keys = {"version", "note", "classes", "codes", "endpoints"}  # classes/codes: trialex.endpoints
+    if set(data) - keys:
+        raise RuleFileError(f"endpoints.json: unknown keys {sorted(set(data) - keys)}")
     out: list[EndpointEntry] = []
     seen: set[str] = set()
     for entry in data["endpoints"]:
@@ -104,26 +103,35 @@ def load_endpoints(data: dict[str, Any]) -> list[EndpointEntry]:
     return out
 
 
-@functools.cache
 def endpoints() -> tuple[EndpointEntry, ...]:
-    """The bundled vocabulary: ``endpoints.json``, then the CTCAE adverse-event terms (a phrase
-    of ``endpoints.json`` keeps its code there)."""
-    from trialex.ner import ctcae_entries, resources_dir
-
-    data = _read("endpoints.json")
-    entries = data["endpoints"] + ctcae_entries(resources_dir(), data["endpoints"])
-    return tuple(load_endpoints({**data, "endpoints": entries}))
+    """The vocabulary of the rules folder in force: ``endpoints.json``, then the CTCAE
+    adverse-event terms (a phrase of ``endpoints.json`` keeps its code there)."""
+    return _endpoints(rulebook.rules_key())
 
 
 @functools.lru_cache(maxsize=8)
+def _endpoints(key: str | None) -> tuple[EndpointEntry, ...]:
+    from trialex.ner import ctcae_entries
+
+    where = rulebook.label(rulebook.resolve("endpoints.json", rules_dir=key))
+    with rulebook.using(key), rulebook.parsing(where):
+        data = _read("endpoints.json")
+        for entry in data["endpoints"]:  # each term entry shows its terms at work
+            rulebook.examples_of(entry.get("examples"), where, entry.get("id"), need_match=True)
+        entries = data["endpoints"] + ctcae_entries(key, data["endpoints"])
+        return tuple(load_endpoints({"version": data.get("version"), "endpoints": entries}))
+
+
 def _labels(rules_dir: str | None = None) -> dict[str, str]:
     """Lowercased phrase -> record label, for the entries that name one (of ``rules_dir``'s
-    ``endpoints.json`` when given, else of the bundled vocabulary)."""
-    entries: tuple[EndpointEntry, ...] = endpoints()
-    if rules_dir is not None:
-        path = Path(rules_dir) / "endpoints.json"
-        if path.is_file():
-            entries = tuple(load_endpoints(json.loads(path.read_text(encoding="utf-8"))))
+    ``endpoints.json`` when given, else of the rules folder in force)."""
+    return _labels_of(rulebook.rules_key(rules_dir))
+
+
+@functools.lru_cache(maxsize=8)
+def _labels_of(key: str | None) -> dict[str, str]:
+    with rulebook.using(key):
+        entries = endpoints()
     out: dict[str, str] = {}
     for entry in entries:
         if entry.label:
@@ -150,7 +158,11 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
         if set(entry) - {"pattern", "examples"}:
             raise RuleFileError(f"assembly.json: cue {cid}: unknown keys")
         pattern = entry["pattern"].replace("{COUNT_NOUNS}", count_macro)
-        cues[cid] = Cue(cid, compile_guarded(pattern), entry.get("examples", {}))
+        # every cue shows what it matches (tests/extract/test_rules.py runs the examples)
+        examples = rulebook.examples_of(
+            entry.get("examples"), "assembly.json", f"cue {cid}", need_match=True
+        )
+        cues[cid] = Cue(cid, compile_guarded(pattern), examples)
     return AssemblyConfig(
         frozenset(data["skip_sections"]),
         dict(data["priority"]),
@@ -159,14 +171,28 @@ def load_assembly(data: dict[str, Any]) -> AssemblyConfig:
     )
 
 
-@functools.cache
 def assembly() -> AssemblyConfig:
-    return load_assembly(_read("assembly.json"))
+    """``assembly.json`` of the rules folder in force."""
+    return _assembly(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _assembly(key: str | None) -> AssemblyConfig:
+    with (
+        rulebook.using(key),
+        rulebook.parsing(str(rulebook.resolve("assembly.json", rules_dir=key))),
+    ):
+        return load_assembly(_read("assembly.json"))
+
+
+def cue(name: str) -> re.Pattern[str]:
+    """The compiled cue ``name`` of the rules folder in force."""
+    return _cue(name, rulebook.rules_key())
 
 
 @functools.cache  # called per mention, tens of thousands of times per MB: one C-level lookup
-def cue(name: str) -> re.Pattern[str]:
-    return assembly().cues[name].regex
+def _cue(name: str, key: str | None) -> re.Pattern[str]:
+    return _assembly(key).cues[name].regex
 
 
 def _is_abbreviation(term: str) -> bool:
@@ -195,13 +221,20 @@ def trie_pattern(terms: list[str]) -> str:
     return build(trie)
 
 
-@functools.cache
 def _term_regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """(case-insensitive phrases, case-sensitive abbreviations and CJK, term -> code)."""
+    """(case-insensitive phrases, case-sensitive abbreviations and CJK, term -> code), of the
+    vocabulary of the rules folder in force."""
+    return _term_regexes_of(rulebook.rules_key())
+
+
+@functools.lru_cache(maxsize=8)
+def _term_regexes_of(key: str | None) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     code_of: dict[str, str] = {}
     ci_terms: list[str] = []
     cs_terms: list[str] = []
-    for entry in endpoints():
+    with rulebook.using(key):
+        entries = endpoints()
+    for entry in entries:
         for lang, terms in entry.terms.items():
             for term in terms:
                 if _is_abbreviation(term) or lang == "zh":
@@ -269,10 +302,15 @@ def match_terms(text: str, offset: int = 0) -> list[Term]:
 def find_terms(doc: Doc, text: str | None = None) -> list[Term]:
     """Endpoint terms: the pipeline's ``trialex_terms`` spans if present, else the vocabulary;
     then the term context rules (:func:`trialex.ner.apply_term_context`)."""
+    rules_dir = doc.user_data.get("trialex_rules_dir") if hasattr(doc, "user_data") else None
+    with rulebook.using(rulebook.rules_key(rules_dir)):  # the vocabulary of the same folder
+        return _find_terms(doc, text, rules_dir)
+
+
+def _find_terms(doc: Doc, text: str | None, rules_dir: str | None) -> list[Term]:
     from trialex.ner import apply_term_context, load_term_context
 
     text = text if text is not None else doc.text
-    rules_dir = doc.user_data.get("trialex_rules_dir") if hasattr(doc, "user_data") else None
     group = doc.spans.get("trialex_terms") if hasattr(doc, "spans") else None
     if group is not None and len(group):
         terms = []
