@@ -19,6 +19,11 @@ line:
   and education sites), or only late ones ("Conclusion"), is zoned into introduction / methods /
   results / conclusion by cue phrases, moving only forward and never overriding a heading.
 
+A references section continues only while its paragraphs read as reference entries (the
+``reference_entries`` rules): one that opens in the first half of a document (a reference-like
+line, a table's "Reference" column head, a side bar or footnote of a PDF read as a heading)
+gives back the body text it would swallow (see ``_Splitter._end_references``).
+
 Sections are then split where the script changes (a Chinese translation of an English abstract
 is its own ``abstract`` section in ``zh``) and each gets a language (see :mod:`trialex.language`).
 """
