@@ -19,6 +19,11 @@ line:
   and education sites), or only late ones ("Conclusion"), is zoned into introduction / methods /
   results / conclusion by cue phrases, moving only forward and never overriding a heading.
 
+A references section continues only while its paragraphs read as reference entries (the
+``reference_entries`` rules): one that opens in the first half of a document (a reference-like
+line, a table's "Reference" column head, a side bar or footnote of a PDF read as a heading)
+gives back the body text it would swallow (see ``_Splitter._end_references``).
+
 Sections are then split where the script changes (a Chinese translation of an English abstract
 is its own ``abstract`` section in ``zh``) and each gets a language (see :mod:`trialex.language`).
 """
@@ -28,7 +33,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -64,6 +69,7 @@ _TOP_KEYS = {
     "table_footnotes",
     "zoning",
     "continuation_words",
+    "reference_entries",
 }
 _RULE_KEYS = {
     "id",
@@ -87,6 +93,7 @@ _PATTERN_GROUPS = (
     "figure_captions",
     "table_footnotes",
     "zoning",
+    "reference_entries",
 )
 
 # Kinds that describe the structure of an article (their headings switch off zoning).
@@ -104,6 +111,9 @@ _TOPIC_PARENTS: dict[str, frozenset[str]] = {
     "abstract": frozenset({"methods", "results", "discussion", "conclusion"}),
 }
 _BACK_KINDS = frozenset({"acknowledgments", "references", "boilerplate"})
+_BODY_KINDS = frozenset({"introduction", "methods", "results", "discussion", "conclusion"})
+# segments that may sit inside a references section (tables, captions, furniture)
+_BETWEEN_KINDS = frozenset({"references", "table", "other", "boilerplate", "front_matter"})
 
 # Layout thresholds (characters).
 HEADING_MAX = 100  # a heading-like line is at most this long
@@ -117,6 +127,15 @@ BOILER_SCAN_MAX = 300  # boilerplate cues are looked for in the first 300 charac
 ABSTRACT_PART_WINDOW = 6000  # structured-abstract labels are accepted this far into an abstract
 SPLIT_MIN = 25  # shorter lines never split a section by language
 MAX_ABSTRACT_DETECTIONS = 16  # per-paragraph statistical language checks in abstracts
+REFERENCE_PROSE_MIN = 200  # a line this long is a paragraph of its own (PDF lines are shorter)
+REFERENCE_PROSE_RUN = 500  # characters of prose in a row, no entry between, end references
+REFERENCE_ROW_WEIGHT = 150  # ... where a line of result values counts this many
+REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list, whatever follows
+REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
+REFERENCE_EARLY_SHARE = 0.5  # a references section opening before this share of the text ...
+REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
+SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
+PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
 
 
 # a section-rules file is malformed (unknown key, duplicate id, bad kind or pattern): the one
@@ -568,6 +587,64 @@ def _sentence_prose(body: str) -> bool:
     return lower >= 8 and lower * 5 >= len(body.split()) * 2
 
 
+def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> int | None:
+    """The line where body text without reference form begins among the paragraphs of a
+    references section, before any reference list (None when none does).
+
+    :data:`REFERENCE_PROSE_RUN` characters of running prose with no entry between (each line
+    of result values, a table's row, counts :data:`REFERENCE_ROW_WEIGHT`) end the section.
+    Once :data:`REFERENCE_LIST_MIN` entries have been read it is a reference list, whatever
+    follows (entries of forms the rules do not know, appendices).
+    """
+    entries = run = 0
+    run_line = -1
+    for line, form, size, count in paras:
+        if form == "entry":
+            entries += count
+            run, run_line = 0, -1
+            continue
+        if entries >= REFERENCE_LIST_MIN:
+            return None
+        if form == "prose":
+            step = size
+        elif form == "rows":
+            step = REFERENCE_ROW_WEIGHT * count
+        else:
+            continue
+        if run == 0:
+            run_line = line
+        run += step
+        if run >= REFERENCE_PROSE_RUN:
+            return run_line
+    return None
+
+
+def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
+    """Index of the paragraph where a references section's reference list begins (the suffix
+    where entries outweigh the rest most; ``len(paras)`` when it has no entries), or 0 when
+    the text before it holds fewer than :data:`REFERENCE_SWALLOW_MIN` characters of body text
+    (prose, result rows): unknown forms of entries are never given back."""
+    best: int | None = None
+    best_at, score = len(paras), 0
+    for n in range(len(paras) - 1, -1, -1):
+        _, form, size, _ = paras[n]
+        if form == "entry":
+            score += size
+        elif form != "short":
+            score -= size
+        if form == "entry" and (best is None or score >= best):
+            best, best_at = score, n
+    swallowed = sum(size for _, form, size, _ in paras[:best_at] if form in ("prose", "rows"))
+    return best_at if swallowed >= REFERENCE_SWALLOW_MIN else 0
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Running prose, wherever it starts (a paragraph continued from the previous column
+    starts in lower case): many function words among its words."""
+    lower = len(_LOWER_WORD.findall(text))
+    return lower >= 8 and lower * 5 >= len(text.split()) * 2
+
+
 def is_table_row(body: str) -> bool:
     """A pipe-table row, separator row, or a cell-per-line row ending in `` |``."""
     if "|" not in body:
@@ -912,6 +989,7 @@ class _Splitter:
                 self._zone_step(i, body)
         if not self.segments:
             return [_Segment(0, "other", None)]
+        self._end_references()
         self.segments[0].line = 0
         return self.segments
 
@@ -1361,6 +1439,151 @@ class _Splitter:
         zoned = self._zone_kind(i, body) or _ZONE_ORDER[0]
         self._open_prose(i, zoned, None)
         self.zoned = True
+
+    # -- where a references section ends ----------------------------------------------------
+
+    def _end_references(self) -> None:
+        """A references section continues only while its paragraphs read as reference entries.
+
+        Entries (numbered, author lists, year;volume:pages, DOIs: the ``reference_entries``
+        rules, about one per entry) and back-matter statements keep it going; short lines are
+        neutral. A document's references are at its end: a section that opens in the first
+        :data:`REFERENCE_EARLY_SHARE` of the text (a reference-like line, a table's "Reference"
+        column head, a side bar or a footnote read as a heading early in a PDF) must not
+        swallow the results and discussion after it. Such a section
+
+        * keeps only its reference list, the suffix where entries outweigh everything else,
+          when the text before that list holds at least :data:`REFERENCE_SWALLOW_MIN`
+          characters of body text (prose, result rows);
+        * with no list, ends where running prose with no reference form begins:
+          :data:`REFERENCE_PROSE_RUN` characters in a row (a line of result values counts
+          :data:`REFERENCE_ROW_WEIGHT`), however the PDF text split it into lines.
+
+        The text given back takes the body kind before the section (``other`` after front
+        matter or an abstract); tables and captions inside it keep their kind. Sections that
+        open late are never changed: reference forms the rules do not know, appendices and
+        back matter statements stay where they are.
+        """
+        segs = self.segments
+        k = 0
+        while k < len(segs):
+            if segs[k].kind != "references":
+                k += 1
+                continue
+            stop = k + 1  # the section: its segments up to the next heading of another kind
+            while stop < len(segs) and self._continues_references(segs[stop]):
+                stop += 1
+            back = next((s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None)
+            paras = list(self._reference_paragraphs(k, stop))
+            if paras and self.lines[segs[k].line].start < REFERENCE_EARLY_SHARE * len(self.text):
+                kind = back if back in _BODY_KINDS else "other"
+                start = _list_start(paras)
+                if start:
+                    end = paras[start][0] if start < len(paras) else len(self.lines)
+                    first = next(p[0] for p in paras if p[1] not in ("entry", "short"))
+                    stop += self._relabel(k, stop, first, end, kind)
+                else:
+                    split = _prose_split(paras)
+                    if split is not None:
+                        stop += self._relabel(k, stop, split, len(self.lines), kind)
+            k = stop
+
+    def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
+        """Give lines ``first`` to ``end`` of the references section ``segments[k:stop]``
+        the ``kind``; returns the number of segments inserted (at those two lines)."""
+        segs = self.segments
+        added = 0
+        for line in (first, end):
+            if line >= len(self.lines):
+                continue
+            at = max(j for j in range(k, stop + added) if segs[j].line <= line)
+            if segs[at].line < line:
+                segs.insert(at + 1, _Segment(line, segs[at].kind, None))
+                added += 1
+        for seg in segs[k : stop + added]:
+            if first <= seg.line < end and seg.kind == "references":
+                seg.kind = kind
+        return added
+
+    def _continues_references(self, seg: _Segment) -> bool:
+        """A segment inside a references section: a table, caption or furniture in it, or its
+        prose resumed after one (no heading of its own, or one that names no kind)."""
+        if seg.kind in _BETWEEN_KINDS - {"references"}:
+            return True
+        if seg.kind != "references":
+            return False
+        return seg.title is None or self.rules.heading(seg.title)[0] is None
+
+    def _reference_paragraphs(self, k: int, stop: int) -> Iterator[tuple[int, str, int, int]]:
+        """``(first line, form, characters, count)`` of each paragraph of the references
+        section ``segments[k:stop]``. Forms: ``entry`` (a reference form about once per entry,
+        count the forms; or a back-matter statement: a label or ``reference_entries`` rule of
+        kind acknowledgments), ``prose``, ``rows`` (count the lines of result values: rules of
+        kind results), ``other``, and ``short`` (headings, furniture, wrapped pieces)."""
+        segs = self.segments
+        bounds = [s.line for s in segs] + [len(self.lines)]
+        for j in range(k, stop):
+            if segs[j].kind != "references":
+                continue
+            for para in self._paragraphs(range(segs[j].line, bounds[j + 1])):
+                text = " ".join(self.lines[x].body for x in para)
+                label = self.rules.inline_label(text)
+                if label is not None and label[0].kind in _BACK_KINDS:
+                    yield para[0], "entry", len(text), 0  # "Contribution: ...", "Funding: ..."
+                    continue
+                found = rows = statements = 0
+                for x in para:
+                    values = 0
+                    for rule in self.rules.patterns["reference_entries"]:
+                        count = len(rule.regex.findall(self.lines[x].body))
+                        if rule.kind == "references":
+                            found += count
+                        elif rule.kind == "results":
+                            values += count
+                        else:
+                            statements += count
+                    rows += values >= 2
+                if statements and not rows:
+                    yield para[0], "entry", len(text), 0  # "All authors read and approved ..."
+                    continue
+                prose = len(text) >= SHORT_LINE and _reads_as_prose(text)
+                if rows and rows * 2 >= len(para):
+                    # results, or rows citing their studies ("Knudson MM, et al. 2004 ... 5
+                    # (4.2%)"): a reference list prints no percentages or p values
+                    yield para[0], "prose" if prose else "rows", len(text), rows
+                elif found and len(text) <= REFERENCE_ENTRY_MAX * found:
+                    yield para[0], "entry", len(text), found
+                elif prose:
+                    yield para[0], "prose", len(text), 0
+                elif rows:
+                    yield para[0], "rows", len(text), rows
+                elif len(text) >= SHORT_LINE:
+                    yield para[0], "other", len(text), 0
+                else:
+                    yield para[0], "short", len(text), 0
+
+    def _paragraphs(self, lines: Iterable[int]) -> Iterator[list[int]]:
+        """Line indices of the paragraphs in ``lines``: runs of short lines between blank
+        lines (wrapped lines of a PDF), at most :data:`PARAGRAPH_LINES_MAX` of them; a long
+        line (a paragraph or an entry joined into one line) and a heading are paragraphs of
+        their own."""
+        para: list[int] = []
+        for x in lines:
+            body = self.lines[x].body
+            alone = len(body) >= REFERENCE_PROSE_MIN or self.rules.heading(body)[0] is not None
+            if not body or alone:
+                if para:
+                    yield para
+                para = []
+                if alone:
+                    yield [x]
+                continue
+            para.append(x)
+            if len(para) >= PARAGRAPH_LINES_MAX:
+                yield para  # PDF text without paragraph gaps: read it a few lines at a time
+                para = []
+        if para:
+            yield para
 
     # -- zoning of unheaded prose ----------------------------------------------------------
 
