@@ -8,6 +8,7 @@ others in its batch are still processed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -93,6 +94,12 @@ def process_many(
                     exhausted = True
                     break
                 yield from _process_batch(batch, nlp, limit * len(batch), limit, on_error)
+                # A processed Doc is cyclic garbage (its user_data holds Spans of itself: the
+                # abbreviations, the term sources): freed only by a full collection, which the
+                # collector, counting objects and not the Docs' arrays, runs too rarely (peak
+                # memory grew 269 -> 310 MB over 100 -> 234 real full texts). One collection
+                # per batch keeps it flat (271 -> 280 MB) for a few ms per batch.
+                gc.collect()
                 done += len(batch)
                 if warm < WARM_UP_DOCS:
                     warm += len(batch)
