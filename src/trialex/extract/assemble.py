@@ -522,7 +522,9 @@ def prose_candidates(
             k = bisect.bisect_right(paragraphs, s_start)
             next_paragraph = paragraphs[k] if k < len(paragraphs) else end
             ahead = ArmContext(list(arms.arms), arms.randomized)
-            for a, b in itertools.takewhile(lambda ab: ab[0] < next_paragraph, sents[i:]):
+            for a, b in sents[i:]:
+                if a >= next_paragraph:
+                    break
                 before = ahead.arms
                 define_arms(text, a, b, ahead)
                 if ahead.arms is not before:
