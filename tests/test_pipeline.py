@@ -87,3 +87,37 @@ def test_pipeline_web_summary_numbers_are_cited() -> None:
     values = {r.value: r.origin for r in result.records}
     assert values.get(44.0) == "cited"
     assert values.get(31.0) == "cited"
+
+
+def test_pipeline_process_many_frees_each_batchs_docs(
+    small_zones: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A processed Doc is cyclic garbage (its user_data holds Spans of itself): process_many
+    frees the Docs of each batch before the next, even when the collector would not run."""
+    import gc
+    import weakref
+
+    class Probe:
+        pass
+
+    probes: list[weakref.ref[Probe]] = []
+    real = pipeline.to_result
+
+    def probing(document: Document, doc: object) -> object:
+        probe = Probe()
+        doc.user_data["probe"] = probe  # type: ignore[attr-defined]
+        probes.append(weakref.ref(probe))
+        return real(document, doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "to_result", probing)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        alive_at_batch_start = []
+        for i, _ in enumerate(pipeline.process_many(_documents(6), batch_size=2)):
+            if i % 2 == 0:  # the first result of a batch: the earlier batches are done
+                alive_at_batch_start.append(sum(p() is not None for p in probes[:i]))
+    finally:
+        if enabled:
+            gc.enable()
+    assert alive_at_batch_start == [0, 0, 0]

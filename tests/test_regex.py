@@ -94,7 +94,7 @@ def _loaded_regexes() -> list[re.Pattern[str]]:
     rules = load_section_rules()
     for group in sorted(rules.patterns):
         rules.first(group, "")
-        found.extend(r for r in rules._combined.values() if r is not None)
+        found.extend(r for r, _ in rules._combined.values() if r is not None)
     return found
 
 

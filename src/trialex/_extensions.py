@@ -16,6 +16,7 @@ _DOC_EXTENSIONS: dict[str, object] = {
     "records": None,  # list[trialex.records.Record]
     "doc_warnings": None,  # list[trialex.records.Flag]
     "abbreviations": [],  # list[Span] short forms (scispaCy), each with span._.long_form
+    "view": None,  # trialex.extract.view.DocView: the text structure the record passes read
 }
 _SPAN_EXTENSIONS: dict[str, object] = {
     "value": None,  # a parsed value mention (trialex.extract.numbers) on a value span

@@ -807,7 +807,7 @@ def apply_term_context(
     rules = list(rules)
     if not rules or not terms:
         return terms
-    definitions: dict[tuple[str, str], bool] = {}
+    definitions: dict[str, tuple[int, int]] = {}  # a printed short form -> _definitions
     in_document: dict[str, bool] = {}  # rule id -> its pattern occurs in the text
     out: list[EndpointTerm] = []
     for term in terms:
@@ -823,10 +823,11 @@ def apply_term_context(
             if rule.term_pattern is not None and not rule.term_pattern.search(printed):
                 continue
             if rule.effect in ("defined_only", "defined_otherwise"):
-                key = (printed, current.code)
-                if key not in definitions:
-                    definitions[key] = _definitions(text, terms, printed)
-                total, by_field = definitions[key]
+                # how a document defines an abbreviation does not depend on the code: counted
+                # once per printed form (each count scans the whole text twice)
+                if printed not in definitions:
+                    definitions[printed] = _definitions(text, terms, printed)
+                total, by_field = definitions[printed]
                 if by_field == 0 and (total > 0 or rule.effect == "defined_only"):
                     current = None  # undefined, or defined as something else
                 continue

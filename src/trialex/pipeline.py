@@ -8,6 +8,7 @@ others in its batch are still processed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -52,7 +53,11 @@ def process(
     document: Document, *, nlp: Language | None = None, settings: Settings | None = None
 ) -> DocumentResult:
     nlp = nlp or get_nlp(settings)
-    return to_result(document, nlp(document.text))
+    doc = nlp(document.text)
+    try:
+        return to_result(document, doc)
+    finally:
+        release(doc)
 
 
 def _raise(document: Document, error: Exception) -> None:
@@ -98,6 +103,9 @@ def process_many(
                     warm += len(batch)
                     if warm >= WARM_UP_DOCS:
                         break
+        # whatever cyclic garbage release() did not break (a failed batch's Docs, components
+        # of other pipelines): one full collection per zone
+        gc.collect()
 
 
 def _process_batch(
@@ -129,4 +137,15 @@ def _process_batch(
         except Exception as error:
             on_error(document, error)
             continue
+        finally:
+            release(doc)
         yield document, result
+
+
+def release(doc: Doc) -> None:
+    """Free ``doc`` as soon as it is dropped. A processed Doc is cyclic garbage: its
+    ``user_data`` holds Spans of itself (the abbreviations and their long forms, the term
+    sources), so it would wait for a full collection, which the collector, counting objects and
+    not the Docs' arrays, runs too rarely (peak memory grew 269 -> 310 MB over 100 -> 234 real
+    full texts). The result is built: nothing reads the Doc again."""
+    doc.user_data.clear()

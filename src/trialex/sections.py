@@ -270,7 +270,9 @@ class SectionRules:
         default_factory=lambda: {g: [] for g in _PATTERN_GROUPS}
     )
     _inline: re.Pattern[str] | None = None
-    _combined: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    _combined: dict[str, tuple[re.Pattern[str] | None, list[PatternRule]]] = field(
+        default_factory=dict
+    )
     _pattern_headings: dict[str, HeadingRule] = field(default_factory=dict)
     _glued: dict[str, HeadingRule] | None = None
     continuation_words: set[str] = field(default_factory=set)
@@ -414,9 +416,9 @@ class SectionRules:
         ``strong_only`` restricts ``group`` to its rules marked ``"strong": true``.
         """
         key = f"{group}/strong" if strong_only else group
-        combined = self._combined.get(key, ...)
-        rules = [r for r in self.patterns[group] if r.strong or not strong_only]
-        if combined is ...:
+        cached = self._combined.get(key)
+        if cached is None:  # the group's rules and their combined regex, built once
+            rules = [r for r in self.patterns[group] if r.strong or not strong_only]
             combined = (
                 compile_guarded(
                     # each rule fails fast on its own first character too
@@ -426,7 +428,8 @@ class SectionRules:
                 if rules
                 else None
             )
-            self._combined[key] = combined
+            cached = self._combined[key] = (combined, rules)
+        combined, rules = cached
         if combined is None or combined.search(line) is None:
             return None
         for rule in rules:

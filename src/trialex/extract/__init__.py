@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from trialex.extract.assemble import candidates, to_record, with_confidence
 from trialex.extract.numbers import fold
 from trialex.extract.rules import cue, find_terms
+from trialex.extract.view import DocView, reading
 from trialex.records import Flag, Record, Section, Span
 
 logger = logging.getLogger(__name__)
@@ -62,11 +63,15 @@ def extract_records(
         sections = [Section(kind="other", title=None, language="en", start=0, end=len(text))]
     folded = fold(text)  # dashes, spaces and decimal dots read alike; offsets unchanged
     terms = find_terms(doc, folded)
+    # the text structure every pass reads (sentences, clauses, arm definitions), built once
+    structure = DocView(folded, terms)
+    if doc.has_extension("view"):
+        doc._.view = structure
     records: list[Record] = []
     source = view.source if view is not None else None
-    for candidate, section in candidates(
-        folded, sections, terms, source, citing=citing, tagger=tagger
-    ):
+    with reading(structure):
+        found = candidates(folded, sections, terms, source, citing=citing, tagger=tagger)
+    for candidate, section in found:
         record = to_record(text, candidate, section)
         if record is not None:
             if view is not None:

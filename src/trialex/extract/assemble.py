@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from trialex.endpoints import live
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import GLUED_AFTER, Term, assembly, cue
+from trialex.extract.view import current as current_view
 from trialex.records import Flag, Record, Section, Span, Timepoint
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,15 @@ class Candidate:
 
 
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence offsets in ``text[start:end]`` (no split after "vs.", "e.g.", initials)."""
+    """Sentence offsets in ``text[start:end]`` (no split after "vs.", "e.g.", initials); split
+    once per document (:class:`trialex.extract.view.DocView`)."""
+    view = current_view(text)
+    if view is None:
+        return _split_sentences(text, start, end)
+    return iter(view.sentences(start, end, _split_sentences))
+
+
+def _split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     pos = start
     chunk = text[start:end]
     for m in _SENT_END.finditer(chunk):
@@ -149,7 +158,15 @@ def paren_depths(text: str) -> list[int]:
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Clause offsets of a sentence: split at ";", ":", ", while/which/and ..." outside brackets."""
+    """Clause offsets of a sentence: split at ";", ":", ", while/which/and ..." outside brackets;
+    split once per document (:class:`trialex.extract.view.DocView`)."""
+    view = current_view(text)
+    if view is None:
+        return _split_clauses(text, start, end)
+    return view.clauses(start, end, _split_clauses)
+
+
+def _split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     seg = text[start:end]
     depths = paren_depths(seg)
     cuts = [m for m in _CLAUSE.finditer(seg) if depths[m.start()] == 0]
@@ -510,16 +527,20 @@ def prose_candidates(
     out: list[Candidate] = []
     paragraphs = [m.end() for m in _PARAGRAPH.finditer(text, start, end)]
     next_paragraph = start
-    for s_start, s_end in sentences(text, start, end):
+    sents = list(sentences(text, start, end))
+    for i, (s_start, s_end) in enumerate(sents):
         sent_text = text[s_start:s_end]
         if s_start >= next_paragraph:
             # a paragraph that defines a trial's arms names them for its sentences before the
             # definition too ("A randomized trial included 419 patients. Patients received
-            # either X or Y.")
+            # either X or Y."); no sentence spans a line break, so the paragraph's sentences
+            # are the block's from this one on
             k = bisect.bisect_right(paragraphs, s_start)
             next_paragraph = paragraphs[k] if k < len(paragraphs) else end
             ahead = ArmContext(list(arms.arms), arms.randomized)
-            for a, b in sentences(text, s_start, next_paragraph):
+            for a, b in sents[i:]:
+                if a >= next_paragraph:
+                    break
                 before = ahead.arms
                 define_arms(text, a, b, ahead)
                 if ahead.arms is not before:
@@ -1758,7 +1779,19 @@ def _dose_arms(text: str, pos: int, limit: int) -> list[Arm]:
 def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
     """Update ``ctx`` from the arm definitions of one sentence. A comparison ("comparing
     responders to non-responders") replaces randomised arms only in a sentence about a trial
-    ("a randomized study of 351 patients compared X versus Y")."""
+    ("a randomized study of 351 patients compared X versus Y"). The definitions of a sentence
+    are found once per document (:class:`trialex.extract.view.DocView`)."""
+    view = current_view(text)
+    if view is None:
+        found = _arm_definition(text, s_start, s_end)
+    else:
+        found = view.arm_definition(s_start, s_end, _arm_definition)
+    if found is not None:
+        ctx.arms, ctx.randomized = list(found[0]), found[1]
+
+
+def _arm_definition(text: str, s_start: int, s_end: int) -> tuple[tuple[Arm, ...], bool] | None:
+    """The arms one sentence defines and whether they are randomised, or None."""
     for name in ("arm_randomized", "arm_compared"):
         m = cue(name).search(text, s_start, s_end)
         if m is None:
@@ -1769,9 +1802,7 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
             text, m.end(), s_end, compared=name == "arm_compared"
         )
         if len(arms) >= 2:
-            ctx.arms = arms
-            ctx.randomized = True
-            return
+            return tuple(arms), True
     m = cue("arm_given_to").search(text, s_start, s_end)
     if m is not None:
         lo = max(s_start, m.start() - 60)
@@ -1780,7 +1811,8 @@ def define_arms(text: str, s_start: int, s_end: int, ctx: ArmContext) -> None:
         of_what = re.search(r"(?i)\bof\s+\S+$", before)  # "2 cycles of therapy was given to"
         arm = _make_arm(words[0]) if words and not of_what else None
         if arm is not None:
-            ctx.arms, ctx.randomized = [arm], False
+            return (arm,), False
+    return None
 
 
 TAGGER_NAME = "trialex_arms_outcomes"

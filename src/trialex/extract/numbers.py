@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,11 +339,22 @@ def load_pattern_file(data: dict[str, Any], where: str = "patterns") -> list[Pat
                 entry["kind"],
                 _compile(entry["pattern"], macros, f"{where}:{pid}"),
                 {"match": examples.get("match", []), "no_match": examples.get("no_match", [])},
-                tuple(entry.get("requires", ())),
+                _fewest_literals(entry.get("requires", ())),
                 starts,
             )
         )
     return patterns
+
+
+def _fewest_literals(literals: Iterable[str]) -> tuple[str, ...]:
+    """``literals`` without those that hold another of them: a text holds one of the result
+    exactly when it holds one of ``literals`` ("patient" stands for "patients", "men" for
+    "women"), so the test per sentence is the same with half the literals; shortest first."""
+    out: list[str] = []
+    for literal in sorted(set(literals), key=lambda x: (len(x), x)):
+        if not any(kept in literal for kept in out):
+            out.append(literal)
+    return tuple(out)
 
 
 COUNT_NOUNS_FILE = "count_nouns.json"
