@@ -521,7 +521,10 @@ def prose_candidates(
         excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
         if excluded and arms.pending and arms.pending[-1].sent == (s_start, s_end):
-            arms.pending[-1].excluded = True
+            last = arms.pending[-1]
+            last.excluded = True  # its values keep no endpoint: tagged only for their groups
+            if not last.fallback and not last.unlabelled:
+                arms.pending.pop()
         found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
@@ -848,7 +851,7 @@ def _sentence(
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None:
-            if m.kind in OUTCOME_KINDS and (m.kind != "count" or c.N is not None):
+            if _open_value(text, c, clause):
                 unresolved.append(c)
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
@@ -1616,6 +1619,18 @@ class Pending:
     section: Section
     baseline: bool
     excluded: bool = False
+
+
+def _open_value(text: str, c: Candidate, clause: tuple[int, int]) -> bool:
+    """A value without endpoint the tagger may name: a percentage, a count of a denominator
+    ("12/40"), a median or mean duration (not "within 10 days", "3-6 years before")."""
+    m = c.mention
+    if m.kind not in OUTCOME_KINDS or (m.kind == "count" and c.N is None):
+        return False
+    if m.kind == "duration":
+        before = text[clause[0] : m.start]
+        return bool(cue("median").search(before) or cue("mean").search(before))
+    return True
 
 
 def outcome_endpoint(phrase: str) -> tuple[str, str | None] | None:
