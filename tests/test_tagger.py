@@ -125,3 +125,17 @@ def test_an_outcome_phrase_maps_to_a_code_through_the_vocabulary() -> None:
     assert outcome_endpoint("wound dehiscence") == ("other", "wound dehiscence")
     assert outcome_endpoint("forty-four patients") is None  # a group, not an outcome
     assert outcome_endpoint("median age") is None
+
+
+def test_every_file_of_the_model_is_package_data() -> None:
+    """A fresh install needs no download: pyproject's package-data globs cover the model."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["trialex"]
+    package = PACKAGED_MODEL.parents[2]  # src/trialex
+    covered = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    files = {p for p in PACKAGED_MODEL.rglob("*") if p.is_file()}
+    assert files and files <= covered
