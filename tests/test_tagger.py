@@ -139,3 +139,10 @@ def test_every_file_of_the_model_is_package_data() -> None:
     covered = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     files = {p for p in PACKAGED_MODEL.rglob("*") if p.is_file()}
     assert files and files <= covered
+
+
+def test_an_outcome_span_does_not_bring_back_a_term_the_context_rules_dropped() -> None:
+    text = "Of the physicians contacted, the survey response rate was 64% (320/500)."
+    tagger = FakeTagger(outcomes=("survey response rate",))
+    assert not [r for r in _records(text, None) if r.value == 64.0]
+    assert not [r for r in _records(text, tagger) if r.value == 64.0 and r.endpoint == "ORR"]

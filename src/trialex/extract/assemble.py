@@ -1685,7 +1685,15 @@ def _outcome_for(
     if p.ctx.find(text[a:b]) is not None:
         return None  # a defined arm's name ("PCR-B") the tagger took for an outcome
     named = outcome_endpoint(text[a:b])
-    return None if named is None else (a, b, named[0], named[1])
+    if named is None:
+        return None
+    from trialex.extract.rules import match_terms
+
+    if match_terms(text[a:b]) and not any(
+        t.code == named[0] and t.start < b and a < t.end for t in p.terms
+    ):
+        return None  # a vocabulary term the document's context rules dropped ("survey response")
+    return a, b, named[0], named[1]
 
 
 def resolve_pending(
