@@ -51,6 +51,18 @@ def per_form(evaluation) -> dict[str, dict[str, float]]:
     return {form: prf(*c) for form, c in sorted(counts.items())}
 
 
+def sections_per_form(evaluation) -> dict[str, dict[str, float | int | None]]:
+    """Section accuracy (gold anchors in a predicted section of their kind) per form."""
+    counts: dict[str, list[int]] = {}
+    for d in evaluation.documents:
+        c = counts.setdefault(form_of(d.doc_id), [0, 0])
+        c[0], c[1] = c[0] + d.anchors_correct, c[1] + d.anchors_total
+    return {
+        form: {"accuracy": (right / total if total else None), "correct": right, "anchors": total}
+        for form, (right, total) in sorted(counts.items())
+    }
+
+
 def half_ids(dev: Path, half: str) -> list[str]:
     every = sorted(p.name.removesuffix(".gold.json") for p in (dev / "gold").glob("*.gold.json"))
     check = set(check_ids())
@@ -126,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                     for key in ("misses", "false_positives", "attribute_errors", "section_errors"):
                         doc.pop(key, None)
             data["per_form"] = per_form(evaluation)
+            data["sections_per_form"] = sections_per_form(evaluation)
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             print(f"gold-dev {args.half} half: {len(result['ids'])} documents")
@@ -136,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{form:<24} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
                     f" {s['tp']:>5d} {s['fp']:>5d} {s['fn']:>5d}"
                 )
+            print("\nSection accuracy per form (gold anchors correct / anchors)")
+            for form, a in sections_per_form(evaluation).items():
+                acc = "  n/a" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
+                print(f"{form:<24} {acc:>6} {a['correct']:>5d} / {a['anchors']:<5d}")
     return 0
 
 

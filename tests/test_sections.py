@@ -1040,3 +1040,109 @@ def test_sections_page_continuation_marker_opens_another_articles_text() -> None
     assert _kind_at(text, sections, "[1] Smith")[0] == "references"
     assert _kind_at(text, sections, "（上接")[0] == "other"
     assert _kind_at(text, sections, "[5] Wang")[0] == "other"
+
+
+# --------------------------------------------------------------------------------------------
+# classes found on real PMC renderings, PDQ excerpts and wrapped Markdown (invented texts)
+
+_PMC_HEAD = (
+    "TITLE: A phase II trial of drug A in relapsed lymphoma\n\n"
+    "  ABSTRACT:\nDrug A was given to patients with relapsed lymphoma and was active.\n\n"
+    "BODY.INTRODUCTION:\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+)
+
+
+def test_glued_pmc_table_title_is_a_table() -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS.PATIENT CHARACTERISTICS:\n"
+        "Forty patients were enrolled between 2010 and 2014 at six centres in two countries.\n"
+        "Table 1Baseline characteristicsAll patients  (n=40)Median age  (range)59  (35–81)\n\n"
+        "BODY.DISCUSSION:\nDrug A was active in this population of heavily treated patients.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Table 1Baseline")[0] == "table"
+    assert _kind_at(text, sections, "Forty patients")[0] == "results"
+
+
+def test_caption_glued_to_the_sentence_before_it_is_split_off() -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nThe response rate was 45% and the median survival was 14 months in the"
+        " whole cohort (Tables 1 and 2).Table 1Response by subgroupAge < 6548%Age ≥ 6541%\n"
+        "Similar findings were observed when the response was compared between the two strata"
+        " of the randomisation and across the participating centres.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "The response rate")[0] == "results"
+    assert _kind_at(text, sections, "Table 1Response")[0] == "table"
+    assert _kind_at(text, sections, "Similar findings")[0] == "results"
+    assert_tiles(text, sections)
+
+
+def test_untitled_indented_cells_of_a_pmc_rendering_are_a_table() -> None:
+    text = _PMC_HEAD + (
+        "BODY.RESULTS:\nCharacteristics of cases and controls are shown in Table 1 and did not"
+        " differ markedly between the groups.\n"
+        " p-value \n \n N \n 401 800 \n Age (years) \n 57.3 57.3 \n 0.72 \n"
+        "We observed a weak positive association between the marker and the risk of cancer in"
+        " the whole cohort of participants.\n\n"
+        "BODY.DISCUSSION:\nThe association was weak and needs replication in other cohorts.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Age (years)")[0] == "table"
+    assert _kind_at(text, sections, "We observed a weak")[0] == "results"
+    assert _kind_at(text, sections, "Characteristics of cases")[0] == "results"
+
+
+def test_topic_heading_under_results_stays_results() -> None:
+    text = (
+        "Introduction\n\nRelapsed lymphoma has a poor outcome with the current therapies.\n\n"
+        "Methods\n\nPatients with relapsed lymphoma received drug A every three weeks.\n\n"
+        "Results\n\nForty patients were enrolled between 2010 and 2014 at six centres.\n\n"
+        "Treatment\n\nPatients received a median of six cycles of drug A (range 1-8).\n\n"
+        "Discussion\n\nDrug A was active in this population.\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "Patients received a median")[0] == "results"
+    assert _kind_at(text, sections, "Patients with relapsed")[0] == "methods"
+
+
+def test_pdq_excerpt_opening_on_a_level_two_heading_is_body() -> None:
+    text = (
+        "## Treatment of Recurrent Adult Leukemia\n\n"
+        "Treatment options for recurrent leukemia include chemotherapy.[[1](#cit/section_7.1)]\n\n"
+        "### Recurrent Adult Leukemia\n\n"
+        "About half of the relapses occur within the first year of remission and their\n"
+        "outcome depends on the length of that remission and on the\n"
+        "treatment.\n\n"
+        "**Summary**\n\n"
+        "Evidence (chemotherapy):\n\n"
+        "1. In a phase II study, 45% of 60 patients achieved a complete remission.\n"
+    )
+    sections = split_sections(text)
+    for needle in ("## Treatment of Recurrent", "treatment.", "**Summary**", "Evidence ("):
+        assert _kind_at(text, sections, needle)[0] == "other", needle
+
+
+def test_html_table_block_under_a_chinese_title_is_one_table() -> None:
+    text = (
+        "# 1 材料与方法\n\n"
+        "收集患者的临床资料，比较两组患者的基线特征和治疗结果，所有患者均签署知情同意书。\n\n"
+        "表1 两组患者基线特征 Tab.1 Baseline characteristics\n\n"
+        "<html><body><table><tr><td>Group</td><td>n</td></tr><tr><td>A</td><td>35</td></tr>"
+        "</table></body></html>\n\n"
+        "# 2 结果\n\n两组患者的总有效率分别为45%和30%，差异有统计学意义。\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "<html>")[0] == "table"
+    assert _kind_at(text, sections, "表1")[0] == "table"
+    assert _kind_at(text, sections, "两组患者的总有效率")[0] == "results"
+
+
+def test_image_line_takes_the_language_of_its_neighbours() -> None:
+    text = (
+        "# 2 结果\n\n两组患者的总有效率分别为45%和30%，差异有统计学意义。\n\n"
+        "![](images/f2f422b784d57b7fb1afe0a96bda00cbf3c1124aad281801fa0e1f.jpg)\n\n"
+        "两组患者的中位生存期分别为14个月和9个月，差异有统计学意义。\n"
+    )
+    sections = split_sections(text)
+    assert _kind_at(text, sections, "![](images") == ("results", "zh")

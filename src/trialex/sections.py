@@ -75,6 +75,7 @@ _RULE_KEYS = {
     "strong",
     "citation",
     "note",
+    "topics",
 }
 _PATTERN_GROUPS = (
     "heading_patterns",
@@ -206,6 +207,9 @@ class HeadingRule:
     phrases: tuple[str, ...]
     abstract_part: bool
     examples: dict[str, tuple[str, ...]]
+    # phrases naming a topic that is also a subsection of another section ("Treatment" under
+    # "Results"): under results they do not reopen the rule's kind
+    topics: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,10 @@ class SectionRules:
                 phrases=phrases,
                 abstract_part=bool(rule.get("abstract_part", False)),
                 examples=_examples(rule, source),
+                topics=frozenset(_norm_heading(p) for p in rule.get("topics", [])),
             )
+            if not heading.topics <= set(phrases):
+                raise RulesError(f"{source}: {rule['id']}: topics must be among its phrases")
             for phrase in phrases:
                 if not phrase:
                     raise RulesError(f"{source}: {rule['id']}: empty phrase")
@@ -467,7 +474,13 @@ class _Line:
 
 # PMC plain-text renderings print a section's paragraphs, tables and figure captions on one
 # line, separated by runs of two or more spaces: each piece is read as a line of its own.
-_PIECE_BREAK = re.compile(r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])")
+_PIECE_BREAK = re.compile(
+    r"(?<=\S)[ \t\u00a0]{2,}(?=[A-Z0-9(\[])"
+    # a caption glued to the text before it: "... (Tables 1 and 2).Table 1Disease progression"
+    r"|(?<=[^\s])(?=(?:Table|Figure) \d{1,2}[A-Z][a-z])"
+)
+_HTML_TABLE = re.compile(r"^(?:<html>\s*)?(?:<body>\s*)?<table\b", re.IGNORECASE)
+_XMLNS_LEAD = re.compile(r'^[^<>"\n]{0,40}="[^"\n]{0,200}">')
 _LABELLED_DOC = re.compile(r"^[ \t]*(?:ABSTRACT|BODY)[.:]", re.MULTILINE)
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 
@@ -598,6 +611,7 @@ class _Splitter:
         self.rules = rules
         self.lines = _lines(text, pieces=labelled_document(text))
         self.inline_table = False  # a table printed inside a line of prose (PMC renderings)
+        self.indent_table = False  # an untitled table of indented cells (PMC renderings)
         self.segments: list[_Segment] = []
         self.kind: str | None = None  # current kind; None = preamble
         self.prose_kind: str | None = None  # kind to resume after a table/figure/boilerplate
@@ -636,12 +650,13 @@ class _Splitter:
         self.has_citation = False
         self.first_structure_kind: str | None = None
         seen_prose = False
-        for ln in self.lines:
+        for i, ln in enumerate(self.lines):
             body = ln.body
             if not body or is_table_row(body):
                 continue
             rule, _ = rules.heading(body)
-            if rule is not None and rule.kind in _STRUCTURE_KINDS:
+            structural = rule is not None and rule.kind in _STRUCTURE_KINDS
+            if structural and rule is not None and not self._wrapped_word(i, body):
                 self.has_structure = True
                 if self.first_structure_kind is None:
                     self.first_structure_kind = rule.kind
@@ -703,7 +718,7 @@ class _Splitter:
         # a few "Response"/"Patient characteristics" topics among a hundred headings do not
         # make a review an article; "1 材料和方法" and "2 结果" do
         # a web summary that cites its sources as Markdown links ("[[12](#cit/section_2.3)]")
-        cites = sum(1 for b in bodies if "](#cit" in b) >= 2
+        cites = any("](#cit" in b for b in bodies)
         self.narrative = not self.labelled and (
             (md >= 3 and (len(kinds) < 2 or structural <= md // 20))
             or (md >= 1 and not kinds and cites)
@@ -737,6 +752,7 @@ class _Splitter:
         self.segments.append(_Segment(i, kind, title))
         self.kind = kind
         self.in_table = False
+        self.indent_table = False
         self.in_figure = False
         self.in_boiler = False
 
@@ -791,6 +807,8 @@ class _Splitter:
                     self._md_heading(i, body, text, level)
                     continue
             heading, depth = rules.heading(body)
+            if heading is not None and self._wrapped_word(i, body):
+                heading = None
             if heading is None and self.wrapped:
                 heading = self._interleaved_heading(body)
             if heading is not None:
@@ -926,7 +944,15 @@ class _Splitter:
         """
         self.zoned = False
         rule, _ = self.rules.heading(text)
-        if self.prose_kind is None and level <= min(self.md_min_level, 2) and rule is None:
+        # a narrative excerpt opening on "## Treatment of Recurrent ..." opens its body: only a
+        # level-1 heading is the title of a narrative page
+        titled = level == 1 or not self.narrative
+        if (
+            self.prose_kind is None
+            and titled
+            and level <= min(self.md_min_level, 2)
+            and rule is None
+        ):
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
@@ -958,6 +984,14 @@ class _Splitter:
             self._open(i, "abstract", body)
             return
         self._open_prose(i, kind, body, new=kind == "abstract" and parent != "abstract")
+
+    def _wrapped_word(self, i: int, body: str) -> bool:
+        """A lower-case line right under an unfinished line ("... require immediate" /
+        "treatment."): the end of a hard-wrapped sentence, not a heading."""
+        if not body[0].islower() or i == 0:
+            return False
+        above = self.lines[i - 1].body
+        return bool(above) and not above.endswith(_TERMINAL) and not above.endswith(":")
 
     def _heading_at(self, i: int, body: str) -> bool:
         """An unknown heading: heading-like, and not a line of a wrapped paragraph (PDF text)."""
@@ -1020,6 +1054,19 @@ class _Splitter:
             self.table_footnotes = False
             self.caption_pending = _label_only(title, body)
             return True
+        if _HTML_TABLE.match(body):
+            # an HTML table block of a MinerU / web conversion, under its title or not
+            if not self.in_table:
+                caption = self._caption_above(i)
+                if caption is None:
+                    self._open(i, "table", None)
+                else:
+                    self._open(caption, "table", self.lines[caption].body)
+                self.in_table = True
+                self.table_title = ""
+                self.table_first_row = ""
+                self.table_footnotes = False
+            return True
         if is_table_row(body):
             row = _SPACES.sub(" ", body)
             if self.in_table:
@@ -1041,6 +1088,19 @@ class _Splitter:
         if self.in_table and self._footnote(body):
             self.table_footnotes = True
             return True
+        if not self.in_table and self._indented_cells(i, body):
+            # an untitled table of a PMC rendering: its cells are printed indented, one row or
+            # cell a line, under the prose that cites it
+            self._open(i, "table", None)
+            self.in_table = True
+            self.inline_table = True
+            self.indent_table = True
+            self.table_title = ""
+            self.table_first_row = ""
+            self.table_footnotes = False
+            return True
+        if self.in_table and self.indent_table and not self._indented(i):
+            return False  # the indented cells are over: prose (or a heading) again
         if self.in_table and self.inline_table and not _sentence_prose(body):
             return True  # cells and footnotes of a flattened table, up to the prose after it
         # "Open in a new tab", "View large" under a table stay in the table
@@ -1049,6 +1109,23 @@ class _Splitter:
             and len(body) <= FURNITURE_MAX
             and rules.first("boilerplate", body, strong_only=True) is not None
         )
+
+    def _indented(self, i: int) -> bool:
+        """The raw line holding line ``i`` (or the piece cut from it) starts with white space."""
+        start = self.text.rfind("\n", 0, self.lines[i].start) + 1
+        return self.text[start] in " \t\u00a0"
+
+    def _indented_cells(self, i: int, body: str) -> bool:
+        """In a PMC rendering, an indented line at the start of a raw line that is neither a
+        label, a caption, a heading nor a sentence: a table's cells."""
+        if not self.labelled or self.prose_kind not in _STRUCTURE_KINDS or self.in_figure:
+            return False
+        if not self._indented(i):
+            return False
+        prose = _XMLNS_LEAD.sub("", body)  # ' xmlns:ns0="...">To identify ...' is prose
+        if _sentence_prose(prose) or self.rules.first("figure_captions", body) is not None:
+            return False
+        return self.rules.heading(body)[0] is None
 
     def _caption_above(self, i: int) -> int | None:
         """The line right above a new table when it is its untitled caption (HTML ``<caption>``).
@@ -1088,6 +1165,13 @@ class _Splitter:
         self.zoned = False
         kind = rule.kind
         parent = self.prose_kind
+        if self.narrative and kind in _STRUCTURE_KINDS:
+            # "**Summary**", "Treatment" in a narrative review are topics of its body
+            kind = parent if parent is not None and parent not in _BACK_KINDS else "other"
+            if parent == "front_matter":
+                kind = "other"
+            self._open_prose(i, kind, body)
+            return
         if parent is None and rule.abstract_part and depth == 0 and self.has_citation:
             # a PubMed page: the structured abstract's labels come before any other heading
             self._open_prose(i, "abstract", body)
@@ -1098,6 +1182,12 @@ class _Splitter:
             if self.kind != "front_matter" or self._interrupted():
                 self._open(i, "front_matter", None)
             return
+        if parent == "results" and kind == "methods" and depth <= 1 and rule.topics:
+            words = _norm_heading(_split_numbering(markup_heading(body)[0])[0])
+            if words in rule.topics:
+                # "Patients", "Treatment" as a subsection of the results
+                self._open_prose(i, parent, body)
+                return
         if depth > 1 and parent in _STRUCTURE_KINDS:
             # a numbered subsection ("2.4 Statistical analysis") belongs to its parent
             self._open_prose(i, parent, body)
@@ -1223,6 +1313,9 @@ class _Splitter:
 # Languages
 
 
+_IMAGE_LINE = re.compile(r"^!\[[^\]\n]{0,200}\]\([^)\n]{0,300}\)$")
+
+
 class _LanguageAssigner:
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
@@ -1248,6 +1341,8 @@ class _LanguageAssigner:
         return self._doc_latin
 
     def line_language(self, body: str, kind: str) -> str | None:
+        if _IMAGE_LINE.match(body):
+            return None  # "![](images/3f2a.jpg)": no words, the language of its neighbours
         script = script_language(body)
         if script != LATIN:
             return script
