@@ -71,8 +71,12 @@ def corpus_files(folder: Path) -> list[Path]:
 
 
 def real_files(folder: Path, n: str) -> list[Path]:
-    """The first ``n`` (or ``all``) real texts of ``folder``, by name."""
-    files = corpus_files(folder)
+    """The first ``n`` (or ``all``) real texts of ``folder``, by name (never a copy of a check
+    document of gold-dev: ``bench/_split.py``)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from _split import is_check_copy
+
+    files = [f for f in corpus_files(folder) if not is_check_copy(f)]
     if not files:
         raise SystemExit(f"{folder}: no .txt files")
     return files if n == "all" else files[: int(n)]
@@ -92,17 +96,49 @@ def _documents(files: list[Path]) -> Iterator[Any]:
         yield load_path(path)
 
 
-def core_seconds(files: list[Path]) -> float:
-    """Seconds to read and extract ``files`` in this process (pipeline built beforehand)."""
-    from trialex.nlp import get_nlp, warm_up
+def core_seconds(files: list[Path], tagger: bool | None = None, cpu: bool = False) -> float:
+    """Seconds to read and extract ``files`` in this process (pipeline built beforehand);
+    ``tagger`` True/False forces the trained tagger on/off (None: the settings' default);
+    ``cpu``: CPU seconds of the process instead of wall seconds (steadier on a shared machine)."""
+    from trialex.nlp import build_nlp, get_nlp, warm_up
     from trialex.pipeline import process_many
+    from trialex.settings import get_settings
 
-    nlp = get_nlp()
+    settings = get_settings(tagger=tagger) if tagger is not None else None
+    # a forced mode builds a fresh pipeline: the tagger's sentence cache starts empty each round
+    nlp = get_nlp(settings) if settings is None else build_nlp(settings)
     warm_up(nlp)
-    start = time.perf_counter()
-    for _ in process_many(_documents(files), nlp=nlp, on_error=lambda d, e: None):
+    clock = time.process_time if cpu else time.perf_counter
+    start = clock()
+    for _ in process_many(
+        _documents(files), nlp=nlp, settings=settings, on_error=lambda d, e: None
+    ):
         pass
-    return time.perf_counter() - start
+    return clock() - start
+
+
+def tagger_rows(files: list[Path], rounds: int = 2) -> list[tuple[str, str]]:
+    """Core throughput with the trained tagger off and on, on the same texts, alternating
+    ``rounds`` times (best of each: the machine is shared), in CPU seconds of the process (the
+    steadier figure when other jobs share the cores) and in wall seconds."""
+    rows: list[tuple[str, str]] = []
+    n = len(files)
+    for cpu in (True, False):
+        off: list[float] = []
+        on: list[float] = []
+        for _ in range(rounds):
+            off.append(core_seconds(files, tagger=False, cpu=cpu))
+            on.append(core_seconds(files, tagger=True, cpu=cpu))
+        best_off, best_on = min(off), min(on)
+        unit = "CPU s" if cpu else "s"
+        rounds_text = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(off, on, strict=True))
+        rows += [
+            (f"tagger off ({unit})", f"{n / best_off:.2f} docs/s ({best_off:.2f} {unit})"),
+            (f"tagger on ({unit})", f"{n / best_on:.2f} docs/s ({best_on:.2f} {unit})"),
+            (f"throughput on / off ({unit})", f"x{best_off / best_on:.2f} (best of {rounds})"),
+            (f"rounds off / on ({unit})", rounds_text),
+        ]
+    return rows
 
 
 def _core_worker(files: list[str]) -> int:
@@ -227,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask", action="store_true", help="also time the flow on Dask")
     parser.add_argument("--no-flow", action="store_true", help="skip the Prefect measurements")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument(
+        "--tagger",
+        choices=("default", "both"),
+        default="default",
+        help="both: only core throughput with the trained tagger off and on (same texts)",
+    )
     args = parser.parse_args(argv)
     # a private Prefect home (database) for the flow runs, before Prefect is imported
     os.environ.setdefault("PREFECT_HOME", str(WORK / "prefect_home"))
@@ -252,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
         ("corpus", f"{n} documents, {mb:.2f} MB of text ({what})"),
     ]
 
+    if args.tagger == "both":
+        rows.extend(tagger_rows(files))
+        print(table(rows))
+        return 0
     core = core_seconds(files)
     rows.append(("core, 1 process", f"{n / core:.1f} docs/s, {mb / core:.3f} MB/s ({core:.2f} s)"))
     par = core_seconds_parallel(files, args.processes)

@@ -3,6 +3,8 @@
     python bench/gold_dev.py --half tune            # scores with miss / false-positive lists
     python bench/gold_dev.py --half check           # figures only: the check half is never read
     python bench/gold_dev.py --half all --json      # both halves, machine-readable
+    python bench/gold_dev.py --tagger both          # F1 and group agreement, tagger off vs on,
+                                                    # for the check and the tune half (figures)
 
 The tune half is for development; the check half is scored and reported, never inspected, so
 its lists are never printed (``--lists`` is refused with ``--half check``).
@@ -76,8 +78,9 @@ def source_of(dev: Path, doc_id: str) -> Path:
     return dev / "raw" / gold.get("pdf", gold["source"])
 
 
-def run(dev: Path, half: str, out: Path) -> dict:
+def run(dev: Path, half: str, out: Path, tagger: bool | None = None) -> dict:
     from trialex.evaluate import evaluate
+    from trialex.settings import get_settings
 
     ids = half_ids(dev, half)
     gold_dir = out / "gold"
@@ -88,7 +91,8 @@ def run(dev: Path, half: str, out: Path) -> dict:
         shutil.copy(dev / "gold" / f"{doc_id}.gold.json", gold_dir)
     from trialex.corpus import run_corpus
 
-    summary = run_corpus([source_of(dev, d) for d in ids], pred_dir, force=True)
+    settings = get_settings(tagger=tagger) if tagger is not None else None
+    summary = run_corpus([source_of(dev, d) for d in ids], pred_dir, force=True, settings=settings)
     for failure in summary.get("failed_documents", []) or []:
         print(f"failed: {failure}", file=sys.stderr)
     return {"ids": ids, "evaluation": evaluate(pred_dir, gold_dir, raw_dirs=[dev / "raw"])}
@@ -101,10 +105,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lists", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--keep", type=Path, help="write the predictions here instead of a temp")
+    parser.add_argument(
+        "--tagger",
+        choices=["default", "off", "on", "both"],
+        default="default",
+        help="the trained tagger off/on; both: figures only, off vs on for the check and the "
+        "tune half in one run",
+    )
     args = parser.parse_args(argv)
     if not (args.dev / "gold").is_dir():
         print(f"{args.dev}: no gold-dev here (../shared/gold-dev is absent)", file=sys.stderr)
         return 2
+    if args.tagger == "both":
+        return tagger_table(args.dev)
+    tagger = {"off": False, "on": True}.get(args.tagger)
     if args.half != "tune" and args.lists:
         print("--lists: the check half is never inspected", file=sys.stderr)
         return 2
@@ -115,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) if args.keep is None else args.keep
         if args.keep is not None and out.exists():
             shutil.rmtree(out)
-        result = run(args.dev, args.half, out)
+        result = run(args.dev, args.half, out, tagger)
         evaluation = result["evaluation"]
         if args.json:
             data = json.loads(scores_json(evaluation))
@@ -139,6 +153,28 @@ def main(argv: list[str] | None = None) -> int:
             for form, a in sections_per_form(evaluation).items():
                 acc = "  n/a" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
                 print(f"{form:<24} {acc:>6} {a['correct']:>5d} / {a['anchors']:<5d}")
+    return 0
+
+
+def tagger_table(dev: Path) -> int:
+    """Record F1 and ``group`` agreement with the tagger off and on, check and tune half, side by
+    side (figures only: no record of either half is printed)."""
+    rows = []
+    for half in ("check", "tune"):
+        for mode in (False, True):
+            with tempfile.TemporaryDirectory() as tmp:
+                evaluation = run(dev, half, Path(tmp), tagger=mode)["evaluation"]
+            overall = evaluation.overall()
+            rows.append(
+                (half, "on" if mode else "off", overall, evaluation.field_accuracy().get("group"))
+            )
+    print("half   tagger  P      R      F1     tp    fp    fn    group agreement")
+    for half, mode, o, group in rows:
+        agreement = f"{group:.3f}" if group is not None else "-"
+        print(
+            f"{half:<6} {mode:<7} {o['precision']:.3f}  {o['recall']:.3f}  {o['f1']:.3f}  "
+            f"{o['tp']:<5d} {o['fp']:<5d} {o['fn']:<5d} {agreement}"
+        )
     return 0
 
 

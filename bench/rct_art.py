@@ -3,6 +3,7 @@
     python bench/rct_art.py                       # ../shared/training/rct_art/gold_corpus
     python bench/rct_art.py --split test          # only the tagger's held-out sentences
     python bench/rct_art.py --json
+    python bench/rct_art.py --split test --tagger both    # the trained tagger off, then on
 
 RCT-ART (Apache-2.0) marks, in ~350 result sentences of RCT abstracts of five disease areas, every
 measure (``MEAS``: "14 ( 28 % )", "median 8.1 months") with relations to its arm (``INTV``) and
@@ -64,10 +65,13 @@ def measures(task: dict) -> list[tuple[int, int, str | None]]:
     ]
 
 
-def run(folder: Path, split: str | None) -> dict:
+def run(folder: Path, split: str | None, tagger: bool | None = None) -> dict:
     from trialex.evaluate import groups_agree
     from trialex.ingest import document_from_text
     from trialex.pipeline import process_many
+    from trialex.settings import get_settings
+
+    settings = get_settings(tagger=tagger) if tagger is not None else None
 
     tasks = sentences(folder, split)
     # a lone sentence would be read as a title (front matter): each stands under a heading
@@ -78,7 +82,7 @@ def run(folder: Path, split: str | None) -> dict:
     counts: Counter[str] = Counter()
     per_domain: dict[str, Counter[str]] = {}
     endpoints: Counter[str] = Counter()
-    for task, (_, result) in zip(tasks, process_many(docs), strict=True):
+    for task, (_, result) in zip(tasks, process_many(docs, settings=settings), strict=True):
         c = per_domain.setdefault(task["_domain"], Counter())
         shift = len(HEADING)
         spans = [(r.span.start - shift, r.span.end - shift, r) for r in result.records]
@@ -122,14 +126,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--split", choices=["train", "dev", "test"], default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--tagger", choices=["default", "off", "on", "both"], default="default")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: RCT-ART gold corpus absent", file=sys.stderr)
         return 2
-    result = run(args.data, args.split)
-    if args.json:
+    modes = {"default": [None], "off": [False], "on": [True], "both": [False, True]}
+    for mode in modes[args.tagger]:
+        if mode is not None:
+            print(f"tagger {'on' if mode else 'off'}")
+        report(run(args.data, args.split, mode), args.json)
+    return 0
+
+
+def report(result: dict, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(result, indent=2))
-        return 0
+        return
     print(f"{'':<24} {'sent':>5} {'meas':>5} {'cover':>6} {'group':>6} {'recs':>5} {'off':>5}")
     rows = [("OVERALL", result["overall"]), *result["per_domain"].items()]
     for name, f in rows:
@@ -139,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     top = ", ".join(f"{k} {v}" for k, v in Counter(result["endpoints"]).most_common(8))
     print(f"endpoints of covered measures: {top}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -254,8 +254,8 @@ class TermsComponent:
 
 class RecordsComponent:
     """Sets ``doc._.records`` and ``doc._.doc_warnings`` from the rule and NER extractors;
-    with ``tagger`` (a model path, or "packaged"), the trained tagger names arms the rules do
-    not (:mod:`trialex.tagger`)."""
+    with ``tagger`` (a model path, or "packaged"), the trained tagger names the arms and outcomes
+    the rules leave open (:mod:`trialex.tagger`)."""
 
     def __init__(self, tagger: str | None = None, rules_dir: str | None = None) -> None:
         self.rules_dir = rules_dir

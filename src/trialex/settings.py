@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     )
     tagger: bool = Field(
         default=False,
-        description="Run the packaged OUTCOME/ARM tagger (resources/ner/model) so that its ARM "
-        "spans fill a record's group where the rules name no arm.",
+        description="Run the packaged OUTCOME/ARM tagger (resources/ner/model) on the sentences "
+        "the rules leave open: its ARM spans fill a group the rules could only default, its "
+        "OUTCOME spans the endpoint of a value the rules name none for.",
     )
     tagger_model: str | None = Field(
         default=None, description="Another tagger pipeline (a path) instead of the packaged one."

@@ -557,6 +557,11 @@ def prose_candidates(
             continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
         found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
+        if excluded and arms.pending and arms.pending[-1].sent == (s_start, s_end):
+            last = arms.pending[-1]
+            last.excluded = True  # its values keep no endpoint: tagged only for their groups
+            if not last.fallback and not last.unlabelled:
+                arms.pending.pop()
         found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
@@ -757,6 +762,7 @@ def _sentence(
         assigned = _zh_listed(text, cands, sent_terms, mentions)
 
     result: list[Candidate] = []
+    unresolved: list[Candidate] = []  # values the rules give no endpoint (the tagger may)
     prev_top: Candidate | None = None
     value_spans = [c.span for c in cands if c.mention.kind != "n_eq"]
     for c in cands:
@@ -911,6 +917,8 @@ def _sentence(
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None:
+            if _open_value(text, c, clause):
+                unresolved.append(c)
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
             continue
@@ -928,15 +936,28 @@ def _sentence(
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
-    assign_groups(
-        text,
-        sent,
-        cls,
-        result,
-        arms if arms is not None else ArmContext(),
-        value_spans_all,
-        sent_terms,
-    )
+    ctx = arms if arms is not None else ArmContext()
+    fallback = assign_groups(text, sent, cls, result, ctx, value_spans_all, sent_terms)
+    if ctx.tagger is not None and ctx.pending is not None and ctx.section is not None:
+        unlabelled = [c for c in result if c.endpoint == "other" and not c.label]
+        if fallback or unresolved or unlabelled:
+            ctx.pending.append(
+                Pending(
+                    sent=sent,
+                    cls=cls,
+                    found=result,
+                    fallback=fallback,
+                    unresolved=unresolved,
+                    unlabelled=unlabelled,
+                    mentions=mentions,
+                    value_spans=value_spans_all,
+                    terms=sent_terms,
+                    ctx=ctx.snapshot(),
+                    kind=kind,
+                    section=ctx.section,
+                    baseline=ctx.baseline,
+                )
+            )
     return result
 
 
@@ -1626,6 +1647,23 @@ class ArmContext:
     labels: dict[str, str] = field(default_factory=dict)
     cohort: str | None = None  # the study population as the document first describes it
     zh_groups: list[str] = field(default_factory=list)  # Chinese group names, as first seen
+    # with a tagger, the sentences that need it are collected here while the rules read the
+    # document, then tagged in one batch (:func:`resolve_pending`); None: the tagger is asked
+    # at once, sentence by sentence
+    pending: list[Pending] | None = None
+    section: Section | None = None  # the section being read, and whether its path is baseline
+    baseline: bool = False
+
+    def snapshot(self) -> ArmContext:
+        """The arms in force now, for a sentence read again later (with the tagger)."""
+        return ArmContext(
+            list(self.arms),
+            self.randomized,
+            self.tagger,
+            self.labels,
+            self.cohort,
+            self.zh_groups,
+        )
 
     def whole(self) -> str:
         if not self.cohort:
@@ -1845,6 +1883,161 @@ def _tagged_arms(
     return out
 
 
+OUTCOME_KINDS = frozenset({"pct", "pct_range", "duration", "count"})  # the tagger may name
+MAX_OUTCOME_GAP = 150  # chars between an OUTCOME span and the value it names
+
+
+@dataclass
+class Pending:
+    """A sentence the rules leave open, for the tagger: values with a default group or none
+    (``fallback``), with no endpoint (``unresolved``), or ``other`` without a label."""
+
+    sent: tuple[int, int]
+    cls: list[tuple[int, int]]
+    found: list[Candidate]
+    fallback: list[Candidate]
+    unresolved: list[Candidate]
+    unlabelled: list[Candidate]
+    mentions: list[Mention]
+    value_spans: Sequence[tuple[int, int]]
+    terms: Sequence[Term]
+    ctx: ArmContext
+    kind: str
+    section: Section
+    baseline: bool
+    excluded: bool = False
+
+
+def _open_value(text: str, c: Candidate, clause: tuple[int, int]) -> bool:
+    """A value without endpoint the tagger may name: a percentage, a count of a denominator
+    ("12/40"), a median or mean duration (not "within 10 days", "3-6 years before")."""
+    m = c.mention
+    if m.kind not in OUTCOME_KINDS or (m.kind == "count" and c.N is None):
+        return False
+    if m.kind == "duration":
+        before = text[clause[0] : m.start]
+        return bool(cue("median").search(before) or cue("mean").search(before))
+    return True
+
+
+def outcome_endpoint(phrase: str) -> tuple[str, str | None] | None:
+    """``(code, label)`` an OUTCOME phrase of the tagger names: a vocabulary term in it gives
+    the code ("the rate of complete remission" -> CR), an open-outcome recode ("time to ...")
+    else, and otherwise ``other`` with the phrase as label; None for what names no outcome
+    (age, dose, a group: the open vocabulary's ``not_outcome``)."""
+    from trialex.extract.outcomes import open_rules
+    from trialex.extract.rules import match_terms
+
+    phrase = re.sub(r"(?i)^(?:the|an?|of|in)\s+", "", phrase.strip(" ,.;:()[]"))
+    rules = open_rules()
+    if len(phrase) < 3 or not re.search(r"[A-Za-z]{3}", phrase) or len(phrase.split()) > 10:
+        return None
+    if rules.not_outcome.search(phrase) or rules.not_outcome_raw.search(phrase):
+        return None
+    if cue("tagger_not_outcome").search(phrase):
+        return None  # "forty-four patients", "33 PCR-B": a count of a group, not an outcome
+    terms = match_terms(phrase)
+    codes = {t.code for t in terms}
+    if len(codes) == 1:
+        t = terms[0]
+        labelled = t.code in ("other", "adverse_events", "time_to_event")
+        return t.code, (t.label or phrase) if labelled else None
+    if codes:
+        return None  # two outcomes in one span: the rules' business
+    if phrase.split(" ", 1)[0][1:].islower():
+        phrase = phrase[:1].lower() + phrase[1:]
+    code = next((r.code for r in rules.recodes if r.regex.search(phrase)), "other")
+    return code, phrase if code in ("other", "adverse_events", "time_to_event") else None
+
+
+def _outcome_for(
+    text: str, c: Candidate, p: Pending, spans: Sequence[tuple[int, int]]
+) -> tuple[int, int, str, str | None] | None:
+    """The OUTCOME span of the value's clause that names it: the nearest before the value, else
+    the nearest after it (no other value in between); ``(start, end, code, label)``."""
+    clause = _in(p.cls, c.span[0])
+    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    for a, b in spans:
+        if a < clause[0] or b > clause[1] or (a < c.span[1] and c.span[0] < b):
+            continue
+        lo, hi = (b, c.span[0]) if b <= c.span[0] else (c.span[1], a)
+        if hi - lo > MAX_OUTCOME_GAP or any(lo <= v[0] < hi and v != c.span for v in p.value_spans):
+            continue
+        key = (0 if b <= c.span[0] else 1, hi - lo)
+        if best is None or key < best[0]:
+            best = (key, (a, b))
+    if best is None:
+        return None
+    a, b = best[1]
+    if p.ctx.find(text[a:b]) is not None:
+        return None  # a defined arm's name ("PCR-B") the tagger took for an outcome
+    named = outcome_endpoint(text[a:b])
+    if named is None:
+        return None
+    from trialex.extract.rules import match_terms
+
+    if match_terms(text[a:b]) and not any(
+        t.code == named[0] and t.start < b and a < t.end for t in p.terms
+    ):
+        return None  # a vocabulary term the document's context rules dropped ("survey response")
+    return a, b, named[0], named[1]
+
+
+def resolve_pending(
+    text: str, pending: list[Pending], tagger: Callable[[str], Sequence[tuple[int, int]]]
+) -> list[tuple[Candidate, Section]]:
+    """Tag the sentences the rules left open in one batch (``tagger.prefetch``), then fill from
+    the tagger's spans: ARM spans give the groups the rules could only default
+    (:func:`assign_groups` again, now with the tagger), OUTCOME spans the endpoint of a value
+    that had none and the label of an ``other``. Rules stay where they decided. Returns the
+    new candidates (the values that now have an endpoint)."""
+    sentences = [text[p.sent[0] : p.sent[1]] for p in pending]
+    prefetch = getattr(tagger, "prefetch", None)
+    if prefetch is not None:
+        prefetch(sentences)
+    outcomes = getattr(tagger, "outcomes", None)
+    source = f"model:{getattr(tagger, 'name', TAGGER_NAME)}"
+    out: list[tuple[Candidate, Section]] = []
+    for p, sentence in zip(pending, sentences, strict=True):
+        spans: list[tuple[int, int]] = []
+        if outcomes is not None and (p.unresolved or p.unlabelled):
+            spans = [(p.sent[0] + a, p.sent[0] + b) for a, b in outcomes(sentence)]
+        for c in p.unlabelled:
+            hit = _outcome_for(text, c, p, spans)
+            if hit is not None:
+                c.endpoint = hit[2] if c.mention.kind not in RATIO_STATISTICS else c.endpoint
+                c.label = hit[3] or text[hit[0] : hit[1]]
+                c.source = source
+        new: list[Candidate] = []
+        for c in p.unresolved if not p.excluded else ():
+            hit = _outcome_for(text, c, p, spans)
+            if hit is None:
+                continue
+            a, b, c.endpoint, c.label = hit
+            c.source, c.how = source, "tagger"
+            c.term_gap = max(0, a - c.span[1], c.span[0] - b)
+            c.term_len = b - a
+            clause = _in(p.cls, c.span[0])
+            if not _statistic(text, c, clause, p.sent, p.mentions):
+                continue
+            c.origin = _origin(text, p.sent, clause, p.kind)
+            lo, hi = min(a, c.span[0]), max(b, c.span[1])
+            if hi - lo <= 160 and not any(lo <= v[0] < hi and v != c.span for v in p.value_spans):
+                c.span = (lo, hi)
+            new.extend(
+                e
+                for e in _expand(c)
+                if not _no_cohort(text, e, p.sent)
+                and not _design_or_baseline(text, e, p.section.kind, p.baseline)
+            )
+        if (p.fallback and tagger(sentence)) or new:
+            for c in p.fallback:
+                c.group = None
+            assign_groups(text, p.sent, p.cls, [*p.found, *new], p.ctx, p.value_spans, p.terms)
+        out.extend((c, p.section) for c in new)
+    return out
+
+
 def document_arms(text: str, sections: list[Section]) -> ArmContext:
     """The arms a document's one trial defines, known before its results are read (a full text
     may define them in methods after the results): the randomisation stated anywhere, when
@@ -2001,7 +2194,7 @@ def _arm_mentions(
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):
             found.append((m.start(), m.end(), names[m.group("alias").lower()]))
-    if not found and ctx.tagger is not None:
+    if not found and ctx.tagger is not None and ctx.pending is None:
         found.extend(_tagged_arms(text, s_start, s_end, ctx.tagger, ctx))
     found.sort()
     out: list[tuple[int, int, str]] = []
@@ -2364,7 +2557,7 @@ def assign_groups(
     ctx: ArmContext,
     value_spans: Sequence[tuple[int, int]] = (),
     terms: Sequence[Term] = (),
-) -> None:
+) -> list[Candidate]:
     """Fill ``group`` for the values of one sentence, from what the document defines:
 
     * "A, B and C were x, y and z, respectively", "x% and y% in A and B, respectively": arms in
@@ -2376,9 +2569,12 @@ def assign_groups(
       none: the arms in order;
     * a hazard/odds/risk ratio or a p value compares the arms: "A vs B";
     * otherwise the cohort the document treats (one arm), or a subgroup phrase of the clause.
-    """
+
+    Returns the values it grouped when one of them got no arm of its own (a default or none) in
+    a sentence where the rules name no arm and a tagger is to read it later (``ctx.pending``)."""
     s_start, s_end = sent
     mentions = _arm_mentions(text, s_start, s_end, ctx)
+    deferring = ctx.tagger is not None and ctx.pending is not None and not mentions
     spans = sorted({(c.mention.start, c.mention.end) for c in found} | set(value_spans))
     listed = _listed_arms(text, sent, spans, ctx)  # "in the A and B groups, respectively"
     mentions = [m for m in mentions if not any(x[0] < m[1] and m[0] < x[1] for x in listed)]
@@ -2395,7 +2591,7 @@ def assign_groups(
         mentions = [m for m in mentions if not lead.start() <= m[0] < lead.end()]
     values = [c for c in found if c.group is None]
     if not values:
-        return
+        return []
     order = sorted({(c.mention.start, c.mention.end) for c in values})
     by_pos: dict[tuple[int, int], str] = {}
     resp = cue("respectively").search(text, s_start, s_end)
@@ -2523,11 +2719,14 @@ def assign_groups(
     comparison = ctx.comparison()
     if comparison is None and len(distinct) == 2:
         comparison = " vs ".join(distinct)
+    fallback: list[Candidate] = []
     for c in values:
         o = (c.mention.start, c.mention.end)
         if o in by_pos:
             c.group = by_pos[o]
-        elif c.statistic in ("hazard_ratio", "odds_ratio", "risk_ratio", "p_value") and comparison:
+            continue
+        fallback.append(c)
+        if c.statistic in ("hazard_ratio", "odds_ratio", "risk_ratio", "p_value") and comparison:
             c.group = comparison
         else:
             clause = _in(cls, c.mention.start)
@@ -2556,6 +2755,8 @@ def assign_groups(
             elif c.origin == "this_study" and len(ctx.arms) >= 2:
                 # a trial's own value that names no arm is pooled over its arms
                 c.group = "both arms" if len(ctx.arms) == 2 else "all arms"
+    # the tagger reads the sentence again with all of its values open, as if asked at once
+    return values if deferring and fallback else []
 
 
 # ----------------------------------------------------------------------------- tables
@@ -3151,6 +3352,8 @@ def candidates(
         return []
     citing = set(citing)
     arms = document_arms(text, sections)  # carried through the document in reading order
+    if tagger is not None:
+        arms.pending = []  # the sentences the tagger reads, in one batch at the end
     path, prev_kind = "", ""
     for index, (section, kind) in enumerate(zip(sections, kinds, strict=True)):
         if kind in skip or section.end <= section.start:
@@ -3164,8 +3367,10 @@ def candidates(
         prev_kind = kind
         baseline = bool(cue("label_path_baseline").search(path))
         pos = section.start
-        # the tagger is asked only where a study reports its own results
-        arms.tagger = tagger if kind in TAGGED_KINDS else None
+        # the tagger is asked only where a study reports its own results, in English
+        tagged = kind in TAGGED_KINDS and section.language == "en"
+        arms.tagger = tagger if tagged else None
+        arms.section, arms.baseline = section, baseline
         found: list[tuple[Candidate, Section]] = []
         cites = index in citing
         for b_start, b_end, form in _regions(text, section.start, section.end):
@@ -3181,6 +3386,8 @@ def candidates(
             pos = b_end
         found.extend(_prose(text, pos, section.end, section, terms, starts, baseline, arms, cites))
         out.extend(found)
+    if tagger is not None and arms.pending:
+        out.extend(resolve_pending(text, arms.pending, tagger))
     if review:
         for c, _ in out:
             c.origin = "cited"
