@@ -90,6 +90,43 @@ class Candidate:
     term_len: int | None = None  # a bare abbreviation ("CR") is weaker evidence than a phrase
 
 
+@dataclass
+class LeadIn:
+    """A sentence that introduces a list ("The 1-year nonrelapse mortality rates were:"): its
+    endpoint term and time point, for the bullet items after it that name none."""
+
+    term: Term
+    timepoint: Timepoint | None
+
+
+LEAD_KINDS = frozenset({"pct", "pct_range", "duration"})  # values a bullet item lists
+
+
+def lead_in(
+    text: str, sent: tuple[int, int], terms: list[Term], starts: list[int], language: str
+) -> LeadIn | None:
+    """The lead-in a sentence ending in a colon makes: its last endpoint term (not a
+    qualifier) and its time point, when it reports no value of its own."""
+    s_start, s_end = sent
+    if not cue("lead_in_colon").search(text[s_start:s_end]):
+        return None
+    named = [t for t in _terms_between(terms, starts, s_start, s_end) if not _is_qualifier(text, t)]
+    if not named:
+        return None
+    mentions = find_mentions(text[s_start:s_end], language, s_start)
+    if any(m.kind in VALUE_KINDS for m in mentions):
+        return None
+    points = [m for m in mentions if m.kind == "timepoint"]
+    tp = Timepoint(value=points[0].value or 0.0, unit=points[0].unit or "years") if points else None
+    return LeadIn(named[-1], tp)
+
+
+def bullet_item(text: str, s_start: int) -> bool:
+    """The sentence at ``s_start`` sits on a bullet line ("- 10% for patients with ...")."""
+    line = text.rfind("\n", 0, s_start) + 1
+    return bool(cue("bullet_item_start").match(text[line : s_start + 4]))
+
+
 # ----------------------------------------------------------------------------- text structure
 
 
@@ -264,7 +301,9 @@ def choose_term(
             nxt = [o for o in others if o[0] >= t.end]
             if nxt:
                 after = text[t.end : min(o[0] for o in nxt)]
-                if len(after) <= len(gap) and cue("link_gap").match(after):
+                if cue("link_gap").match(after) and (
+                    len(after) <= len(gap) or _own_term_before(text, pos, t, candidates, others)
+                ):
                     linked = False
         key = (0 if linked else 1, -priority.get(t.code, 2), abs(dist))
         if best is None or key < best:
@@ -272,6 +311,22 @@ def choose_term(
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
         chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
     return chosen
+
+
+def _own_term_before(
+    text: str, pos: int, following: Term, candidates: list[Term], others: Sequence[tuple[int, int]]
+) -> bool:
+    """Terms and values alternate ("an OS rate of 98% and an EFS rate of 95%"): the value at
+    ``pos`` already has a term of its own right before it, with no other value between, so the
+    ``following`` term, which introduces the next value, is not its term."""
+    for t in candidates:
+        if t is following or t.end > pos or t.code == following.code:
+            continue
+        if any(t.end <= o[0] < pos for o in others):
+            continue
+        if cue("link_gap").match(text[t.end : pos]) and len(text[t.end : pos]) <= 12:
+            return True
+    return False
 
 
 CI_KINDS = frozenset({"pct", "duration", "hr", "or", "rr"})  # values a CI can belong to
@@ -528,6 +583,7 @@ def prose_candidates(
     paragraphs = [m.end() for m in _PARAGRAPH.finditer(text, start, end)]
     next_paragraph = start
     sents = list(sentences(text, start, end))
+    lead: LeadIn | None = None  # the list a colon-ended sentence opened, for its bullet items
     for i, (s_start, s_end) in enumerate(sents):
         sent_text = text[s_start:s_end]
         if s_start >= next_paragraph:
@@ -547,6 +603,11 @@ def prose_candidates(
                     arms.arms, arms.randomized = ahead.arms, ahead.randomized
                     break
         define_arms(text, s_start, s_end, arms)
+        if not (lead is not None and bullet_item(text, s_start)):
+            lead = lead_in(text, (s_start, s_end), terms, starts, language)
+            item_lead = None
+        else:
+            item_lead = lead
         # a digit or "%" (a quick scan) settles most sentences before the word-number test
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
@@ -556,7 +617,9 @@ def prose_candidates(
         if cue("design_sentence").search(sent_text):
             continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
-        found = _sentence(text, (s_start, s_end), mentions, terms, starts, language, kind, arms)
+        found = _sentence(
+            text, (s_start, s_end), mentions, terms, starts, language, kind, arms, item_lead
+        )
         if excluded and arms.pending and arms.pending[-1].sent == (s_start, s_end):
             last = arms.pending[-1]
             last.excluded = True  # its values keep no endpoint: tagged only for their groups
@@ -607,6 +670,7 @@ def _sentence(
     language: str,
     kind: str,
     arms: ArmContext | None = None,
+    lead: LeadIn | None = None,
 ) -> list[Candidate]:
     s_start, s_end = sent
     cls = clauses(text, s_start, s_end)
@@ -867,6 +931,7 @@ def _sentence(
                     term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
             else:
                 term = choose_term(text, c.span[0], c.span[1], clause_terms, m.kind, others)
+                term = _ratio_for_term(text, c, sent_terms) or term
                 inherited = _inherit(text, c, cands, clause_terms, depths, s_start)
                 compared = _compared(text, c, cls, clause, clause_terms, prev_top)
                 partner = _vs_partner(text, c, cands, term)
@@ -899,6 +964,8 @@ def _sentence(
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
                     c.how = "sentence"
+        if c.endpoint is None and term is None and lead is not None and m.kind in LEAD_KINDS:
+            term, c.how = lead.term, "lead_in"  # "- 10% for patients with scores of 0."
         if term is not None:
             c.endpoint, c.source = term.code, term.source
             if not c.how:
@@ -922,6 +989,8 @@ def _sentence(
             continue
         if not _statistic(text, c, clause, (s_start, s_end), mentions):
             continue
+        if c.how == "lead_in" and lead is not None:
+            _lead_timepoint(c, lead)
         if clause not in origins:  # one answer per clause of the sentence
             origins[clause] = _origin(text, (s_start, s_end), clause, kind)
         c.origin = origins[clause]
@@ -1580,6 +1649,31 @@ def _statistic(
             c.n = c.N = None
         return True
     return False
+
+
+def _ratio_for_term(text: str, c: Candidate, sent_terms: list[Term]) -> Term | None:
+    """ "a hazard ratio of 3.54 (95% CI, 2.0-6.3) for nonrelapse mortality": the outcome a
+    ratio names with "for" right after its interval is the ratio's own, whatever comes later."""
+    if c.mention.kind not in RATIO_STATISTICS:
+        return None
+    for t in sent_terms:
+        if t.start < c.mention.end:
+            continue
+        if cue("ratio_for_gap").match(text[c.mention.end : t.start]):
+            return t
+        return None
+    return None
+
+
+def _lead_timepoint(c: Candidate, lead: LeadIn) -> None:
+    """A bullet value takes the time point of its lead-in ("The 1-year OS rates were:")."""
+    if (
+        lead.timepoint is not None
+        and c.timepoint is None
+        and c.mention.kind in ("pct", "pct_range")
+        and c.endpoint in RATE_ENDPOINTS
+    ):
+        c.statistic, c.timepoint = "rate", lead.timepoint
 
 
 def _expand(c: Candidate) -> list[Candidate]:
