@@ -1,0 +1,64 @@
+"""Evidence lists of narrative review pages (PDQ-style): bullet items under a colon lead-in,
+ratios that name their outcome after the interval, alternating term/value pairs, and survival
+terms of the field (invented sentences of each phrasing class)."""
+
+from __future__ import annotations
+
+from trialex.extract import doc_with_sections, extract_records
+from trialex.records import Record
+
+LEAD = (
+    "A retrospective cohort study of 210 children who underwent transplant was reported.\n\n"
+    "- The 2-year relapse-free survival rates were:\n\n"
+    "- 71% for patients with low-risk scores.\n"
+    "- 52% for patients with high-risk scores.\n\n"
+    "These results were confirmed in a second cohort of 95 adults."
+)
+
+
+def records(text: str) -> list[Record]:
+    found, _ = extract_records(doc_with_sections(text))
+    for r in found:
+        assert text[r.span.start : r.span.end]
+    return found
+
+
+def test_bullet_items_take_the_endpoint_and_time_point_of_their_lead_in() -> None:
+    found = {r.value: r for r in records(LEAD) if r.endpoint == "RFS"}
+    assert set(found) == {71.0, 52.0}
+    for r in found.values():
+        assert r.statistic == "rate"
+        assert r.timepoint is not None and (r.timepoint.value, r.timepoint.unit) == (2.0, "years")
+
+
+def test_a_lead_in_reaches_only_the_bullets_right_after_it() -> None:
+    text = LEAD + "\n\n62% of the adults were alive at the last contact."
+    assert not [r for r in records(text) if r.endpoint == "RFS" and r.value == 62.0]
+
+
+def test_ratio_names_its_outcome_with_for_after_its_interval() -> None:
+    text = (
+        "In 400 patients, a high score predicted outcome, with a hazard ratio of 2.41 "
+        "(95% confidence interval [CI], 1.5–3.9) for nonrelapse mortality and a lower overall "
+        "survival."
+    )
+    hr = [r for r in records(text) if r.statistic == "hazard_ratio"]
+    assert [(r.endpoint, r.value, r.ci_low, r.ci_high) for r in hr] == [("NRM", 2.41, 1.5, 3.9)]
+
+
+def test_alternating_terms_and_values_pair_in_order() -> None:
+    text = (
+        "Among 120 patients, those with standard-risk disease had an OS rate of 91% and an "
+        "EFS rate of 84%."
+    )
+    got = {(r.endpoint, r.value) for r in records(text) if r.unit == "%"}
+    assert got == {("OS", 91.0), ("EFS", 84.0)}
+
+
+def test_freedom_from_relapse_and_failure_free_survival_are_survival_endpoints() -> None:
+    text = (
+        "In a trial of 80 patients, the 3-year freedom-from-relapse rate was 93.5%, and the "
+        "failure-free survival rate was 81.2%."
+    )
+    got = {(r.endpoint, r.value) for r in records(text)}
+    assert ("RFS", 93.5) in got and ("EFS", 81.2) in got
