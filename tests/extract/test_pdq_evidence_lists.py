@@ -62,3 +62,21 @@ def test_freedom_from_relapse_and_failure_free_survival_are_survival_endpoints()
     )
     got = {(r.endpoint, r.value) for r in records(text)}
     assert ("RFS", 93.5) in got and ("EFS", 81.2) in got
+
+
+def test_bracketed_count_pair_gives_both_counts_zero_included() -> None:
+    text = (
+        "In 300 children, early death was significantly lower with the new regimen "
+        "(0 vs. 5 in the earlier trial; P = .01)."
+    )
+    got = sorted((r.value, r.p_value) for r in records(text) if r.endpoint == "mortality")
+    assert got == [(0.0, 0.01), (5.0, 0.01)]
+
+
+def test_compared_value_keeps_its_endpoint_over_a_time_reference_term() -> None:
+    text = (
+        "Among 210 adults, those with lung dysfunction had a 2-year OS rate of 35%, compared "
+        "with 58% in those with normal lung function before HSCT."
+    )
+    got = {(r.endpoint, r.value) for r in records(text) if r.unit == "%"}
+    assert got == {("OS", 35.0), ("OS", 58.0)}
