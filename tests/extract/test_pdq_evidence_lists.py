@@ -80,3 +80,25 @@ def test_compared_value_keeps_its_endpoint_over_a_time_reference_term() -> None:
     )
     got = {(r.endpoint, r.value) for r in records(text) if r.unit == "%"}
     assert got == {("OS", 35.0), ("OS", 58.0)}
+
+
+def test_strata_named_with_of_whom_are_cohort_sizes() -> None:
+    text = (
+        "The trial included 210 patients, 130 of whom were classified as low risk and 80 of "
+        "whom were classified as high risk."
+    )
+    sizes = {r.value for r in records(text) if r.endpoint == "sample_size"}
+    assert {210.0, 130.0, 80.0} <= sizes
+
+
+def test_a_study_that_examined_children_names_its_cohort() -> None:
+    text = "A study examined 64 children who were treated with CAR T-cell therapy; 40 relapsed."
+    assert 64.0 in {r.value for r in records(text) if r.endpoint == "sample_size"}
+
+
+def test_a_duration_bounding_a_subgroup_is_no_median() -> None:
+    text = (
+        "In 120 patients, those who lost CAR T-cell function before 63 days after therapy had "
+        "improved LFS if they underwent HSCT (P = .01)."
+    )
+    assert not [r for r in records(text) if r.statistic == "median"]

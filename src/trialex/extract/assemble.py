@@ -910,6 +910,14 @@ def _sentence(
                 continue
             elif (
                 m.kind == "count"
+                and m.rule == "of_whom"
+                and cue("cohort_subset_after").match(text[m.end : m.end + 60])
+            ):
+                # "154 patients, 98 of whom were classified as standard risk": a stratum
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "cohort"
+            elif (
+                m.kind == "count"
                 and re.match(r"\s?(?:from|due to|of)\b", text[m.end : m.end + 8])
                 and (cause := _death_cause(text, m, sent_terms, s_start))
             ):
@@ -3512,6 +3520,7 @@ def _prose(
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
+        and not _time_threshold(text, c)
         and not _baseline_finding(text, c)
     ]
 
@@ -3527,6 +3536,15 @@ def _treatment_time(text: str, c: Candidate) -> bool:
         or cue("treatment_for_before").search(before)
         or cue("time_window_before").search(before)  # "within 6 months of starting ADT"
     )
+
+
+def _time_threshold(text: str, c: Candidate) -> bool:
+    """ "lost CAR T-cell function before 63 days", "relapse within 6 months": a duration that
+    bounds a subgroup or an event window is no median of the endpoint."""
+    if c.mention.kind != "duration" or c.endpoint == "follow_up" or c.statistic != "median":
+        return False
+    before = text[max(0, c.mention.start - 30) : c.mention.start]
+    return bool(cue("threshold_before_duration").search(before))
 
 
 def _baseline_finding(text: str, c: Candidate) -> bool:
