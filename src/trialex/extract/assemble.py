@@ -731,7 +731,7 @@ def _sentence(
                 c.how = "n_eq"
             cands.append(c)
             continue
-        if m.kind not in VALUE_KINDS:
+        if m.kind not in VALUE_KINDS or _time_threshold(text, m):
             continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
         of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
@@ -3520,7 +3520,6 @@ def _prose(
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
-        and not _time_threshold(text, c)
         and not _baseline_finding(text, c)
     ]
 
@@ -3538,12 +3537,12 @@ def _treatment_time(text: str, c: Candidate) -> bool:
     )
 
 
-def _time_threshold(text: str, c: Candidate) -> bool:
+def _time_threshold(text: str, m: Mention) -> bool:
     """ "lost CAR T-cell function before 63 days", "relapse within 6 months": a duration that
-    bounds a subgroup or an event window is no median of the endpoint."""
-    if c.mention.kind != "duration" or c.endpoint == "follow_up" or c.statistic != "median":
+    bounds a subgroup or an event window is no median of the endpoint (nor a p value's)."""
+    if m.kind != "duration" or m.extra.get("statistic") == "mean":
         return False
-    before = text[max(0, c.mention.start - 30) : c.mention.start]
+    before = text[max(0, m.start - 30) : m.start]
     return bool(cue("threshold_before_duration").search(before))
 
 
