@@ -731,7 +731,7 @@ def _sentence(
                 c.how = "n_eq"
             cands.append(c)
             continue
-        if m.kind not in VALUE_KINDS or _time_threshold(text, m):
+        if m.kind not in VALUE_KINDS:
             continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
         of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
@@ -762,7 +762,10 @@ def _sentence(
         targets = [
             c
             for c in values
-            if last_p <= c.span[0] < m.start and c.p == (None, None) and c.endpoint != "sample_size"
+            if last_p <= c.span[0] < m.start
+            and c.p == (None, None)
+            and c.endpoint != "sample_size"
+            and not _time_threshold(text, c.mention)
         ]
         between = [
             b.end()
@@ -3520,6 +3523,7 @@ def _prose(
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
+        and not (c.statistic == "median" and _time_threshold(text, c.mention))
         and not _baseline_finding(text, c)
     ]
 
