@@ -102,3 +102,16 @@ def test_a_duration_bounding_a_subgroup_is_no_median() -> None:
         "improved LFS if they underwent HSCT (P = .01)."
     )
     assert not [r for r in records(text) if r.statistic == "median"]
+
+
+def test_a_bullet_rate_without_time_point_takes_the_one_of_the_bullet_before() -> None:
+    text = (
+        "1. A trial treated 150 children with arsenic trioxide.\n\n"
+        "- The 4-year overall survival rate was 92%.\n"
+        "- Patients with low-risk disease had an OS rate of 97%.\n\n"
+        "Another paragraph reported an OS rate of 80% in adults."
+    )
+    got = {r.value: r for r in records(text) if r.endpoint == "OS"}
+    assert got[97.0].statistic == "rate"
+    assert got[97.0].timepoint is not None and got[97.0].timepoint.value == 4.0
+    assert got[80.0].timepoint is None

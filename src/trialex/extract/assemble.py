@@ -584,6 +584,7 @@ def prose_candidates(
     next_paragraph = start
     sents = list(sentences(text, start, end))
     lead: LeadIn | None = None  # the list a colon-ended sentence opened, for its bullet items
+    timed: list[Candidate] = []  # the rates with a time point of the sentence before
     for i, (s_start, s_end) in enumerate(sents):
         sent_text = text[s_start:s_end]
         if s_start >= next_paragraph:
@@ -626,6 +627,11 @@ def prose_candidates(
             if not last.fallback and not last.unlabelled:
                 arms.pending.pop()
         found = [c for c in found if not _no_cohort(text, c, (s_start, s_end))]
+        if bullet_item(text, s_start):
+            _sibling_timepoints(text, found, timed, s_start)
+        timed = [c for c in found if c.timepoint is not None] or (
+            timed if bullet_item(text, s_start) and not found else []
+        )
         out.extend(c for c in found if not excluded or c.endpoint == "sample_size")
     return out
 
@@ -1674,6 +1680,28 @@ def _ratio_for_term(text: str, c: Candidate, sent_terms: list[Term]) -> Term | N
             return t
         return None
     return None
+
+
+def _sibling_timepoints(
+    text: str, found: list[Candidate], timed: list[Candidate], s_start: int
+) -> None:
+    """ "- The 3-year OS rate was 94%.\n- Patients with standard-risk disease had an OS rate of
+    98%": a bullet's rate that prints no time point takes the one of the same endpoint in the
+    sentence right before it, when only a line break parts them."""
+    if not timed or "\n\n" in text[timed[-1].span[1] : s_start]:
+        return
+    for c in found:
+        if (
+            c.statistic != "proportion"
+            or c.mention.kind != "pct"
+            or c.endpoint not in RATE_ENDPOINTS
+        ):
+            continue
+        if not cue("rate_word_before").search(text, max(0, c.mention.start - 20), c.mention.start):
+            continue
+        prev = [t for t in timed if t.endpoint == c.endpoint]
+        if prev:
+            c.statistic, c.timepoint = "rate", prev[-1].timepoint
 
 
 def _lead_timepoint(c: Candidate, lead: LeadIn) -> None:
