@@ -115,3 +115,16 @@ def test_a_bullet_rate_without_time_point_takes_the_one_of_the_bullet_before() -
     assert got[97.0].statistic == "rate"
     assert got[97.0].timepoint is not None and got[97.0].timepoint.value == 4.0
     assert got[80.0].timepoint is None
+
+
+def test_a_second_ratio_joined_by_and_keeps_its_kind_and_interval() -> None:
+    text = (
+        "In 500 patients, a high score carried a hazard ratio of 2.10 (95% CI, 1.4–3.1) for "
+        "nonrelapse mortality and 1.85 (95% CI, 1.2–2.6) for overall survival."
+    )
+    hr = sorted(
+        (r.endpoint, r.value, r.ci_low, r.ci_high)
+        for r in records(text)
+        if r.statistic == "hazard_ratio"
+    )
+    assert hr == [("NRM", 2.1, 1.4, 3.1), ("OS", 1.85, 1.2, 2.6)]

@@ -618,6 +618,7 @@ def prose_candidates(
         if cue("design_sentence").search(sent_text):
             continue  # power, planned sizes, allocation ratios, simulations: design figures
         excluded = bool(cue("exclude_sentence").search(sent_text))
+        mentions = coordinated_ratios(text, mentions)
         found = _sentence(
             text, (s_start, s_end), mentions, terms, starts, language, kind, arms, item_lead
         )
@@ -1702,6 +1703,30 @@ def _sibling_timepoints(
         prev = [t for t in timed if t.endpoint == c.endpoint]
         if prev:
             c.statistic, c.timepoint = "rate", prev[-1].timepoint
+
+
+def coordinated_ratios(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "a hazard ratio of 3.54 (95% CI, 2.0-6.3) for NRM and 2.69 (95% CI, 1.8-4.1) for
+    survival": a bare number with an interval, joined by "and" to a ratio of the sentence
+    before it, is a second ratio of the same kind."""
+    ratio: Mention | None = None
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind in RATIO_STATISTICS:
+            ratio = m
+        elif m.kind == "ci" and ratio is not None:
+            last = out[-1] if out else None
+            lo = last.end if last is not None else ratio.end
+            bare = cue("coordinated_ratio_before_ci").search(text, lo, m.start)
+            if bare is not None and lo > ratio.start:
+                value = parse_number(bare.group("value"))
+                twin = Mention(
+                    ratio.kind, bare.start("value"), bare.end("value"), "coordinated_ratio"
+                )
+                twin.value = value
+                out.append(twin)
+        out.append(m)
+    return out
 
 
 def _lead_timepoint(c: Candidate, lead: LeadIn) -> None:
