@@ -128,3 +128,14 @@ def test_a_second_ratio_joined_by_and_keeps_its_kind_and_interval() -> None:
         if r.statistic == "hazard_ratio"
     )
     assert hr == [("NRM", 2.1, 1.4, 3.1), ("OS", 1.85, 1.2, 2.6)]
+
+
+def test_a_definition_list_under_a_lead_in_gives_no_records() -> None:
+    text = (
+        "In 2,031 patients, the index identifies the following risk factors prognostic of "
+        "overall survival and their scores:\n\n"
+        "- <40 years: 0.\n"
+        "- 41–60 years: 1.\n"
+        "- 61–75 years: 2.\n"
+    )
+    assert not [r for r in records(text) if r.endpoint == "OS"]

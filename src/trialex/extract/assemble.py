@@ -97,6 +97,7 @@ class LeadIn:
 
     term: Term
     timepoint: Timepoint | None
+    median: bool = False  # "The median OS times were:" lists durations
 
 
 LEAD_KINDS = frozenset({"pct", "pct_range", "duration"})  # values a bullet item lists
@@ -118,7 +119,16 @@ def lead_in(
         return None
     points = [m for m in mentions if m.kind == "timepoint"]
     tp = Timepoint(value=points[0].value or 0.0, unit=points[0].unit or "years") if points else None
-    return LeadIn(named[-1], tp)
+    median = bool(cue("median").search(text, s_start, s_end))
+    return LeadIn(named[-1], tp, median)
+
+
+def _lead_value(text: str, m: Mention, lead: LeadIn) -> bool:
+    """A bullet value a lead-in names: a percentage, or a duration under a median lead-in;
+    never the term of a definition list ("- 41-60 years: 1.")."""
+    if m.kind not in LEAD_KINDS or (m.kind == "duration" and not lead.median):
+        return False
+    return not re.match(r"\s?[:=]", text[m.end : m.end + 2])
 
 
 def bullet_item(text: str, s_start: int) -> bool:
@@ -982,7 +992,7 @@ def _sentence(
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
                     c.how = "sentence"
-        if c.endpoint is None and term is None and lead is not None and m.kind in LEAD_KINDS:
+        if c.endpoint is None and term is None and lead is not None and _lead_value(text, m, lead):
             term, c.how = lead.term, "lead_in"  # "- 10% for patients with scores of 0."
         if term is not None:
             c.endpoint, c.source = term.code, term.source
