@@ -26,7 +26,18 @@ from trialex.regex import compile_guarded
 from trialex.rulebook import RuleError
 
 OPEN_KEYS = frozenset(
-    {"id", "code", "side", "pattern", "anchor", "window_after", "examples", "note", "reject"}
+    {
+        "id",
+        "code",
+        "side",
+        "pattern",
+        "anchor",
+        "window_after",
+        "requires",
+        "examples",
+        "note",
+        "reject",
+    }
 )
 ANCHOR_BEFORE, ANCHOR_AFTER = 110, 40  # the window around an anchor match the pattern is tried in
 
@@ -41,6 +52,9 @@ class OpenPattern:
     reject: re.Pattern[str] | None = None  # on the raw phrase: not an outcome of this pattern
     anchor: re.Pattern[str] | None = None  # where the pattern can match (its verb or value)
     window_after: int = ANCHOR_AFTER  # how far after an anchor match the pattern may reach
+    # (speed only) what every match holds from its verb on ("was in 5"): a window around an
+    # anchor with no start of it inside cannot match and is skipped (same matches)
+    requires: re.Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The pattern's matches; with an anchor, only those in a window around an anchor
@@ -48,9 +62,19 @@ class OpenPattern:
         if self.anchor is None:
             yield from self.regex.finditer(text)
             return
+        needed = None
+        if self.requires is not None:
+            needed = [m.start() for m in self.requires.finditer(text)]
+            if not needed:
+                return
         last = 0
         for a in self.anchor.finditer(text):
             lo = max(last, a.start() - ANCHOR_BEFORE)
+            if needed is not None:
+                # a match starts at or after lo and holds a start of `requires` before its end
+                k = bisect.bisect_left(needed, lo)
+                if k == len(needed) or needed[k] >= min(len(text), a.end() + self.window_after):
+                    continue
             for m in self.regex.finditer(text, lo, min(len(text), a.end() + self.window_after)):
                 if m.end() > last:
                     last = m.end()
@@ -101,6 +125,7 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
                 reject,
                 anchor,
                 int(entry.get("window_after", ANCHOR_AFTER)),
+                compile_guarded(entry["requires"]) if "requires" in entry else None,
             )
         )
     recodes = []
