@@ -39,3 +39,20 @@ def test_requires_skips_a_text_with_no_value_after_the_verb() -> None:
     assert pattern.requires is not None
     assert not pattern.requires.search("The protocol was approved and consent was obtained.")
     assert pattern.requires.search("Infection was observed in 5 patients.")
+
+
+def test_anchor_matches_are_the_anchors_finditer() -> None:
+    from trialex.extract.outcomes import _ANCHOR_SOURCE, anchor_matches
+    from trialex.regex import compile_guarded
+
+    text = "xwas was_was was\nwas. Xwas X foo there Was; rates of 5 and incidence of 3"
+    for source in (r"\bwas\s", r"\bX|was", r"\b(?:was|were)\s|\bfoo", r"(?i:there)\s"):
+        anchor = compile_guarded(source)
+        _ANCHOR_SOURCE[anchor.pattern] = source
+        assert [m.span() for m in anchor_matches(anchor, text)] == [
+            m.span() for m in anchor.finditer(text)
+        ], source
+    for pattern in open_rules().patterns:
+        if pattern.anchor is not None:
+            got = [m.span() for m in anchor_matches(pattern.anchor, text)]
+            assert got == [m.span() for m in pattern.anchor.finditer(text)], pattern.id
