@@ -796,7 +796,10 @@ def _definitions(text: str, terms: list[EndpointTerm], short: str) -> tuple[int,
             continue  # not a definition ("28 CRs (34.1%)", "(CR) in 5")
         total += 1
         by_field += any(lo <= s and e <= m.start() + 1 for s, e in spans())
-    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[A-Za-z][^()]{{3,}}\))", text):
+    # the edge before the short form is tested after it (same matches): a literal-led pattern
+    # lets the engine jump to its occurrences instead of trying the lookbehind everywhere
+    after_short = rf"{escaped}(?<![A-Za-z0-9]{escaped})\s?\((?=[A-Za-z][^()]{{3,}}\))"
+    for m in re.finditer(after_short, text):
         close = text.find(")", m.end())
         inside = text[m.end() : close]
         initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'-]*", inside))
