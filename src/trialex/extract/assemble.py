@@ -385,6 +385,34 @@ def _timepoint_list(
     return None
 
 
+def _number_list_timepoint(
+    text: str, mentions: list[Mention], m: Mention, span: tuple[int, int]
+) -> Timepoint | None:
+    """ "the local control rate of 3, 6, 12, 24, 36 months was 88%, 86%, 79%, 63%, 56%",
+    "OS at 1, 2 and 3 years was 90%, 70% and 50%": a list of bare numbers before one time unit
+    gives its time points, in order, to the percentages after it (to each run of them when the
+    sentence lists several outcomes over the same time points)."""
+    for lst in cue("timepoint_number_list").finditer(text, span[0], span[1]):
+        if lst.end() > m.start:
+            break
+        points = [float(x) for x in re.findall(r"\d{1,3}", lst.group("points"))]
+        values = [v for v in mentions if v.kind == "pct" and lst.end() < v.start < span[1]]
+        if len(points) < 2 or m not in values or len(values) % len(points):
+            continue
+        unit = lst.group("unit").lower()
+        unit = unit if unit.endswith("s") else unit + "s"
+        return Timepoint(value=points[values.index(m) % len(points)], unit=unit)
+    return None
+
+
+def _in_number_list(text: str, m: Mention, span: tuple[int, int]) -> bool:
+    """Whether ``m`` is one of the time points of a "at 1, 2 and 3 years" list."""
+    return any(
+        lst.start() <= m.start < lst.end()
+        for lst in cue("timepoint_number_list").finditer(text, span[0], span[1])
+    )
+
+
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
     pair = [t for t in mentions if t.kind == "timepoint" and clause[0] <= t.start < clause[1]]
     if len(pair) >= 2 and m.start > pair[-1].end:
@@ -1542,6 +1570,8 @@ def _statistic(
         c.statistic, c.unit = RATIO_STATISTICS[m.kind], None
         return True
     if m.kind == "duration":
+        if _in_number_list(text, m, sent):
+            return False  # "OS at 1, 2 and 3 years was ...": time points, not medians
         if code not in TIME_ENDPOINTS and not (
             c.source == "open" and c.label and cue("timed_outcome_label").search(c.label)
         ):
@@ -1554,12 +1584,16 @@ def _statistic(
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
+        listed = _number_list_timepoint(text, mentions, m, sent)
         tp = (
-            _timepoint_list(text, mentions, m, clause)
+            listed
+            or _timepoint_list(text, mentions, m, clause)
             or _timepoint(mentions, m, clause)
             or _timepoint(mentions, m, sent)
         )
-        if code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
+        if listed and code != "sample_size" and code not in TIME_ENDPOINTS - RATE_ENDPOINTS:
+            c.statistic, c.timepoint = "rate", listed  # an estimate at each listed time point
+        elif code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
             tp = tp or _timepoint(mentions, m, sent)
             c.statistic, c.timepoint = "rate", tp
         elif code in TIME_ENDPOINTS - RATE_ENDPOINTS:
