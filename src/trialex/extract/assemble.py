@@ -626,6 +626,45 @@ def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
     return bool(cue("non_patient_unit").search(text[lo : m.end + 20]))
 
 
+def _elliptical_arm_size(
+    text: str, m: Mention, sent: tuple[int, int], mentions: list[Mention]
+) -> str | None:
+    """ "1102 patients were randomised, with 554 in the eribulin arm and 548 in the
+    capecitabine arm", "(322 to the nivolumab group and 318 to the docetaxel group)": a bare
+    whole number that leaves out the count noun of an earlier cohort size of the sentence and
+    is placed in an arm is that arm's size. The arm's name, or None."""
+    if m.kind != "count" or m.N is not None or m.value is None or not m.value.is_integer():
+        return None
+    if not cue("elliptical_arm_size_before").search(text[max(sent[0], m.start - 12) : m.start]):
+        return None
+    arm = cue("elliptical_arm_size_after").match(text, m.end)
+    if arm is None or arm.end() > sent[1]:
+        return None
+    sized = [
+        x
+        for x in mentions
+        if x.kind == "count"
+        and sent[0] <= x.start < m.start
+        and x.value is not None
+        and x.value > m.value
+        and cue("person_noun").search(text, x.start, x.end + 14)
+        and _cohort_size_mention(text, x, sent)
+    ]
+    return arm.group("arm").strip() if sized else None
+
+
+def _cohort_size_mention(text: str, x: Mention, sent: tuple[int, int]) -> bool:
+    """Whether the count ``x`` is written as the size of a cohort ("comprised 1102 patients",
+    "a total of 210 patients were randomised", "640 patients in the ITT population"), not as a
+    count of events ("twelve patients died")."""
+    return bool(
+        cue("cohort_before_count").search(text[max(sent[0], x.start - 40) : x.start])
+        or cue("cohort_after_count").match(text[x.end : x.end + 120])
+        or cue("cohort_verb_after").search(text, x.end, min(sent[1], x.end + 40))
+        or re.match(r"\s?in\s(?:the\s)?(?:[\w-]+\s){0,2}?population\b", text[x.end : x.end + 50])
+    )
+
+
 def _sentence(
     text: str,
     sent: tuple[int, int],
@@ -698,6 +737,10 @@ def _sentence(
         if m.kind not in VALUE_KINDS:
             continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
+        arm_name = _elliptical_arm_size(text, m, sent, mentions)
+        if arm_name is not None:
+            c.endpoint, c.statistic, c.unit, c.n = "sample_size", "count", "patients", None
+            c.how = "arm_size"
         of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
         if of_these and last_count and c.N is None and m.kind in ("pct", "count"):
             c.N = last_count
