@@ -33,3 +33,13 @@ def test_counts_of_events_split_by_arm_are_no_arm_sizes() -> None:
 def test_a_count_that_does_something_in_its_arm_is_no_size() -> None:
     text = "A total of 90 patients were enrolled, and 14 in the high-dose group had grade 3 rash."
     assert [v for v, _ in _sizes(text)] == [90.0]
+
+
+def test_bracketed_size_of_a_population_just_named_is_no_event_count() -> None:
+    text = (
+        "Patients with new lesions had a higher risk of death than all other patients "
+        "(n = 540; median OS 10.2 vs 15.8 months)."
+    )
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    sized = [(r.endpoint, r.value) for r in records if r.value == 540.0]
+    assert sized == [("sample_size", 540.0)]

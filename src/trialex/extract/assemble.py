@@ -707,6 +707,13 @@ def _sentence(
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
                 c.how = "cause"
+            elif head is not None and cue("population_right_before_n_eq").search(
+                text[max(s_start, m.start - 20) : m.start]
+            ):
+                # "an increased risk of death compared with all other patients (n = 682)": the
+                # size of the population just named, not a count of the endpoint's events
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "n_eq_population"
             elif (
                 head is not None
                 and not text.startswith("N", m.start)
