@@ -450,6 +450,34 @@ def _timepoint_list(
     return None
 
 
+def _number_list_timepoint(
+    text: str, mentions: list[Mention], m: Mention, span: tuple[int, int]
+) -> Timepoint | None:
+    """ "the local control rate of 3, 6, 12, 24, 36 months was 88%, 86%, 79%, 63%, 56%",
+    "OS at 1, 2 and 3 years was 90%, 70% and 50%": a list of bare numbers before one time unit
+    gives its time points, in order, to the percentages after it (to each run of them when the
+    sentence lists several outcomes over the same time points)."""
+    for lst in cue("timepoint_number_list").finditer(text, span[0], span[1]):
+        if lst.end() > m.start:
+            break
+        points = [float(x) for x in re.findall(r"\d{1,3}", lst.group("points"))]
+        values = [v for v in mentions if v.kind == "pct" and lst.end() < v.start < span[1]]
+        if len(points) < 2 or m not in values or len(values) % len(points):
+            continue
+        unit = lst.group("unit").lower()
+        unit = unit if unit.endswith("s") else unit + "s"
+        return Timepoint(value=points[values.index(m) % len(points)], unit=unit)
+    return None
+
+
+def _in_number_list(text: str, m: Mention, span: tuple[int, int]) -> bool:
+    """Whether ``m`` is one of the time points of a "at 1, 2 and 3 years" list."""
+    return any(
+        lst.start() <= m.start < lst.end()
+        for lst in cue("timepoint_number_list").finditer(text, span[0], span[1])
+    )
+
+
 def _timepoint(mentions: list[Mention], m: Mention, clause: tuple[int, int]) -> Timepoint | None:
     pair = [t for t in mentions if t.kind == "timepoint" and clause[0] <= t.start < clause[1]]
     if len(pair) >= 2 and m.start > pair[-1].end:
@@ -678,6 +706,45 @@ def _no_cohort(text: str, c: Candidate, sent: tuple[int, int]) -> bool:
     return bool(cue("non_patient_unit").search(text[lo : m.end + 20]))
 
 
+def _elliptical_arm_size(
+    text: str, m: Mention, sent: tuple[int, int], mentions: list[Mention]
+) -> str | None:
+    """ "1102 patients were randomised, with 554 in the eribulin arm and 548 in the
+    capecitabine arm", "(322 to the nivolumab group and 318 to the docetaxel group)": a bare
+    whole number that leaves out the count noun of an earlier cohort size of the sentence and
+    is placed in an arm is that arm's size. The arm's name, or None."""
+    if m.kind != "count" or m.N is not None or m.value is None or not m.value.is_integer():
+        return None
+    if not cue("elliptical_arm_size_before").search(text[max(sent[0], m.start - 12) : m.start]):
+        return None
+    arm = cue("elliptical_arm_size_after").match(text, m.end)
+    if arm is None or arm.end() > sent[1]:
+        return None
+    sized = [
+        x
+        for x in mentions
+        if x.kind == "count"
+        and sent[0] <= x.start < m.start
+        and x.value is not None
+        and x.value > m.value
+        and cue("person_noun").search(text, x.start, x.end + 14)
+        and _cohort_size_mention(text, x, sent)
+    ]
+    return arm.group("arm").strip() if sized else None
+
+
+def _cohort_size_mention(text: str, x: Mention, sent: tuple[int, int]) -> bool:
+    """Whether the count ``x`` is written as the size of a cohort ("comprised 1102 patients",
+    "a total of 210 patients were randomised", "640 patients in the ITT population"), not as a
+    count of events ("twelve patients died")."""
+    return bool(
+        cue("cohort_before_count").search(text[max(sent[0], x.start - 40) : x.start])
+        or cue("cohort_after_count").match(text[x.end : x.end + 120])
+        or cue("cohort_verb_after").search(text, x.end, min(sent[1], x.end + 40))
+        or re.match(r"\s?in\s(?:the\s)?(?:[\w-]+\s){0,2}?population\b", text[x.end : x.end + 50])
+    )
+
+
 def _sentence(
     text: str,
     sent: tuple[int, int],
@@ -721,6 +788,13 @@ def _sentence(
             if cause is not None:
                 c.endpoint, c.statistic, c.unit, c.label = cause, "count", "patients", "cause"
                 c.how = "cause"
+            elif head is not None and cue("population_right_before_n_eq").search(
+                text[max(s_start, m.start - 20) : m.start]
+            ):
+                # "an increased risk of death compared with all other patients (n = 682)": the
+                # size of the population just named, not a count of the endpoint's events
+                c.endpoint, c.statistic, c.unit = "sample_size", "count", "patients"
+                c.how = "n_eq_population"
             elif (
                 head is not None
                 and not text.startswith("N", m.start)
@@ -751,6 +825,10 @@ def _sentence(
         if m.kind not in VALUE_KINDS:
             continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
+        arm_name = _elliptical_arm_size(text, m, sent, mentions)
+        if arm_name is not None:
+            c.endpoint, c.statistic, c.unit, c.n = "sample_size", "count", "patients", None
+            c.how = "arm_size"
         of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
         if of_these and last_count and c.N is None and m.kind in ("pct", "count"):
             c.N = last_count
@@ -1639,6 +1717,8 @@ def _statistic(
         c.statistic, c.unit = RATIO_STATISTICS[m.kind], None
         return True
     if m.kind == "duration":
+        if _in_number_list(text, m, sent):
+            return False  # "OS at 1, 2 and 3 years was ...": time points, not medians
         if code not in TIME_ENDPOINTS and not (
             c.source == "open" and c.label and cue("timed_outcome_label").search(c.label)
         ):
@@ -1651,12 +1731,16 @@ def _statistic(
         return True
     if m.kind in ("pct", "pct_range"):
         clause_text = text[clause[0] : clause[1]]
+        listed = _number_list_timepoint(text, mentions, m, sent)
         tp = (
-            _timepoint_list(text, mentions, m, clause)
+            listed
+            or _timepoint_list(text, mentions, m, clause)
             or _timepoint(mentions, m, clause)
             or _timepoint(mentions, m, sent)
         )
-        if code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
+        if listed and code != "sample_size" and code not in TIME_ENDPOINTS - RATE_ENDPOINTS:
+            c.statistic, c.timepoint = "rate", listed  # an estimate at each listed time point
+        elif code in RATE_ENDPOINTS and (tp or cue("rate_stat").search(clause_text)):
             tp = tp or _timepoint(mentions, m, sent)
             c.statistic, c.timepoint = "rate", tp
         elif code in TIME_ENDPOINTS - RATE_ENDPOINTS:
