@@ -132,7 +132,10 @@ def make_manuscript_pdf(*, numbered: bool = True, side: bool = True) -> bytes:
 
 def test_manuscript_line_numbers_and_side_text_are_dropped() -> None:
     text = extract_pdf(make_manuscript_pdf(), source="ms.pdf").text
-    assert "Author Manuscript" not in text.replace("Author manuscript;", "")
+    assert "Author Manuscript" not in text
+    # the footer, also where a sentence runs on over the page end (it was joined into it)
+    assert "available in PMC" not in text
+    assert BODY in text.split("\n")
     assert "tpircsunaM" not in text
     assert "\nResults\n" in text  # no "113 Results": the heading is read as a heading
     assert "\n45 " not in text and not any(line[:1].isdigit() for line in text.split("\n")[:20])

@@ -249,8 +249,14 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
 
     counts: dict[str, int] = {}
     by_parity: dict[tuple[int, str], int] = {}
+
+    def pieces(line: str) -> list[str]:
+        # a footer after a sentence broken at the page end was run on into it: its last piece
+        parts = line.split(SOFT_BREAK)
+        return [line] if len(parts) == 1 else [line, parts[0], parts[-1]]
+
     for number, lines in enumerate(split):
-        for key in {_running_key(lines[i]) for i in edges(lines)}:
+        for key in {_running_key(piece) for i in edges(lines) for piece in pieces(lines[i])}:
             counts[key] = counts.get(key, 0) + 1
             by_parity[number % 2, key] = by_parity.get((number % 2, key), 0) + 1
     needed = max(RUNNING_MIN_PAGES, math.ceil(RUNNING_SHARE * len(pages)))
@@ -259,17 +265,25 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
         for parity in (0, 1)
     ]
 
-    def running(number: int, line: str) -> bool:
+    def repeated(number: int, line: str) -> bool:
         key = _running_key(line)
         return (
-            counts[key] >= needed
-            or by_parity[number % 2, key] >= parity_needed[number % 2]
-            or bool(_PAGE_NUMBER.fullmatch(line.strip()))
+            counts.get(key, 0) >= needed
+            or by_parity.get((number % 2, key), 0) >= parity_needed[number % 2]
         )
+
+    def running(number: int, line: str) -> bool:
+        return repeated(number, line) or bool(_PAGE_NUMBER.fullmatch(line.strip()))
 
     out: list[str] = []
     for number, lines in enumerate(split):
         drop = {i for i in edges(lines) if running(number, lines[i])}
+        for i in edges(lines) - drop:
+            parts = lines[i].split(SOFT_BREAK)
+            if len(parts) > 1 and repeated(number, parts[-1]):
+                lines[i] = SOFT_BREAK.join(parts[:-1])
+            elif len(parts) > 1 and repeated(number, parts[0]):
+                lines[i] = SOFT_BREAK.join(parts[1:])
         kept = [line for i, line in enumerate(lines) if i not in drop]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         if text.strip():
