@@ -170,3 +170,50 @@ def test_numbers_starting_table_rows_are_no_line_numbers() -> None:
     text = extract_pdf(bytes(pdf.output()), source="t.pdf").text
     for k in range(1, 9):
         assert re.search(rf"(?m)^{k}\b[ |]+{40 + k} years", text), text
+
+
+def _manuscript_text() -> str:
+    refs = "\n".join(f"{k}. {entry}" for k, entry in enumerate(REFERENCES * 2, 1))
+    rows = "\n".join(
+        f"{label} {a} {b} {p}" for label, a, b, p in TABLE[1:]
+    )  # a table read as lines of values, no cells
+    legends = " ".join(
+        f"Figure {k}. Kaplan-Meier estimates of overall survival in the patients assigned to "
+        f"each treatment arm of the trial, with the numbers at risk shown below the curves."
+        for k in range(1, 8)
+    )
+    return (
+        "Drug A versus placebo in relapsed lymphoma\n\nMethods\n\n"
+        + BODY
+        + "\n\nResults\n\n"
+        + RESULT
+        + "\n\nDiscussion\n\n"
+        + BODY
+        + "\n\nReferences\n\n"
+        + refs
+        + "\n\nTable 1\nBest response by arm\n"
+        + "\n".join([rows] * 4)
+        + "\n\nFigure Legends\n\n"
+        + legends
+        + "\n"
+    )
+
+
+def test_tables_and_legends_after_a_reference_list_are_no_references() -> None:
+    text = _manuscript_text()
+    refs = "".join(
+        text[sec.start : sec.end] for sec in split_sections(text) if sec.kind == "references"
+    )
+    assert "Smith AB" in refs and "Stone WX" in refs
+    assert "15 (25.0)" not in refs and "Kaplan-Meier" not in refs
+
+
+def test_small_capital_and_results_conclusion_headings() -> None:
+    """Headings of results a manuscript may print: small capitals read as "R ESULTS", results
+    headed together with their conclusions, a "Summary of findings"."""
+    for heading in ("R ESULTS", "Results and Conclusions", "Summary of findings"):
+        text = f"Methods\n\n{BODY}\n\n{heading}\n\n{RESULT}\n\nDiscussion\n\n{BODY}\n"
+        kinds = [sec.kind for sec in split_sections(text) if RESULT in text[sec.start : sec.end]]
+        assert kinds == ["results"], heading
+    text = f"Results\n\n{RESULT}\n\nP ATIENTS AND M ETHODS\n\n{BODY}\n"
+    assert [sec.kind for sec in split_sections(text)][-1] == "methods"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -159,6 +160,9 @@ _HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
 _BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": "", "’": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _LETTER_SPACED = re.compile(r"^(?:\w ){3,}\w$")
+# small capitals read by PDF text as a capital and the rest of the word ("R ESULTS",
+# "P ATIENTS AND M ETHODS"): the initial is set in a larger size, a word gap apart
+_SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
 
 
 def _norm_heading(text: str) -> str:
@@ -170,6 +174,8 @@ def _norm_heading(text: str) -> str:
     text = _SPACES.sub(" ", text)
     if _LETTER_SPACED.match(text):
         text = text.replace(" ", "")
+    elif text.isupper():
+        text = _SMALL_CAPS.sub(r"\1", text)
     return text.casefold()
 
 
@@ -620,6 +626,34 @@ def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> int | None:
         if run >= REFERENCE_PROSE_RUN:
             return run_line
     return None
+
+
+def _tail_runs(paras: Sequence[tuple[int, str, int, int]]) -> list[tuple[int, int]]:
+    """``(first line, end line)`` of each run of non-entry paragraphs after a reference list
+    (:data:`REFERENCE_LIST_MIN` entries) holding at least :data:`REFERENCE_SWALLOW_MIN`
+    characters of text (see ``_Splitter._end_reference_lists``); the last run ends at the
+    end of the document (``sys.maxsize``), the others at the entry that ends them."""
+    runs: list[tuple[int, int]] = []
+    entries = size_run = 0
+    start: int | None = None
+    for line, form, size, count in paras:
+        if form == "entry":
+            if start is not None and size_run >= REFERENCE_SWALLOW_MIN:
+                runs.append((start, line))
+            start, size_run = None, 0
+            entries += count
+            continue
+        if entries < REFERENCE_LIST_MIN:
+            continue
+        if start is None:
+            start = line
+        if form == "rows":
+            size_run += REFERENCE_ROW_WEIGHT * count
+        elif form != "short":
+            size_run += size
+    if start is not None and size_run >= REFERENCE_SWALLOW_MIN:
+        runs.append((start, sys.maxsize))
+    return runs
 
 
 def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
@@ -1489,6 +1523,33 @@ class _Splitter:
                     split = _prose_split(paras)
                     if split is not None:
                         stop += self._relabel(k, stop, split, len(self.lines), kind)
+            k = stop
+        self._end_reference_lists()
+
+    def _end_reference_lists(self) -> None:
+        """What follows a reference list and is no reference entry is no reference: an author
+        manuscript or preprint prints its tables (often read as lines of values), figure
+        legends and appendices after the references. Each run of at least
+        :data:`REFERENCE_SWALLOW_MIN` characters of such text (prose, rows, other lines; a line
+        of result values counts :data:`REFERENCE_ROW_WEIGHT`) with no entry in it, after
+        :data:`REFERENCE_LIST_MIN` entries, becomes ``other``."""
+        segs = self.segments
+        k = 0
+        while k < len(segs):
+            if segs[k].kind != "references":
+                k += 1
+                continue
+            stop = k + 1
+            while stop < len(segs) and self._continues_references(segs[stop]):
+                stop += 1
+            paras = list(self._reference_paragraphs(k, stop))
+            bounds = [seg.line for seg in segs] + [len(self.lines)]
+            for j in range(k + 1, stop):  # tables and captions in it: no entries either
+                if segs[j].kind in ("table", "other"):
+                    size = sum(len(self.lines[x].body) for x in range(segs[j].line, bounds[j + 1]))
+                    paras.append((segs[j].line, "float", size, 0))
+            for first, last in _tail_runs(sorted(paras)):
+                stop += self._relabel(k, stop, first, last, "other")
             k = stop
 
     def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
