@@ -217,3 +217,24 @@ def test_small_capital_and_results_conclusion_headings() -> None:
         assert kinds == ["results"], heading
     text = f"Results\n\n{RESULT}\n\nP ATIENTS AND M ETHODS\n\n{BODY}\n"
     assert [sec.kind for sec in split_sections(text)][-1] == "methods"
+
+
+def test_results_whose_heading_was_lost_are_not_methods() -> None:
+    """A full text with methods but no results or discussion heading read: the paragraphs that
+    read as results (results cues outweigh methods cues) end the methods."""
+    found = (
+        "A total of 120 patients were randomized. The overall response rate was 45% in arm A "
+        "versus 20% in arm B (P = 0.01). Median overall survival was 14.2 months."
+    )
+    design = "Patients were eligible if they had relapsed disease and adequate organ function."
+    text = (
+        f"Introduction\n\n{BODY}\n\nMethods\n\n{BODY}\n\n{design}\n\n"
+        f"RESULTS DURING THE STUDY\n\n{found}\n\n{found}\n\nConclusions\n\n{BODY}\n"
+    )
+    kinds = {text[s.start : s.end].strip(): s.kind for s in split_sections(text)}
+    assert [k for body, k in kinds.items() if found in body] == ["results"]
+    assert [k for body, k in kinds.items() if design in body] == ["methods"]
+    with_results = text.replace("RESULTS DURING THE STUDY", "Results")
+    assert "methods" not in [
+        s.kind for s in split_sections(with_results) if found in with_results[s.start : s.end]
+    ]

@@ -135,6 +135,7 @@ REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list,
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 REFERENCE_EARLY_SHARE = 0.5  # a references section opening before this share of the text ...
 REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
+LOST_RESULTS_CUES = 2  # results cues that end a methods section of a text with no results
 SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
 PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
 
@@ -1027,6 +1028,7 @@ class _Splitter:
         if not self.segments:
             return [_Segment(0, "other", None)]
         self._end_references()
+        self._lost_results()
         self.segments[0].line = 0
         return self.segments
 
@@ -1551,6 +1553,38 @@ class _Splitter:
             for first, last in _tail_runs(sorted(paras)):
                 stop += self._relabel(k, stop, first, last, "other")
             k = stop
+
+    def _lost_results(self) -> None:
+        """A full text with a methods section but no results and no discussion lost its
+        results heading (read into another line, set in a form the rules do not know): its
+        methods end at the first paragraph whose results cues outweigh its methods cues
+        (zoning rules, at least :data:`LOST_RESULTS_CUES`), and the methods text from there
+        on is results. Methods keep only cohort sizes and follow-up; results keep their
+        values."""
+        segs = self.segments
+        kinds = {seg.kind for seg in segs}
+        if "methods" not in kinds or kinds & {"results", "discussion"}:
+            return
+        bounds = [seg.line for seg in segs] + [len(self.lines)]
+        results, methods = _ZONE_ORDER.index("results"), _ZONE_ORDER.index("methods")
+        for k, seg in enumerate(segs):
+            if seg.kind != "methods":
+                continue
+            for para in self._paragraphs(range(seg.line, bounds[k + 1])):
+                text = " ".join(self.lines[x].body for x in para)
+                if len(text) < ZONE_MIN:
+                    continue
+                scores = self._scores(text)
+                if scores[results] >= LOST_RESULTS_CUES and scores[results] > scores[methods]:
+                    if para[0] > seg.line:
+                        segs.insert(k + 1, _Segment(para[0], "methods", None))
+                        k += 1
+                    for later in segs[k:]:
+                        if later.kind == "methods":
+                            later.kind = "results"
+                        elif later.kind not in ("table", "other", "boilerplate"):
+                            break
+                    return
 
     def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
         """Give lines ``first`` to ``end`` of the references section ``segments[k:stop]``
