@@ -404,6 +404,199 @@ def render(
     return bytes(j.pdf.output())
 
 
+# --------------------------------------------------------------------------------------------
+# Author manuscripts (PMC/NIHMS, preprints, accepted manuscripts)
+
+MS_W, MS_H = 216.0, 279.0  # US Letter
+MS_LEFT, MS_RIGHT = 30.0, 25.0
+MS_TOP, MS_BOTTOM = 22.0, 279.0 - 22.0
+MS_SIDE = "NIH-PA Author Manuscript"
+
+
+class Manuscript:
+    """One column, double spaced, line numbers in the left margin, "NIH-PA Author Manuscript"
+    printed down the left edge three times per page, a running head "Smith et al. Page n" and a
+    footer "J Clin Res. Author manuscript; available in PMC 2011 May 1."."""
+
+    def __init__(self, *, numbered: bool = True) -> None:
+        from fpdf import FPDF
+
+        self.pdf = FPDF(unit="mm", format=(MS_W, MS_H))
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(MS_LEFT, MS_TOP, MS_RIGHT)
+        self.font = "Helvetica"
+        if (FONT_DIR / "LiberationSerif-Regular.ttf").exists():
+            for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+                self.pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
+            self.font = "Serif"
+        self.numbered = numbered
+        self.line_no = 0
+        self.page_no = 0
+        self.y = MS_TOP
+
+    def text(self, s: str) -> str:
+        if self.font == "Helvetica":
+            return s.encode("latin-1", "replace").decode("latin-1")
+        return s
+
+    def new_page(self) -> None:
+        pdf = self.pdf
+        pdf.add_page()
+        self.page_no += 1
+        pdf.set_font(self.font, "", 9)
+        pdf.set_xy(MS_LEFT, 10)
+        pdf.cell(MS_W - MS_LEFT - MS_RIGHT, 4, "Smith et al.")
+        pdf.set_xy(MS_W - MS_RIGHT - 20, 10)
+        pdf.cell(20, 4, f"Page {self.page_no}", align="R")
+        pdf.set_xy(MS_LEFT, MS_H - 14)
+        pdf.cell(
+            MS_W - MS_LEFT - MS_RIGHT,
+            4,
+            "J Clin Res. Author manuscript; available in PMC 2011 May 1.",
+            align="C",
+        )
+        pdf.set_font(self.font, "B", 11)
+        for k in range(3):  # side text printed bottom to top down the left edge
+            x, y = 9.0, MS_H * (k + 1) / 3 - 20
+            with pdf.rotation(90, x, y):
+                pdf.text(x, y, MS_SIDE)
+        self.y = MS_TOP
+
+    def write(self, text: str, size: float = 11, style: str = "", gap: float = 0.0) -> None:
+        pdf = self.pdf
+        pitch = size * 0.75  # double spaced
+        width = MS_W - MS_LEFT - MS_RIGHT
+        pdf.set_font(self.font, style, size)
+        lines = pdf.multi_cell(width, pitch, self.text(text), dry_run=True, output="LINES")
+        self.y += gap
+        for line in lines:
+            if self.y + pitch > MS_BOTTOM:
+                self.new_page()
+            pdf.set_font(self.font, style, size)
+            pdf.set_xy(MS_LEFT, self.y)
+            pdf.cell(width, pitch, line)
+            if self.numbered:
+                self.line_no += 1
+                pdf.set_font(self.font, "", 8)
+                pdf.set_xy(MS_LEFT - 12, self.y)
+                pdf.cell(9, pitch, str(self.line_no), align="R")
+            self.y += pitch
+
+    def table_page(self, n: int, rows: list[str], *, ruled: bool) -> None:
+        """One table on a page of its own: "Table n" above its title, the rows, footnotes."""
+        pdf = self.pdf
+        self.new_page()
+        width = MS_W - MS_LEFT - MS_RIGHT
+        title, body = rows[0], rows[1:]
+        title = re.sub(r"^Table\s*\d+[.:]?\s*", "", title, flags=re.IGNORECASE)
+        pdf.set_font(self.font, "B", 11)
+        pdf.set_xy(MS_LEFT, self.y)
+        pdf.cell(width, 5, f"Table {n}", align="C")
+        self.y += 7
+        pdf.set_font(self.font, "", 10)
+        for line in pdf.multi_cell(width, 5, self.text(title), dry_run=True, output="LINES"):
+            pdf.set_xy(MS_LEFT, self.y)
+            pdf.cell(width, 5, line)
+            self.y += 5
+        cells = [
+            [c.strip() for c in r.strip().strip("|").split("|")]
+            for r in body
+            if "|" in r and not re.fullmatch(r"[\s|:-]+", r)
+        ]
+        notes = [r for r in body if "|" not in r]
+        self.y += 2
+        if cells:
+            ncols = max(len(r) for r in cells)
+            first = min(60.0, width * 0.35) if ncols > 1 else width
+            other = (width - first) / max(1, ncols - 1)
+            pdf.set_font(self.font, "", 8)
+            if ruled:
+                pdf.line(MS_LEFT, self.y, MS_LEFT + width, self.y)
+            self.y += 1
+            for k, row in enumerate(cells[:45]):
+                x = MS_LEFT
+                for j, cell in enumerate(row[:ncols]):
+                    w = first if j == 0 else other
+                    text = self.text(cell)
+                    while text and pdf.get_string_width(text) > w - 1.5:
+                        text = text[:-1]
+                    pdf.set_xy(x, self.y)
+                    pdf.cell(w, 4, text)
+                    x += w
+                self.y += 4.4
+                if k == 0 and ruled:
+                    pdf.line(MS_LEFT, self.y, MS_LEFT + width, self.y)
+                    self.y += 0.8
+                if self.y > MS_BOTTOM - 20:
+                    break
+            if ruled:
+                pdf.line(MS_LEFT, self.y + 0.3, MS_LEFT + width, self.y + 0.3)
+            self.y += 2
+        pdf.set_font(self.font, "", 8)
+        for note in notes[:3]:
+            for line in pdf.multi_cell(width, 3.6, self.text(note), dry_run=True, output="LINES"):
+                if self.y > MS_BOTTOM:
+                    break
+                pdf.set_xy(MS_LEFT, self.y)
+                pdf.cell(width, 3.6, line)
+                self.y += 3.6
+
+
+def render_manuscript(
+    text: str, references: list[str], abstract: set[str], *, style: int = 0
+) -> bytes:
+    """The JATS ``text`` as an author manuscript: title page, abstract, body, references, then
+    the tables one per page ("Table 1" above each title, ruled only horizontally or not at all)
+    and the figure legends ("Figure Legends" or "Figure 1" titles)."""
+    blocks = blocks_of(text, abstract)
+    title = text.split("\n", 1)[0]
+    m = Manuscript(numbered=style % 2 == 0)
+    m.new_page()
+    m.write(title, 14, "B")
+    m.write("John A. Smith, MD1, Mary B. Jones, PhD2, and Peter C. Brown, MD1", 11, "", 4)
+    m.write("1Department of Surgery, University Hospital, Springfield, IL, USA", 10)
+    m.write("Corresponding author: John A. Smith, jsmith@example.org", 10)
+    first_abstract = True
+    for kind, role, lines in blocks:
+        if kind != "abstract":
+            continue
+        if first_abstract:
+            m.write("Abstract", 12, "B", 6)
+            first_abstract = False
+        if role == "heading" and lines[0].casefold() == "abstract":
+            continue
+        m.write(lines[0], 11, "B" if role == "heading" else "")
+    tables: list[list[str]] = []
+    legends: list[str] = []
+    for kind, role, lines in blocks:
+        if kind in ("abstract", "front_matter"):
+            continue
+        if role == "table":
+            tables.append(lines)
+        elif role == "caption":
+            legends.append(lines[0])
+        elif role == "heading":
+            m.write(lines[0], 11, "B", 4)
+        else:
+            m.write(lines[0], 11)
+    if references:
+        m.new_page()
+        m.write("References", 12, "B")
+        for k, entry in enumerate(references, 1):
+            m.write(f"{k}. {entry}", 11)
+    for n, rows in enumerate(tables, 1):
+        m.table_page(n, rows, ruled=style % 3 != 2)
+    if legends:
+        m.new_page()
+        if style % 2:
+            m.write("Figure Legends", 12, "B")
+        for n, legend in enumerate(legends, 1):
+            legend = re.sub(r"^(?:Figure|Fig\.?)\s*\d+[.:]?\s*", "", legend, flags=re.I)
+            m.write(f"Figure {n}", 11, "B", 4)
+            m.write(legend, 11)
+    return bytes(m.pdf.output())
+
+
 def shares(text: str) -> dict[str, float]:
     from trialex.sections import split_sections
 
@@ -438,6 +631,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--inject", action="store_true", help="add early references furniture")
+    parser.add_argument(
+        "--layout",
+        choices=("journal", "manuscript"),
+        default="journal",
+        help="journal: two columns; manuscript: an author manuscript (one column, line numbers, "
+        "side text, tables and figure legends after the references)",
+    )
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"{CORPUS} absent: nothing to measure")
@@ -463,7 +663,10 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(p.tag, str) and local(p) == "p"
         }
         try:
-            data = render(text, refs, abstract, style=n, inject=args.inject)
+            if args.layout == "manuscript":
+                data = render_manuscript(text, refs, abstract, style=n)
+            else:
+                data = render(text, refs, abstract, style=n, inject=args.inject)
         except Exception as err:  # a layout the little engine cannot draw
             print(f"{path.stem}: not rendered ({type(err).__name__}: {err})")
             continue

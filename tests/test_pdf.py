@@ -536,7 +536,7 @@ def test_pdf_heading_between_other_column_lines_and_dot_rules() -> None:
 def test_pdf_time_limit_is_not_swallowed_as_a_page_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     import trialex.pdf
 
-    def timed_out(page: object) -> list[object]:
+    def timed_out(page: object, *_: object) -> list[object]:
         raise LimitExceeded("slow.pdf", "processing took over 1 s")
 
     monkeypatch.setattr(trialex.pdf, "_page_items", timed_out)
@@ -549,10 +549,10 @@ def test_pdf_broken_page_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = trialex.pdf._page_items
 
-    def flaky(page: object) -> list[object]:
+    def flaky(page: object, *rest: object) -> list[object]:
         if getattr(page, "page_number", 0) == 2:
             raise KeyError("bad font")
-        return real(page)
+        return real(page, *rest)
 
     monkeypatch.setattr(trialex.pdf, "_page_items", flaky)
     result = extract_pdf(make_text_pdf(pages=3), source="flaky.pdf")

@@ -68,6 +68,7 @@ COLUMN_FULL_SHARE = 0.5  # share of a column's lines that must fill it
 COLUMN_SYMMETRY = 0.08  # left and right page margins differ by at most this share of the width
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
 PARAGRAPH_GAP = 1.6  # a gap over this many line pitches is a paragraph break
+REGULAR_PITCH = 1.15  # a step up to this many pitches is the run's own line spacing
 RUNNING_DEPTH = 2  # lines at the top and at the bottom of a page checked for headers/footers
 RUNNING_SHARE = 0.5  # a header/footer is repeated on at least this share of the pages
 RUNNING_MIN_PAGES = 3  # ... and on at least this many pages
@@ -115,6 +116,7 @@ class _Item:
     lines: tuple[str, ...]
     is_table: bool = False
     table: _TextTable | None = None  # a table read from word positions (mergeable)
+    side_text: bool = False  # rotated text (a side bar, "Author Manuscript" down the edge)
 
 
 def pdf_to_text(data: bytes, *, source: str, max_pages: int | None = None) -> str:
@@ -157,9 +159,10 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
         page_items: list[list[_Item]] = []
         warnings: list[Flag] = []
         empty: list[int] = []
+        numbered: list[tuple[str, float]] = []  # the margin column of line numbers, once seen
         for page in pages:
             try:
-                items = _page_items(page)
+                items = _page_items(page, numbered)
             except TrialexError:  # the time limit: not a page problem
                 raise
             except Exception as err:
@@ -177,6 +180,7 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
                 page_items.append(items)
             else:
                 empty.append(page.page_number)
+        _drop_side_text(page_items)
         _merge_continued_tables(page_items)
         _close_sentences_around_floats(page_items)
         texts = [text for text in (_join_items(items) for items in page_items) if text.strip()]
@@ -200,6 +204,30 @@ def extract_pdf(data: bytes, *, source: str, max_pages: int | None = None) -> Pd
         return PdfText(text=text, pages=len(pages), warnings=tuple(warnings))
 
 
+def _drop_side_text(pages: list[list[_Item]]) -> None:
+    """Rotated text repeated on most pages is furniture printed down the page edge ("NIH-PA
+    Author Manuscript" three times a page, a preprint server's identifier, a journal's side
+    bar): it is dropped, as running headers are. Rotated text of one page (a landscape table)
+    stays."""
+    if len(pages) < 2:
+        return
+    needed = max(RUNNING_MIN_PAGES, math.ceil(RUNNING_SHARE * len(pages)))
+    keys = [
+        {_running_key(line) for item in items if item.side_text for line in item.lines}
+        for items in pages
+    ]
+    counts: dict[str, int] = {}
+    for page_keys in keys:
+        for key in page_keys:
+            counts[key] = counts.get(key, 0) + 1
+    for items in pages:
+        for n, item in enumerate(items):
+            if not item.side_text:
+                continue
+            kept = tuple(line for line in item.lines if counts[_running_key(line)] < needed)
+            items[n] = _Item(item.top, item.bottom, kept, side_text=True)
+
+
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 
 
@@ -221,8 +249,14 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
 
     counts: dict[str, int] = {}
     by_parity: dict[tuple[int, str], int] = {}
+
+    def pieces(line: str) -> list[str]:
+        # a footer after a sentence broken at the page end was run on into it: its last piece
+        parts = line.split(SOFT_BREAK)
+        return [line] if len(parts) == 1 else [line, parts[0], parts[-1]]
+
     for number, lines in enumerate(split):
-        for key in {_running_key(lines[i]) for i in edges(lines)}:
+        for key in {_running_key(piece) for i in edges(lines) for piece in pieces(lines[i])}:
             counts[key] = counts.get(key, 0) + 1
             by_parity[number % 2, key] = by_parity.get((number % 2, key), 0) + 1
     needed = max(RUNNING_MIN_PAGES, math.ceil(RUNNING_SHARE * len(pages)))
@@ -231,17 +265,25 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
         for parity in (0, 1)
     ]
 
-    def running(number: int, line: str) -> bool:
+    def repeated(number: int, line: str) -> bool:
         key = _running_key(line)
         return (
-            counts[key] >= needed
-            or by_parity[number % 2, key] >= parity_needed[number % 2]
-            or bool(_PAGE_NUMBER.fullmatch(line.strip()))
+            counts.get(key, 0) >= needed
+            or by_parity.get((number % 2, key), 0) >= parity_needed[number % 2]
         )
+
+    def running(number: int, line: str) -> bool:
+        return repeated(number, line) or bool(_PAGE_NUMBER.fullmatch(line.strip()))
 
     out: list[str] = []
     for number, lines in enumerate(split):
         drop = {i for i in edges(lines) if running(number, lines[i])}
+        for i in edges(lines) - drop:
+            parts = lines[i].split(SOFT_BREAK)
+            if len(parts) > 1 and repeated(number, parts[-1]):
+                lines[i] = SOFT_BREAK.join(parts[:-1])
+            elif len(parts) > 1 and repeated(number, parts[0]):
+                lines[i] = SOFT_BREAK.join(parts[1:])
         kept = [line for i, line in enumerate(lines) if i not in drop]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
         if text.strip():
@@ -285,8 +327,9 @@ def _ranges(numbers: Sequence[int]) -> str:
 # -- one page ----------------------------------------------------------------------------------
 
 
-def _page_items(page: Any) -> list[_Item]:
-    """The page's text runs and tables in reading order."""
+def _page_items(page: Any, numbered: list[tuple[str, float]] | None = None) -> list[_Item]:
+    """The page's text runs and tables in reading order. ``numbered`` carries the column of
+    line numbers found on earlier pages (a short last page has too few lines to show it)."""
     ruled = [table for table in page.find_tables() if _is_table(table)]
     boxes = [table.bbox for table in ruled]
     words = [
@@ -298,6 +341,8 @@ def _page_items(page: Any) -> list[_Item]:
     rules = [r for r in _rules(page) if not any(_on_box(r, box) for box in boxes)]
     upright = [word for word in words if word.get("upright", True)]
     rotated = [word for word in words if not word.get("upright", True)]
+    numbers = _line_numbers(upright, numbered)
+    upright = [word for word in upright if id(word) not in numbers]
     for index, word in enumerate(upright):
         word["_id"] = index
     gutter = _find_gutter(_group_lines(upright), width)
@@ -313,8 +358,69 @@ def _page_items(page: Any) -> list[_Item]:
     gutter = _find_gutter(lines, width) or gutter
     items = _reading_order(lines, table_items, gutter)
     if rotated:
-        items.append(_Item(0.0, 0.0, tuple(line.text for line in _group_lines(rotated))))
+        side = tuple(line.text for line in _group_lines(rotated))
+        items.append(_Item(0.0, 0.0, side, side_text=True))
     return items
+
+
+LINE_NUMBER = re.compile(r"\d{1,4}")
+LINE_NUMBERS_MIN = 5  # a margin column of line numbers has at least this many on a page
+LINE_NUMBER_ALIGN = 3.0  # points: line numbers are aligned on their right (or left) edge
+LINE_NUMBER_GAP = 4.0  # points: a line number ends this far left of the text it numbers
+
+
+def _line_numbers(
+    words: list[dict[str, Any]], numbered: list[tuple[str, float]] | None = None
+) -> set[int]:
+    """``id()`` of the words that number the lines of a manuscript or preprint: integers in the
+    left margin, left of where every line's text begins, aligned in one column and increasing
+    down the page (every line or every fifth). A table's first column of numbers starts where
+    the other lines start, so it is no margin column. A column found is added to
+    ``numbered``; on later pages one number in that column is enough."""
+    known = numbered[-1] if numbered else None
+    least = 1 if known else LINE_NUMBERS_MIN
+    lines = _group_lines(words)
+    starts: list[float] = []
+    firsts: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for line in lines:
+        ordered = sorted(line.words, key=lambda w: w["x0"])
+        head = ordered[0]
+        if LINE_NUMBER.fullmatch(str(head["text"])):
+            firsts.append((head, ordered[1] if len(ordered) > 1 else None))
+            if len(ordered) > 1:
+                starts.append(float(ordered[1]["x0"]))
+        else:
+            starts.append(float(head["x0"]))
+    if len(firsts) < least or not starts:
+        return set()
+    body_left = min(starts)  # line numbers lie left of every line's text
+    margin = [
+        (head, after)
+        for head, after in firsts
+        if head["x1"] <= body_left - LINE_NUMBER_GAP
+        and (after is None or after["x0"] - head["x1"] >= LINE_NUMBER_GAP)
+    ]
+    if len(margin) < least:
+        return set()
+    edges = (
+        [known]
+        if known
+        else [
+            (edge, statistics.median(float(head[edge]) for head, _ in margin))
+            for edge in ("x1", "x0")
+        ]
+    )
+    for edge, column in edges:
+        aligned = [head for head, _ in margin if abs(head[edge] - column) <= LINE_NUMBER_ALIGN]
+        if len(aligned) < least:
+            continue
+        values = [int(head["text"]) for head in sorted(aligned, key=lambda w: w["top"])]
+        rising = sum(b > a for a, b in itertools.pairwise(values))
+        if rising >= 0.9 * (len(values) - 1):
+            if numbered is not None and not known:
+                numbered.append((edge, column))
+            return {id(head) for head in aligned}
+    return set()
 
 
 def _page_text(page: Any) -> str:
@@ -686,8 +792,16 @@ def _stream_items(entries: list[_Entry]) -> list[_Item]:
         paragraph: list[str] = [run[0].text]
         top = run[0].top
         for previous, line in itertools.pairwise(run):
+            step = line.top - previous.top
+            # double-spaced text (manuscripts) leaves a line's height between its lines: a gap
+            # at the run's usual pitch is no blank line
+            regular = (
+                len(pitches) >= MIN_COLUMN_LINES
+                and step <= REGULAR_PITCH * pitch
+                and abs(_height(line) - _height(previous)) <= 0.2 * _height(previous)
+            )
             blank = line.top - previous.bottom > max(_height(line), _height(previous))
-            if blank or (pitch and line.top - previous.top > PARAGRAPH_GAP * pitch):
+            if (blank and not regular) or (pitch and step > PARAGRAPH_GAP * pitch):
                 items.append(_Item(top, previous.bottom, tuple(paragraph)))
                 paragraph, top = [], line.top
                 paragraph.append(line.text)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -134,6 +135,7 @@ REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list,
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 REFERENCE_EARLY_SHARE = 0.5  # a references section opening before this share of the text ...
 REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
+LOST_RESULTS_CUES = 2  # results cues that end a methods section of a text with no results
 SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
 PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
 
@@ -159,6 +161,9 @@ _HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
 _BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": "", "’": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _LETTER_SPACED = re.compile(r"^(?:\w ){3,}\w$")
+# small capitals read by PDF text as a capital and the rest of the word ("R ESULTS",
+# "P ATIENTS AND M ETHODS"): the initial is set in a larger size, a word gap apart
+_SMALL_CAPS = re.compile(r"\b([A-Z]) (?=[A-Z]{2,}\b)")
 
 
 def _norm_heading(text: str) -> str:
@@ -170,6 +175,8 @@ def _norm_heading(text: str) -> str:
     text = _SPACES.sub(" ", text)
     if _LETTER_SPACED.match(text):
         text = text.replace(" ", "")
+    elif text.isupper():
+        text = _SMALL_CAPS.sub(r"\1", text)
     return text.casefold()
 
 
@@ -622,6 +629,34 @@ def _prose_split(paras: Sequence[tuple[int, str, int, int]]) -> int | None:
     return None
 
 
+def _tail_runs(paras: Sequence[tuple[int, str, int, int]]) -> list[tuple[int, int]]:
+    """``(first line, end line)`` of each run of non-entry paragraphs after a reference list
+    (:data:`REFERENCE_LIST_MIN` entries) holding at least :data:`REFERENCE_SWALLOW_MIN`
+    characters of text (see ``_Splitter._end_reference_lists``); the last run ends at the
+    end of the document (``sys.maxsize``), the others at the entry that ends them."""
+    runs: list[tuple[int, int]] = []
+    entries = size_run = 0
+    start: int | None = None
+    for line, form, size, count in paras:
+        if form == "entry":
+            if start is not None and size_run >= REFERENCE_SWALLOW_MIN:
+                runs.append((start, line))
+            start, size_run = None, 0
+            entries += count
+            continue
+        if entries < REFERENCE_LIST_MIN:
+            continue
+        if start is None:
+            start = line
+        if form == "rows":
+            size_run += REFERENCE_ROW_WEIGHT * count
+        elif form != "short":
+            size_run += size
+    if start is not None and size_run >= REFERENCE_SWALLOW_MIN:
+        runs.append((start, sys.maxsize))
+    return runs
+
+
 def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
     """Index of the paragraph where a references section's reference list begins (the suffix
     where entries outweigh the rest most; ``len(paras)`` when it has no entries), or 0 when
@@ -993,6 +1028,7 @@ class _Splitter:
         if not self.segments:
             return [_Segment(0, "other", None)]
         self._end_references()
+        self._lost_results()
         self.segments[0].line = 0
         return self.segments
 
@@ -1490,6 +1526,65 @@ class _Splitter:
                     if split is not None:
                         stop += self._relabel(k, stop, split, len(self.lines), kind)
             k = stop
+        self._end_reference_lists()
+
+    def _end_reference_lists(self) -> None:
+        """What follows a reference list and is no reference entry is no reference: an author
+        manuscript or preprint prints its tables (often read as lines of values), figure
+        legends and appendices after the references. Each run of at least
+        :data:`REFERENCE_SWALLOW_MIN` characters of such text (prose, rows, other lines; a line
+        of result values counts :data:`REFERENCE_ROW_WEIGHT`) with no entry in it, after
+        :data:`REFERENCE_LIST_MIN` entries, becomes ``other``."""
+        segs = self.segments
+        k = 0
+        while k < len(segs):
+            if segs[k].kind != "references":
+                k += 1
+                continue
+            stop = k + 1
+            while stop < len(segs) and self._continues_references(segs[stop]):
+                stop += 1
+            paras = list(self._reference_paragraphs(k, stop))
+            bounds = [seg.line for seg in segs] + [len(self.lines)]
+            for j in range(k + 1, stop):  # tables and captions in it: no entries either
+                if segs[j].kind in ("table", "other"):
+                    size = sum(len(self.lines[x].body) for x in range(segs[j].line, bounds[j + 1]))
+                    paras.append((segs[j].line, "float", size, 0))
+            for first, last in _tail_runs(sorted(paras)):
+                stop += self._relabel(k, stop, first, last, "other")
+            k = stop
+
+    def _lost_results(self) -> None:
+        """A full text with a methods section but no results and no discussion lost its
+        results heading (read into another line, set in a form the rules do not know): its
+        methods end at the first paragraph whose results cues outweigh its methods cues
+        (zoning rules, at least :data:`LOST_RESULTS_CUES`), and the methods text from there
+        on is results. Methods keep only cohort sizes and follow-up; results keep their
+        values."""
+        segs = self.segments
+        kinds = {seg.kind for seg in segs}
+        if "methods" not in kinds or kinds & {"results", "discussion"}:
+            return
+        bounds = [seg.line for seg in segs] + [len(self.lines)]
+        results, methods = _ZONE_ORDER.index("results"), _ZONE_ORDER.index("methods")
+        for k, seg in enumerate(segs):
+            if seg.kind != "methods":
+                continue
+            for para in self._paragraphs(range(seg.line, bounds[k + 1])):
+                text = " ".join(self.lines[x].body for x in para)
+                if len(text) < ZONE_MIN:
+                    continue
+                scores = self._scores(text)
+                if scores[results] >= LOST_RESULTS_CUES and scores[results] > scores[methods]:
+                    if para[0] > seg.line:
+                        segs.insert(k + 1, _Segment(para[0], "methods", None))
+                        k += 1
+                    for later in segs[k:]:
+                        if later.kind == "methods":
+                            later.kind = "results"
+                        elif later.kind not in ("table", "other", "boilerplate"):
+                            break
+                    return
 
     def _relabel(self, k: int, stop: int, first: int, end: int, kind: str) -> int:
         """Give lines ``first`` to ``end`` of the references section ``segments[k:stop]``
