@@ -55,7 +55,7 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # how far after a count its cohort verb may come ("26 patients with a median age of 46 years
 # (range, 19-70) were treated")
-COHORT_AFTER = 120
+COHORT_AFTER = 200
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
     r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
@@ -669,6 +669,8 @@ def _sentence(
             continue
         if m.kind not in VALUE_KINDS:
             continue
+        if _bracketed_threshold(text, m):
+            continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
         of_these = cue("of_these").search(text[max(clause[0], m.start - 12) : m.end + 24])
         if of_these and last_count and c.N is None and m.kind in ("pct", "count"):
@@ -760,6 +762,8 @@ def _sentence(
         )
     if language == "zh" and not assigned:
         assigned = _zh_listed(text, cands, sent_terms, mentions)
+    if language == "en" and not resp and not assigned:
+        assigned = _paired_values(text, cls, cands, sent_terms, depths, s_start)
 
     result: list[Candidate] = []
     unresolved: list[Candidate] = []  # values the rules give no endpoint (the tagger may)
@@ -935,6 +939,7 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
+    _cohort_list_siblings(text, result)
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
     ctx = arms if arms is not None else ArmContext()
     fallback = assign_groups(text, sent, cls, result, ctx, value_spans_all, sent_terms)
@@ -962,6 +967,88 @@ def _sentence(
 
 
 _ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _bracketed_threshold(text: str, m: Mention) -> bool:
+    """ "significant coronary disease (>or=50%)": a threshold alone in brackets, no result."""
+    return (
+        m.kind == "pct"
+        and bool(cue("bracketed_threshold").search(text, max(0, m.start - 10), m.start))
+        and bool(re.match(r"\s?[)\]]", text[m.end : m.end + 2]))
+    )
+
+
+def _paired_values(
+    text: str,
+    cls: list[tuple[int, int]],
+    cands: list[Candidate],
+    sent_terms: list[Term],
+    depths: list[int],
+    s_start: int,
+) -> dict[int, Term]:
+    """Outcomes and values coordinated in the same order without "respectively": "The rates of
+    CR and MRD negativity were 67.6% and 81%"; "Partial response and stabilization rates were 2%
+    and 32%" (the outcome the vocabulary does not name is an open one, labelled as printed)."""
+    assigned: dict[int, Term] = {}
+    for clause in cls:
+        vals = [
+            c
+            for c in cands
+            if clause[0] <= c.span[0] < clause[1]
+            and c.endpoint is None
+            and c.mention.kind == "pct"
+            and depths[c.span[0] - s_start] == 0
+        ]
+        if len(vals) < 2 or not all(
+            cue("paired_value_gap").match(text[a.mention.end : b.mention.start])
+            for a, b in itertools.pairwise(vals)
+        ):
+            continue
+        lead_end = vals[0].mention.start
+        if not cue("paired_subject_end").search(text, clause[0], lead_end):
+            continue
+        firsts: list[Term] = []
+        for t in sent_terms:
+            if (
+                clause[0] <= t.start
+                and t.end <= lead_end
+                and not _is_qualifier(text, t)
+                and t.code not in [f.code for f in firsts]
+            ):
+                firsts.append(t)
+        if len(firsts) == len(vals):
+            for c, t in zip(vals, firsts, strict=True):
+                assigned[id(c)] = t
+        elif len(firsts) == 1 and len(vals) == 2:
+            o = cue("paired_open_second").match(text, firsts[0].end, lead_end)
+            if o:
+                second = Term(o.start("label"), o.end("label"), "other", "open", o.group("label"))
+                assigned[id(vals[0])], assigned[id(vals[1])] = firsts[0], second
+    return assigned
+
+
+def _cohort_list_siblings(text: str, result: list[Candidate]) -> None:
+    """Counts listed after a cohort size are sizes too ("29 patients with PD, 27 with MDP and 28
+    healthy volunteers"), whatever term the condition names ("depression", "anaemia")."""
+    prev: Candidate | None = None
+    for c in result:
+        if (
+            prev is not None
+            and prev.endpoint == "sample_size"
+            and c.endpoint != "sample_size"
+            and c.mention.kind == "count"
+            and c.N is None
+            and c.statistic == "count"
+            and prev.mention.end <= c.mention.start
+            and cue("cohort_list_gap").match(text[prev.mention.end : c.mention.start])
+            and (
+                c.mention.rule == "count"  # the value carries its noun: "28 healthy volunteers"
+                or cue("cohort_list_after").match(text[c.mention.end : c.mention.end + 40])
+            )
+        ):
+            c.endpoint, c.unit, c.label, c.how = "sample_size", "patients", None, "cohort_list"
+            c.span = (c.mention.start, c.mention.end)
+        prev = c
 
 
 def _zh_respectively(
