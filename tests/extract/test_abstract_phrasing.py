@@ -125,3 +125,15 @@ def test_count_after_its_verb_keeps_the_outcome_before_it(
 ) -> None:
     records = _one(text)
     assert (records[0].endpoint, records[0].value) == first
+
+
+def test_fraction_after_percent_patients_is_its_n_and_denominator() -> None:
+    records = _one("Rash was reported in 7.5% patients (8/107) in the first group.")
+    assert [(r.endpoint, r.value, r.n, r.N) for r in records] == [("adverse_events", 7.5, 8, 107)]
+
+
+def test_control_cohort_after_and_is_a_size() -> None:
+    records = _one(
+        "We found 12 trials, involving 1830 patients treated by drug X and 1544 control patients."
+    )
+    assert _has(records, "sample_size", 1830) and _has(records, "sample_size", 1544)
