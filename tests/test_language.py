@@ -156,3 +156,27 @@ def test_language_all_caps_english_is_english(heading: str) -> None:
 def test_language_chinese_prose_with_latex_or_html_is_chinese(text: str) -> None:
     assert script_language(text) == "zh"
     assert detect_language(text) == "zh"
+
+
+def test_english_function_words_settle_an_unsure_english_sample_without_langdetect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trialex.language as language
+
+    sample = (
+        "Of the 84 women who were randomised, 61 completed the questionnaires and these were "
+        "analysed with their baseline scores from the first visit."
+    )
+    monkeypatch.setattr(language, "_fast", lambda s: ("en", 0.5))
+    monkeypatch.setattr(language, "_langdetect", lambda s: pytest.fail("langdetect was called"))
+    language.statistical_language.cache_clear()
+    assert language.statistical_language(sample) == "en"
+    # a German sample whose words are shared ("in", "was", "die") still gets the second opinion
+    called: list[str] = []
+    monkeypatch.setattr(language, "_langdetect", lambda s: (called.append(s), ("de", 0.99))[1])
+    german = (
+        "Die Patienten wurden in zwei Gruppen randomisiert, was die Auswertung der Daten erlaubte."
+    )
+    assert language.statistical_language(german) == "de"
+    assert called
+    language.statistical_language.cache_clear()

@@ -749,3 +749,12 @@ def test_ner_find_terms_applies_the_context_of_the_rules_dir(tmp_path: Path) -> 
     doc = nlp("The OS of hamsters was 3 months. The OS of patients was 9 months.")
     codes = [(doc.text[t.start : t.end], t.start) for t in find_terms(doc) if t.code == "OS"]
     assert [start for _, start in codes] == [doc.text.index("OS", 10)]
+
+
+def test_definitions_count_short_then_long_forms_only_at_a_word_start() -> None:
+    from trialex.ner import _definitions
+
+    text = "CR (complete remission) was seen. The PCR (polymerase chain reaction) was negative."
+    assert _definitions(text, [], "CR") == (1, 0)
+    assert _definitions("CR(complete remission) in 5", [], "CR")[0] == 1
+    assert _definitions("xCR (complete remission) in 5", [], "CR")[0] == 0

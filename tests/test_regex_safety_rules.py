@@ -18,7 +18,7 @@ import pytest
 
 RESOURCES = Path(__file__).resolve().parents[1] / "src" / "trialex" / "resources"
 COVERED_ELSEWHERE = {"patterns.json", "assembly.json"}
-REGEX_KEYS = {"pattern", "patterns", "heading_patterns", "regex"}
+REGEX_KEYS = {"pattern", "patterns", "heading_patterns", "regex", "requires"}
 BUDGET_S = 0.100
 SIZE = 100_000
 ADVERSARIAL = {

@@ -781,22 +781,32 @@ def _definitions(text: str, terms: list[EndpointTerm], short: str) -> tuple[int,
     endpoint term of any code ("a marrow CR without count recovery
     (CRi)" is a definition of the field, "cardiac rehabilitation (CR)" is not)."""
     escaped = re.escape(short)
-    spans = [(t.start, t.end) for t in terms if text[t.start : t.end] != short]
+    found: list[tuple[int, int]] = []
+
+    def spans() -> list[tuple[int, int]]:  # built at the first definition (most forms have none)
+        if not found:
+            found.extend((t.start, t.end) for t in terms if text[t.start : t.end] != short)
+            found.append((-1, -1))  # built, even when empty (contains no long form)
+        return found
+
     total = by_field = 0
     for m in re.finditer(rf"\(\s?{escaped}\s?[),;]", text):
         lo = _long_form_start(text, m.start(), short)
         if lo is None:
             continue  # not a definition ("28 CRs (34.1%)", "(CR) in 5")
         total += 1
-        by_field += any(lo <= s and e <= m.start() + 1 for s, e in spans)
-    for m in re.finditer(rf"(?<![A-Za-z0-9]){escaped}\s?\((?=[A-Za-z][^()]{{3,}}\))", text):
+        by_field += any(lo <= s and e <= m.start() + 1 for s, e in spans())
+    # the edge before the short form is tested after it (same matches): a literal-led pattern
+    # lets the engine jump to its occurrences instead of trying the lookbehind everywhere
+    after_short = rf"{escaped}(?<![A-Za-z0-9]{escaped})\s?\((?=[A-Za-z][^()]{{3,}}\))"
+    for m in re.finditer(after_short, text):
         close = text.find(")", m.end())
         inside = text[m.end() : close]
         initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w'-]*", inside))
         if not initials.startswith(short[0].lower()):
             continue
         total += 1
-        by_field += any(m.end() <= s and e <= close for s, e in spans)
+        by_field += any(m.end() <= s and e <= close for s, e in spans())
     return total, by_field
 
 

@@ -369,3 +369,21 @@ def test_numbers_anchoring_never_changes_mentions_on_raw_texts(monkeypatch) -> N
     fast = [find_mentions(t, "en") for t in texts]
     monkeypatch.setattr(numbers, "patterns_for", lambda language, *_: _unanchored("en"))
     assert [find_mentions(t, "en") for t in texts] == fast
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Of 120 patients, 45 (37.5%) had a response (95% CI 28-47; P = 0.01).",
+        "Median OS was 14 months vs 11 months (HR 0.72); 3 cases of death.",
+        "Hazard ratio 0.8, odds ratio 1.2, ± 3 SD, IQR 2-5, one of them.",
+        "",
+    ],
+)
+def test_literal_gate_finds_exactly_the_literals_the_text_holds(text: str) -> None:
+    from trialex.extract.numbers import literal_gate, patterns_for
+
+    gate = literal_gate("en")
+    literals = set().union(*(n for n in gate.needs if n is not None))
+    assert gate.present(text) == {x for x in literals if x in text}
+    assert len(gate.needs) == len(patterns_for("en"))

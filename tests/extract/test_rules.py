@@ -150,3 +150,17 @@ def test_rules_pipeline_terms_are_completed_by_the_vocabulary() -> None:
     ]
     found = {(text[t.start : t.end], t.code) for t in find_terms(doc, fold(text))}
     assert found == {("event\u2010free survival", "EFS"), ("complete remission", "CR")}
+
+
+def test_match_terms_reads_a_lowered_text_as_ignorecase_would(monkeypatch) -> None:
+    import trialex.extract.rules as rules
+
+    texts = [
+        "Overall Survival and PROGRESSION-FREE SURVIVAL; the Objective Response Rate was 41%.",
+        "Kaplan–Meier overall survival (µg/L, β2-microglobulin) and complete remission",
+        "Oſ the dıſease-free survival, İnterim overall survival",  # letters IGNORECASE folds
+    ]
+    fast = [rules.match_terms(t) for t in texts]
+    monkeypatch.setattr(rules, "_lowers_alike", lambda text, unsafe: False)
+    assert fast == [rules.match_terms(t) for t in texts]
+    assert any(t.code == "OS" for t in fast[0])

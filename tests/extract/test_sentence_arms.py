@@ -141,3 +141,14 @@ def test_arms_a_sentence_compares_name_its_bare_pairs(sentence: str, expected: l
 def test_a_comparison_with_no_arms_names_none() -> None:
     groups = _groups("Response rates were higher than expected (40% vs 30%).")
     assert [g for _, g in groups] == ["all patients", "all patients"]
+
+
+def test_chinese_arm_groups_are_read_whatever_text_was_read_before() -> None:
+    from trialex.extract.assemble import ArmContext, _arm_mentions
+
+    english = "Responses were seen in 12 patients."
+    chinese = "治疗组有效率为85%，对照组为60%。"
+    assert not [f for f in _arm_mentions(english, 0, len(english), ArmContext()) if "组" in f[2]]
+    names = [f[2] for f in _arm_mentions(chinese, 0, len(chinese), ArmContext())]
+    assert "治疗组" in names and "对照组" in names
+    assert not [f for f in _arm_mentions(english, 0, len(english), ArmContext()) if "组" in f[2]]

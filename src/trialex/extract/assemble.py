@@ -2289,6 +2289,17 @@ def _alias_regex(
     return names, regex
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_TEXT: list[object] = [None, False]  # the last text asked about, and its answer
+
+
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (asked per sentence, answered per text)."""
+    if _CJK_TEXT[0] is not text:
+        _CJK_TEXT[:] = [text, not text.isascii() and _CJK_CHAR.search(text) is not None]
+    return bool(_CJK_TEXT[1])
+
+
 def _arm_mentions(
     text: str, s_start: int, s_end: int, ctx: ArmContext
 ) -> list[tuple[int, int, str]]:
@@ -2329,8 +2340,9 @@ def _arm_mentions(
             continue
         arm = ctx.find(phrase)
         found.append((m.start(), end, arm.name if arm else made.name))
-    for m in cue("zh_arm_group").finditer(text, s_start, s_end):
-        found.append((m.start(), m.end(), m.group(0)))  # "高CRP组", "治疗组", "ASCT组"
+    if _has_cjk(text):  # a Chinese arm group names 组: no English text holds one
+        for m in cue("zh_arm_group").finditer(text, s_start, s_end):
+            found.append((m.start(), m.end(), m.group(0)))  # "高CRP组", "治疗组", "ASCT组"
     if ctx.arms:
         names, regex = _alias_regex(tuple((a.name, tuple(sorted(a.aliases))) for a in ctx.arms))
         for m in regex.finditer(text, s_start, s_end):

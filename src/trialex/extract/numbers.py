@@ -615,18 +615,57 @@ def _trim_end(m: re.Match[str], group: str, offset: int) -> int:
     return end + offset
 
 
+@dataclass(frozen=True)
+class LiteralGate:
+    """Which ``requires`` literals of a pattern list a text holds, found in one scan.
+
+    ``scan`` finds, at every position, the longest literal starting there; every literal
+    starting at that position is a prefix of it (``prefixes``), so the literals found are
+    exactly those ``literal in text`` finds (one regex pass instead of a test per literal,
+    ~600 per sentence). ``needs[i]`` is pattern i's literals (None: it runs on every text).
+    """
+
+    scan: re.Pattern[str] | None
+    prefixes: dict[str, frozenset[str]]
+    needs: tuple[frozenset[str] | None, ...]
+
+    def present(self, text: str) -> frozenset[str]:
+        if self.scan is None:
+            return frozenset()
+        found = set(self.scan.findall(text))
+        if len(found) == 1:
+            return self.prefixes[found.pop()]
+        return frozenset().union(*(self.prefixes[x] for x in found))
+
+
+@functools.cache
+def literal_gate(language: str, rules_dir: str | None = None) -> LiteralGate:
+    """The :class:`LiteralGate` of :func:`patterns_for` ``(language, rules_dir)``."""
+    from trialex.extract.rules import trie_pattern
+
+    patterns = patterns_for(language, rules_dir)
+    needs = tuple(
+        frozenset(p.requires) if p.requires and "" not in p.requires else None for p in patterns
+    )
+    literals = sorted(set().union(*(n for n in needs if n is not None)))
+    if not literals:
+        return LiteralGate(None, {}, needs)
+    prefixes = {x: frozenset(y for y in literals if x.startswith(y)) for x in literals}
+    return LiteralGate(re.compile(f"(?=({trie_pattern(literals)}))"), prefixes, needs)
+
+
 def find_mentions(text: str, language: str = "en", offset: int = 0) -> list[Mention]:
     """All non-overlapping value mentions of ``text`` (longest match wins, then rule order)."""
     found: list[tuple[int, int, int, Pattern, re.Match[str]]] = []
     anchor: re.Pattern[str] | None = None  # the anchor whose start positions are in `positions`
     positions: list[int] = []
-    for order, pattern in enumerate(patterns_for(language, rulebook.rules_key())):
-        if pattern.requires:
-            for literal in pattern.requires:  # a plain loop: cheaper than any() per sentence
-                if literal in text:
-                    break
-            else:
-                continue
+    key = rulebook.rules_key()
+    gate = literal_gate(language, key)
+    present = gate.present(text)
+    for order, pattern in enumerate(patterns_for(language, key)):
+        need = gate.needs[order]
+        if need is not None and need.isdisjoint(present):
+            continue
         if pattern.starts is None:
             for m in pattern.regex.finditer(text):
                 if m.end() > m.start():

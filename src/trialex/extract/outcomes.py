@@ -26,7 +26,18 @@ from trialex.regex import compile_guarded
 from trialex.rulebook import RuleError
 
 OPEN_KEYS = frozenset(
-    {"id", "code", "side", "pattern", "anchor", "window_after", "examples", "note", "reject"}
+    {
+        "id",
+        "code",
+        "side",
+        "pattern",
+        "anchor",
+        "window_after",
+        "requires",
+        "examples",
+        "note",
+        "reject",
+    }
 )
 ANCHOR_BEFORE, ANCHOR_AFTER = 110, 40  # the window around an anchor match the pattern is tried in
 
@@ -41,6 +52,9 @@ class OpenPattern:
     reject: re.Pattern[str] | None = None  # on the raw phrase: not an outcome of this pattern
     anchor: re.Pattern[str] | None = None  # where the pattern can match (its verb or value)
     window_after: int = ANCHOR_AFTER  # how far after an anchor match the pattern may reach
+    # (speed only) what every match holds from its verb on ("was in 5"): a window around an
+    # anchor with no start of it inside cannot match and is skipped (same matches)
+    requires: re.Pattern[str] | None = None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The pattern's matches; with an anchor, only those in a window around an anchor
@@ -48,13 +62,69 @@ class OpenPattern:
         if self.anchor is None:
             yield from self.regex.finditer(text)
             return
+        needed = None
+        if self.requires is not None:
+            needed = [m.start() for m in self.requires.finditer(text)]
+            if not needed:
+                return
         last = 0
-        for a in self.anchor.finditer(text):
+        for a in anchor_matches(self.anchor, text):
             lo = max(last, a.start() - ANCHOR_BEFORE)
+            if needed is not None:
+                # a match starts at or after lo and holds a start of `requires` before its end
+                k = bisect.bisect_left(needed, lo)
+                if k == len(needed) or needed[k] >= min(len(text), a.end() + self.window_after):
+                    continue
             for m in self.regex.finditer(text, lo, min(len(text), a.end() + self.window_after)):
                 if m.end() > last:
                     last = m.end()
                     yield m
+
+
+def anchor_matches(anchor: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``anchor.finditer(text)``, found faster: the plain pattern (no guard)
+    without its leading ``\\b`` lets the engine jump to its first literal; the word boundary
+    is then tested on the characters around each match start (and a failed one resumes one
+    character on, so no match is hidden)."""
+    plain, bounded = _plain_anchor(anchor)
+    if not bounded:
+        yield from plain.finditer(text)
+        return
+    n = len(text)
+    pos = 0
+    while pos <= n:
+        m = plain.search(text, pos)
+        if m is None:
+            return
+        p = m.start()
+        before = p > 0 and _is_word(text[p - 1])
+        if before != (p < n and _is_word(text[p])):
+            yield m
+            pos = m.end() if m.end() > p else p + 1
+        else:
+            pos = p + 1
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # the engine's \w on str
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_anchor(anchor: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """(the anchor's source pattern compiled without the guard and without a leading \\b,
+    whether it had one)."""
+    from re import _constants, _parser  # type: ignore[attr-defined]  # stdlib, Python >= 3.11
+
+    source = _ANCHOR_SOURCE.get(anchor.pattern, anchor.pattern)
+    flags = anchor.flags & ~re.UNICODE
+    # only a \\b that every match starts with (not "\\bX|Y", whose Y needs none)
+    parsed = list(_parser.parse(source, flags))
+    if source.startswith("\\b") and parsed[:1] == [(_constants.AT, _constants.AT_BOUNDARY)]:
+        return re.compile(source[2:], flags), True
+    return re.compile(source, flags), False
+
+
+_ANCHOR_SOURCE: dict[str, str] = {}  # guarded pattern -> the pattern as written
 
 
 @dataclass(frozen=True)
@@ -91,6 +161,8 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
             raise RuleError(f"open_outcomes.json: {entry['id']}: no (?P<outcome>...) group")
         reject = re.compile(entry["reject"]) if "reject" in entry else None
         anchor = compile_guarded(entry["anchor"]) if "anchor" in entry else None
+        if anchor is not None:
+            _ANCHOR_SOURCE[anchor.pattern] = entry["anchor"]
         patterns.append(
             OpenPattern(
                 entry["id"],
@@ -101,6 +173,7 @@ def load_open_rules(data: dict[str, Any]) -> OpenRules:
                 reject,
                 anchor,
                 int(entry.get("window_after", ANCHOR_AFTER)),
+                compile_guarded(entry["requires"]) if "requires" in entry else None,
             )
         )
     recodes = []

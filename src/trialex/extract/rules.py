@@ -294,12 +294,48 @@ def _inside_word(text: str, start: int, end: int) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _lowercase_twin(ci: re.Pattern[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """``ci`` without IGNORECASE, which finds the same matches on the lower-cased text (its
+    phrases are lower case, about twice as fast), and the characters of a text that forbid it:
+    those IGNORECASE folds beyond ``str.lower`` ("ſ" is "s", "ı" is "i", "µ" is "μ") where
+    their fold is an ASCII letter or a character of the phrases."""
+    unsafe: set[str] = set()
+    try:
+        from re._casefix import _EXTRA_CASES  # the characters IGNORECASE folds beyond lower()
+    except ImportError:  # pragma: no cover - another Python: never lower-case
+        return ci, frozenset()
+    used = set(ci.pattern.lower()) | set("abcdefghijklmnopqrstuvwxyz")
+    for k, extra in _EXTRA_CASES.items():
+        group = {chr(k), *map(chr, extra)}
+        if group & used:
+            unsafe.update(c for c in group if ord(c) > 127)
+    return re.compile(ci.pattern, ci.flags & ~re.IGNORECASE), frozenset(unsafe)
+
+
+def _lowers_alike(text: str, unsafe: frozenset[str]) -> bool:
+    """``text.lower()`` is ``text`` lowered character for character as IGNORECASE compares
+    (no character that lowers to several, like "İ", nor one of ``unsafe``)."""
+    if text.isascii():
+        return True
+    if len(text.lower()) != len(text):
+        return False
+    return not any(c in unsafe or c.lower() in unsafe for c in set(text) if ord(c) > 127)
+
+
 def match_terms(text: str, offset: int = 0) -> list[Term]:
     """Vocabulary terms in ``text`` (longest first, no overlaps)."""
     ci, cs, code_of = _term_regexes()
     found: list[tuple[int, int, str]] = []
-    for m in ci.finditer(text):
-        found.append((m.start(), m.end(), code_of[m.group(0).lower()]))
+    twin, unsafe = _lowercase_twin(ci)
+    if twin is not ci and _lowers_alike(text, unsafe):
+        for m in twin.finditer(text.lower()):
+            found.append((m.start(), m.end(), code_of[m.group(0)]))
+    else:
+        for m in ci.finditer(text):
+            code = code_of.get(m.group(0).lower())  # None: "dıſease" is IGNORECASE's "disease"
+            if code is not None:
+                found.append((m.start(), m.end(), code))
     for m in cs.finditer(text):
         code = code_of.get(m.group(0))
         if code and not _inside_word(text, m.start(), m.end()):
