@@ -137,3 +137,11 @@ def test_control_cohort_after_and_is_a_size() -> None:
         "We found 12 trials, involving 1830 patients treated by drug X and 1544 control patients."
     )
     assert _has(records, "sample_size", 1830) and _has(records, "sample_size", 1544)
+
+
+def test_blood_pressure_readings_are_no_fractions() -> None:
+    records = _one(
+        "Adverse events included fever and labile blood pressure (between 170/95 and 125/75 "
+        "mmHg), with a reading of 140/85 mm Hg at discharge."
+    )
+    assert not [r for r in records if r.N is not None]
