@@ -55,7 +55,7 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # how far after a count its cohort verb may come ("26 patients with a median age of 46 years
 # (range, 19-70) were treated")
-COHORT_AFTER = 120
+COHORT_AFTER = 200
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
     r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
@@ -760,6 +760,7 @@ def _sentence(
     cls = clauses(text, s_start, s_end)
     depths = paren_depths(text[s_start:s_end])
     sent_terms = _terms_between(terms, starts, s_start, s_end)
+    sent_terms = _drop_composite_definitions(text, sent_terms)
     cands: list[Candidate] = []
     origins: dict[tuple[int, int], str] = {}
     last_count: int | None = None
@@ -823,6 +824,8 @@ def _sentence(
             cands.append(c)
             continue
         if m.kind not in VALUE_KINDS:
+            continue
+        if _bracketed_threshold(text, m):
             continue
         c = Candidate(m, value=m.value, unit=m.unit, n=m.n, N=m.N, span=(m.start, m.end))
         arm_name = _elliptical_arm_size(text, m, sent, mentions)
@@ -922,6 +925,8 @@ def _sentence(
         )
     if language == "zh" and not assigned:
         assigned = _zh_listed(text, cands, sent_terms, mentions)
+    if language == "en" and not resp and not assigned:
+        assigned = _paired_values(text, cls, cands, sent_terms, depths, s_start)
 
     result: list[Candidate] = []
     unresolved: list[Candidate] = []  # values the rules give no endpoint (the tagger may)
@@ -1089,6 +1094,13 @@ def _sentence(
             c.label = c.label or _label(text, clause, term, term.code)
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
+        if c.endpoint is None and result and _cohort_sibling(text, result[-1], c):
+            c.endpoint, c.statistic, c.unit, c.how = (
+                "sample_size",
+                "count",
+                "patients",
+                "cohort_list",
+            )
         if c.endpoint is None:
             if _open_value(text, c, clause):
                 unresolved.append(c)
@@ -1110,6 +1122,7 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
+    _cohort_list_siblings(text, result)
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
     ctx = arms if arms is not None else ArmContext()
     fallback = assign_groups(text, sent, cls, result, ctx, value_spans_all, sent_terms)
@@ -1137,6 +1150,119 @@ def _sentence(
 
 
 _ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _bracketed_threshold(text: str, m: Mention) -> bool:
+    """ "significant coronary disease (>or=50%)": a threshold alone in brackets, no result."""
+    return (
+        m.kind == "pct"
+        and bool(cue("bracketed_threshold").search(text, max(0, m.start - 10), m.start))
+        and bool(re.match(r"\s?[)\]]", text[m.end : m.end + 2]))
+    )
+
+
+def _paired_values(
+    text: str,
+    cls: list[tuple[int, int]],
+    cands: list[Candidate],
+    sent_terms: list[Term],
+    depths: list[int],
+    s_start: int,
+) -> dict[int, Term]:
+    """Outcomes and values coordinated in the same order without "respectively": "The rates of
+    CR and MRD negativity were 67.6% and 81%"; "Partial response and stabilization rates were 2%
+    and 32%" (the outcome the vocabulary does not name is an open one, labelled as printed)."""
+    assigned: dict[int, Term] = {}
+    for clause in cls:
+        vals = [
+            c
+            for c in cands
+            if clause[0] <= c.span[0] < clause[1]
+            and c.endpoint is None
+            and c.mention.kind == "pct"
+            and depths[c.span[0] - s_start] == 0
+        ]
+        if len(vals) < 2 or not all(
+            cue("paired_value_gap").match(text[a.mention.end : b.mention.start])
+            for a, b in itertools.pairwise(vals)
+        ):
+            continue
+        lead_end = vals[0].mention.start
+        if not cue("paired_subject_end").search(text, clause[0], lead_end):
+            continue
+        firsts: list[Term] = []
+        for t in sent_terms:
+            if (
+                clause[0] <= t.start
+                and t.end <= lead_end
+                and not _is_qualifier(text, t)
+                and t.code not in [f.code for f in firsts]
+            ):
+                firsts.append(t)
+        if len(firsts) == len(vals):
+            for c, t in zip(vals, firsts, strict=True):
+                assigned[id(c)] = t
+        elif len(firsts) == 1 and len(vals) == 2:
+            o = cue("paired_open_second").match(text, firsts[0].end, lead_end)
+            if o:
+                second = Term(o.start("label"), o.end("label"), "other", "open", o.group("label"))
+                assigned[id(vals[0])], assigned[id(vals[1])] = firsts[0], second
+    return assigned
+
+
+def _drop_composite_definitions(text: str, sent_terms: list[Term]) -> list[Term]:
+    """ "The overall response rate (CR + PR) was 45%", "[complete response (CR) plus partial
+    response (PR)]": a bracket after a term that spells out what it is made of (terms joined by
+    "+", "plus", "and", "or", no number) holds no outcome of its own."""
+    inside: list[tuple[int, int]] = []
+    for o in sent_terms:
+        if any(a <= o.start < b for a, b in inside):
+            continue
+        opened = cue("composite_bracket_open").match(text, o.end, o.end + 12)
+        if not opened:
+            continue
+        depth, k, limit = 0, opened.end() - 1, min(len(text), opened.end() + 150)
+        while k < limit:
+            if text[k] in "([":
+                depth += 1
+            elif text[k] in ")]":
+                depth -= 1
+            if depth == 0:
+                break
+            k += 1
+        inner = text[opened.end() : k]
+        if depth == 0 and cue("composite_join").search(inner) and not re.search(r"\d", inner):
+            inside.append((opened.end(), k))
+    if not inside:
+        return sent_terms
+    return [t for t in sent_terms if not any(a <= t.start < b for a, b in inside)]
+
+
+def _cohort_sibling(text: str, prev: Candidate, c: Candidate) -> bool:
+    """``c`` is listed right after the cohort size ``prev`` ("29 patients with PD, 27 with MDP
+    and 28 healthy volunteers")."""
+    return (
+        prev.endpoint == "sample_size"
+        and c.endpoint != "sample_size"
+        and c.mention.kind == "count"
+        and c.N is None
+        and c.statistic in (None, "count")
+        and prev.mention.end <= c.mention.start
+        and bool(cue("cohort_list_gap").match(text[prev.mention.end : c.mention.start]))
+        and (
+            c.mention.rule == "count"  # the value carries its noun: "28 healthy volunteers"
+            or bool(cue("cohort_list_after").match(text[c.mention.end : c.mention.end + 40]))
+        )
+    )
+
+
+def _cohort_list_siblings(text: str, result: list[Candidate]) -> None:
+    """Counts listed after a cohort size are sizes too, whatever term the condition names
+    ("27 with depression", "25 with anaemia")."""
+    for prev, c in itertools.pairwise(list(result)):
+        if _cohort_sibling(text, prev, c):
+            c.endpoint, c.unit, c.label, c.how = "sample_size", "patients", None, "cohort_list"
+            c.span = (c.mention.start, c.mention.end)
 
 
 def _zh_respectively(
@@ -1609,10 +1735,13 @@ def _count_term(
     if _cohort_with_condition(text, c, clause):
         return None  # "in a series of 16 patients with X after transplant": a cohort
     after = [t for t in clause_terms if t.start >= c.span[1]]
+    own_before = _term_before_in_clause(text, c, clause, clause_terms)
     for t in after:
         gap = text[c.span[1] : t.start]
         if len(gap) > 90 or cue("relative_pronoun").search(gap) or "(" in gap:
             break
+        if own_before is not None and cue("next_coordinate_gap").match(gap):
+            break  # "CR was obtained in 12 patients and PR in 5": the next item's term
         if language == "zh" and _ZH_BREAK_WORDS.search(gap):
             break  # "复发3例，死亡2例": the term after the comma is the next count's
         if any(c.span[1] <= o[0] < t.start for o in others):
@@ -1637,6 +1766,18 @@ def _count_term(
     if before and not _is_qualifier(text, before[-1]):
         return before[-1]
     return None
+
+
+def _term_before_in_clause(
+    text: str, c: Candidate, clause: tuple[int, int], clause_terms: list[Term]
+) -> Term | None:
+    """The outcome a verb ties to the count after it in the same clause: "CR was obtained in
+    12 patients", "remission occurred in 9"."""
+    before = [t for t in clause_terms if clause[0] <= t.start and t.end <= c.span[0]]
+    if not before or _is_qualifier(text, before[-1]):
+        return None
+    gap = text[before[-1].end : c.span[0]]
+    return before[-1] if cue("outcome_verb_gap").match(gap) else None
 
 
 def _predicate_term(text: str, c: Candidate, clause_terms: list[Term]) -> Term | None:
