@@ -720,6 +720,7 @@ def _sentence(
     cands.sort(key=lambda c: c.span[0])
     if language == "zh":
         _zh_count_then_share(text, cands)
+        _zh_among_denominator(text, cands)
     _denominators(cands)
 
     # "respectively": terms in order map onto top-level values in order
@@ -935,6 +936,8 @@ def _sentence(
         result.extend(_expand(c))
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
+    if language == "zh":
+        _zh_among(text, result)
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
     ctx = arms if arms is not None else ArmContext()
     fallback = assign_groups(text, sent, cls, result, ctx, value_spans_all, sent_terms)
@@ -1269,6 +1272,36 @@ def _zh_count_then_share(text: str, cands: list[Candidate]) -> None:
             and _ZH_SHARE_GAP.fullmatch(text, prev.span[1], c.span[0])
         ):
             c.n = prev.mention.n
+
+
+def _zh_among_pairs(text: str, cands: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
+    """Pairs of counts "N例中，M例" (M <= N): the first is the denominator of the second."""
+    counts = sorted((c for c in cands if c.mention.kind == "count"), key=lambda c: c.mention.start)
+    for prev, c in itertools.pairwise(counts):
+        whole, part = prev.mention.n, c.mention.n
+        if whole is None or part is None or part > whole or prev.mention.N is not None:
+            continue
+        if cue("zh_among_gap").fullmatch(text, prev.mention.end, c.mention.start):
+            yield prev, c
+
+
+def _zh_among_denominator(text: str, cands: list[Candidate]) -> None:
+    """ "92例中，24例出现复发": the count after "N例中" has N as its denominator."""
+    for prev, c in _zh_among_pairs(text, cands):
+        if c.N is None:
+            c.N = prev.mention.n
+
+
+def _zh_among(text: str, found: list[Candidate]) -> None:
+    """ "阳性的26例中，22例出现复发": a count closed by 中 ("among") is the denominator of the
+    count right after it, not an event of its own. The later count takes it as N; the earlier
+    one is the size of the subset it names (a sample size), whatever term came before it."""
+    for prev, c in _zh_among_pairs(text, found):
+        if prev.endpoint not in (None, "sample_size"):
+            prev.endpoint, prev.statistic, prev.unit = "sample_size", "count", "patients"
+            prev.label, prev.n, prev.N = None, None, None
+            prev.span = (prev.mention.start, prev.mention.end)
+            prev.how = "cohort"
 
 
 def _denominators(cands: list[Candidate]) -> None:
