@@ -272,3 +272,44 @@ def test_zh_presenting_features_at_diagnosis_are_no_adverse_events() -> None:
     assert not [r for r in records if r.endpoint != "sample_size"]
     records = _records("治疗后发热8例，出血3例。")
     assert _has(records, "adverse_events", "count", 8)
+
+
+# --- precision classes of Chinese clinical papers (silver annotation, zh3) -------------------
+
+
+def test_zh_count_among_a_subset_is_the_denominator_of_the_next_count() -> None:
+    records = _records(
+        "化疗组中，评估阳性的40例中，18例出现复发和(或)进展；评估阴性的30例中，5例出现复发。"
+    )
+    relapses = [r for r in records if r.endpoint == "relapse"]
+    assert sorted((r.value, r.N) for r in relapses) == [(5, 30), (18, 40)]
+
+
+def test_zh_relapsed_population_is_no_relapse_event() -> None:
+    records = _records(
+        "初治及复发共31人次累及骨髓(64.5%, 20/31)。复发者病灶SUV为8.2±3.1，初治者缓解率高于复发者。"
+    )
+    assert not [r for r in records if r.endpoint == "relapse"]
+    records = _records("初治者缓解率高于复发者，随访期间7例复发(17.5%)。")
+    assert _has(records, "relapse", "proportion", 17.5)
+
+
+def test_zh_term_before_among_names_the_subset() -> None:
+    records = _records("治疗后进展或复发的12人次中9例累及淋巴结。")
+    assert not [r for r in records if r.endpoint == "relapse"]
+
+
+def test_zh_died_of_a_cause_is_mortality() -> None:
+    records = _records("3例死于感染，2例死于疾病进展。")
+    assert [(r.endpoint, r.value) for r in records] == [("mortality", 3), ("mortality", 2)]
+
+
+def test_zh_cr_plus_pr_is_the_overall_response() -> None:
+    records = _records("总有效率(CR+PR)为76.0%(19/25)。")
+    assert _has(records, "ORR", "proportion", 76.0)
+    assert not [r for r in records if r.endpoint in ("CR", "PR")]
+
+
+def test_zh_symptoms_at_presentation_are_no_adverse_events() -> None:
+    records = _records("入院时有发热11例，皮肤出血7例。")
+    assert not [r for r in records if r.endpoint in ("adverse_events", "other")]

@@ -1296,7 +1296,7 @@ def _zh_among(text: str, found: list[Candidate]) -> None:
     """ "阳性的26例中，22例出现复发": a count closed by 中 ("among") is the denominator of the
     count right after it, not an event of its own. The later count takes it as N; the earlier
     one is the size of the subset it names (a sample size), whatever term came before it."""
-    for prev, c in _zh_among_pairs(text, found):
+    for prev, _part in _zh_among_pairs(text, found):
         if prev.endpoint not in (None, "sample_size"):
             prev.endpoint, prev.statistic, prev.unit = "sample_size", "count", "patients"
             prev.label, prev.n, prev.N = None, None, None
