@@ -313,3 +313,45 @@ def test_zh_cr_plus_pr_is_the_overall_response() -> None:
 def test_zh_symptoms_at_presentation_are_no_adverse_events() -> None:
     records = _records("入院时有发热11例，皮肤出血7例。")
     assert not [r for r in records if r.endpoint in ("adverse_events", "other")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "出院后每3个月随访1次，2年后每6个月随访1次。",
+        "分别于治疗后1、3、6个月随访。",
+        "于治疗后第3个月、第6个月进行随访复查。",
+        "治疗后随访6个月、12个月。",
+    ],
+)
+def test_zh_follow_up_schedule_is_no_follow_up_duration(body: str) -> None:
+    assert not [r for r in _records(body) if r.endpoint == "follow_up"]
+
+
+def test_zh_follow_up_duration_is_kept() -> None:
+    assert _has(_records("全部患者随访12~60个月，中位随访32个月。"), "follow_up", "median", 32)
+
+
+def test_zh_presenting_symptom_list_is_no_adverse_event() -> None:
+    records = _records("以发热为首发症状者12例(40.0%)，贫血8例(26.7%)。")
+    assert not [r for r in records if r.endpoint in ("adverse_events", "other")]
+    records = _records("化疗后发热12例(40.0%)，贫血8例(26.7%)。")
+    assert _has(records, "adverse_events", "proportion", 40.0)
+
+
+_BASELINE_TABLE = (
+    "\n{caption}\n\n<html><body><table><tr><td>项目</td><td>观察组(n=40)</td><td>对照组(n=40)</td>"
+    "<td>P值</td></tr><tr><td>贫血[n(%)]</td><td>8(20.0)</td><td>9(22.5)</td><td>0.79</td></tr>"
+    "</table></body></html>\n"
+)
+
+
+@pytest.mark.parametrize("caption", ["表1两组患者基线资料比较", "Table 1 Baseline characteristics"])
+def test_zh_baseline_table_rows_are_no_adverse_events(caption: str) -> None:
+    records = _records(_BASELINE_TABLE.format(caption=caption))
+    assert not [r for r in records if r.endpoint == "adverse_events"]
+
+
+def test_zh_table_of_events_still_reads_its_rows() -> None:
+    records = _records(_BASELINE_TABLE.format(caption="表2两组不良反应比较"))
+    assert _has(records, "adverse_events", "proportion", 20.0)

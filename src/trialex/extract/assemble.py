@@ -2899,6 +2899,15 @@ def _group_cells(cells: list[Cell], header_first: str | None) -> Iterator[tuple[
         yield "row", row
 
 
+def _skip_caption(caption: str) -> bool:
+    """A table of baseline characteristics (English or Chinese caption) reports no endpoint.
+    The caption is read from its first printed line (a blank line may stand before it)."""
+    caption = caption.lstrip()
+    return bool(
+        cue("table_skip_caption").search(caption) or cue("zh_table_skip_caption").search(caption)
+    )
+
+
 def table_candidates(
     text: str,
     start: int,
@@ -2908,7 +2917,7 @@ def table_candidates(
     seen: set[tuple[str, ...]],
     starts: list[int] | None = None,
 ) -> list[Candidate]:
-    if cue("table_skip_caption").search(caption):
+    if _skip_caption(caption):
         return []
     if starts is None:
         starts = [t.start for t in terms]
@@ -3252,7 +3261,7 @@ def inline_table_candidates(
     out: list[Candidate] = []
     header = [Cell("", start, start), *columns]
     out.extend(_header_sizes(text, header, terms, starts, set()))
-    if cue("table_skip_caption").search(caption):
+    if _skip_caption(caption):
         return out
     event_table = bool(cue("table_event_caption").search(caption))
     caption_term = next(
