@@ -355,3 +355,39 @@ def test_zh_baseline_table_rows_are_no_adverse_events(caption: str) -> None:
 def test_zh_table_of_events_still_reads_its_rows() -> None:
     records = _records(_BASELINE_TABLE.format(caption="表2两组不良反应比较"))
     assert _has(records, "adverse_events", "proportion", 20.0)
+
+
+_PAPER = """# 某药治疗急性白血病的临床研究
+
+摘要：目的 探讨某药的疗效。
+
+# 1资料与方法
+
+# 1.1一般资料
+
+纳入患者100例，随访45个月。
+
+# 2结果
+
+# 2.1{heading}
+
+两组患者的初诊年龄、性别、病程以及随访时间之间的差异没有统计学意义(P>0.05)，研究组高血压8例(16.0%)。
+"""
+
+
+def _paper_records(heading: str) -> list[Record]:
+    text = _PAPER.format(heading=heading)
+    return list(process(Document(doc_id="t", source="t.md", sha256="0", text=text)).records)
+
+
+def test_zh_baseline_results_subsection_gives_no_endpoints() -> None:
+    records = _paper_records("基线资料")
+    assert {(r.section, r.endpoint) for r in records} == {
+        ("methods", "sample_size"),
+        ("methods", "follow_up"),  # "1.1一般资料" in methods is where the cohort is told
+    }
+
+
+def test_zh_results_subsection_of_outcomes_keeps_its_numbers() -> None:
+    records = _paper_records("不良反应")
+    assert any(r.section == "results" and r.endpoint == "adverse_events" for r in records)

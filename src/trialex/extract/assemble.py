@@ -3334,6 +3334,12 @@ def inline_table_candidates(
     return out
 
 
+def _zh_baseline_path(path: str, kind: str) -> bool:
+    """A results subsection on the patients' baseline ("2.1基线资料", "2.1 患者一般资料"). In
+    methods the same heading ("1.1一般资料") is where the cohort and its follow-up are told."""
+    return kind != "methods" and bool(cue("zh_label_path_baseline").search(path))
+
+
 def _design_or_baseline(
     text: str, c: Candidate, kind: str, baseline: bool, language: str = "en"
 ) -> bool:
@@ -3407,7 +3413,7 @@ def candidates(
         elif not section.title and prev_kind not in ("table", "other"):
             path = ""  # only prose resuming after a table or figure stays in its subsection
         prev_kind = kind
-        baseline = bool(cue("label_path_baseline").search(path))
+        baseline = bool(cue("label_path_baseline").search(path)) or _zh_baseline_path(path, kind)
         pos = section.start
         # the tagger is asked only where a study reports its own results, in English
         tagged = kind in TAGGED_KINDS and section.language == "en"
