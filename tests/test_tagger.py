@@ -15,8 +15,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 TEXT = (
-    "Results\n\nDiscontinuation rates due to adverse events were 12.4% for vorinostat and 4.1% "
-    "for placebo.\n\nReferences\n\n1. Smith J. Vorinostat versus placebo in 2009 patients. "
+    # one value, no parallel phrase: the rules name no arm ("all patients"), the model does
+    "Results\n\nDiscontinuation rates due to adverse events were 12.4% with vorinostat."
+    "\n\nReferences\n\n1. Smith J. Vorinostat versus placebo in 2009 patients. "
     "Blood 2010;12:34."
 )
 
