@@ -1531,13 +1531,8 @@ def _zh_arm_size(text: str, m: Mention) -> bool:
     (not "低剂量组3例发生感染", a count of events in that arm)."""
     start = max(text.rfind(mark, 0, m.start) for mark in ("。", "；", "\n"))
     # every earlier count of the sentence is an arm size too ("治疗组显效30例，对照组20例": no)
-    # (or the whole cohort: "患者142例，…两组各有71例")
     for other in _ZH_PLAIN_COUNT.finditer(text, start + 1, m.start):
-        before = text[max(0, other.start() - 6) : other.start()]
-        if not (
-            _zh_arm_head(text, other.start(), other.end())
-            or cue("zh_cohort_before_count").search(before)
-        ):
+        if not _zh_arm_head(text, other.start(), other.end()):
             return False
     return _zh_arm_head(text, m.start, m.end)
 
