@@ -391,22 +391,3 @@ def test_zh_baseline_results_subsection_gives_no_endpoints() -> None:
 def test_zh_results_subsection_of_outcomes_keeps_its_numbers() -> None:
     records = _paper_records("不良反应")
     assert any(r.section == "results" and r.endpoint == "adverse_events" for r in records)
-
-
-@pytest.mark.parametrize(
-    ("body", "sizes"),
-    [
-        ("将患者随机分为两组，两组各有60例。", [60]),
-        ("随机分为观察组和对照组，每组各45例。", [45]),
-        ("试验组38例，对照组36例。", [38, 36]),
-    ],
-)
-def test_zh_arm_sizes_are_sample_sizes(body: str, sizes: list[int]) -> None:
-    records = _records(body)
-    assert [r.value for r in records if r.endpoint == "sample_size"] == sizes
-
-
-def test_zh_counts_of_an_arm_with_an_outcome_are_no_arm_sizes() -> None:
-    assert not [r for r in _records("试验组显效28例，对照组19例。") if r.endpoint == "sample_size"]
-    records = _records("低剂量组4例发生感染，高剂量组9例。")
-    assert not [r for r in records if r.endpoint == "sample_size"]

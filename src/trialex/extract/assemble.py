@@ -1523,27 +1523,6 @@ def _zh_cohort(text: str, m: Mention) -> bool:
     return bool(
         cue("zh_cohort_verb").match(text, lo, min(len(text), lo + 8))
         or cue("zh_cohort_before_count").search(text[max(0, m.start - 6) : m.start])
-    ) or _zh_arm_size(text, m)
-
-
-def _zh_arm_size(text: str, m: Mention) -> bool:
-    """The size of an arm or of each arm: "治疗组52例，对照组48例", "两组各有71例", "每组各40例"
-    (not "低剂量组3例发生感染", a count of events in that arm)."""
-    start = max(text.rfind(mark, 0, m.start) for mark in ("。", "；", "\n"))
-    # every earlier count of the sentence is an arm size too ("治疗组显效30例，对照组20例": no)
-    for other in _ZH_PLAIN_COUNT.finditer(text, start + 1, m.start):
-        if not _zh_arm_head(text, other.start(), other.end()):
-            return False
-    return _zh_arm_head(text, m.start, m.end)
-
-
-_ZH_PLAIN_COUNT = re.compile(r"(?<![\d.])\d+\s?(?:例|名|人)")
-
-
-def _zh_arm_head(text: str, start: int, end: int) -> bool:
-    return bool(
-        cue("zh_arm_before_count").search(text[max(0, start - 6) : start])
-        and not cue("zh_arm_count_tail").match(text[end : end + 24])
     )
 
 
