@@ -272,3 +272,122 @@ def test_zh_presenting_features_at_diagnosis_are_no_adverse_events() -> None:
     assert not [r for r in records if r.endpoint != "sample_size"]
     records = _records("治疗后发热8例，出血3例。")
     assert _has(records, "adverse_events", "count", 8)
+
+
+# --- precision classes of Chinese clinical papers (silver annotation, zh3) -------------------
+
+
+def test_zh_count_among_a_subset_is_the_denominator_of_the_next_count() -> None:
+    records = _records(
+        "化疗组中，评估阳性的40例中，18例出现复发和(或)进展；评估阴性的30例中，5例出现复发。"
+    )
+    relapses = [r for r in records if r.endpoint == "relapse"]
+    assert sorted((r.value, r.N) for r in relapses) == [(5, 30), (18, 40)]
+
+
+def test_zh_relapsed_population_is_no_relapse_event() -> None:
+    records = _records(
+        "初治及复发共31人次累及骨髓(64.5%, 20/31)。复发者病灶SUV为8.2±3.1，初治者缓解率高于复发者。"
+    )
+    assert not [r for r in records if r.endpoint == "relapse"]
+    records = _records("初治者缓解率高于复发者，随访期间7例复发(17.5%)。")
+    assert _has(records, "relapse", "proportion", 17.5)
+
+
+def test_zh_term_before_among_names_the_subset() -> None:
+    records = _records("治疗后进展或复发的12人次中9例累及淋巴结。")
+    assert not [r for r in records if r.endpoint == "relapse"]
+
+
+def test_zh_died_of_a_cause_is_mortality() -> None:
+    records = _records("3例死于感染，2例死于疾病进展。")
+    assert [(r.endpoint, r.value) for r in records] == [("mortality", 3), ("mortality", 2)]
+
+
+def test_zh_cr_plus_pr_is_the_overall_response() -> None:
+    records = _records("总有效率(CR+PR)为76.0%(19/25)。")
+    assert _has(records, "ORR", "proportion", 76.0)
+    assert not [r for r in records if r.endpoint in ("CR", "PR")]
+
+
+def test_zh_symptoms_at_presentation_are_no_adverse_events() -> None:
+    records = _records("入院时有发热11例，皮肤出血7例。")
+    assert not [r for r in records if r.endpoint in ("adverse_events", "other")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "出院后每3个月随访1次，2年后每6个月随访1次。",
+        "分别于治疗后1、3、6个月随访。",
+        "于治疗后第3个月、第6个月进行随访复查。",
+        "治疗后随访6个月、12个月。",
+    ],
+)
+def test_zh_follow_up_schedule_is_no_follow_up_duration(body: str) -> None:
+    assert not [r for r in _records(body) if r.endpoint == "follow_up"]
+
+
+def test_zh_follow_up_duration_is_kept() -> None:
+    assert _has(_records("全部患者随访12~60个月，中位随访32个月。"), "follow_up", "median", 32)
+
+
+def test_zh_presenting_symptom_list_is_no_adverse_event() -> None:
+    records = _records("以发热为首发症状者12例(40.0%)，贫血8例(26.7%)。")
+    assert not [r for r in records if r.endpoint in ("adverse_events", "other")]
+    records = _records("化疗后发热12例(40.0%)，贫血8例(26.7%)。")
+    assert _has(records, "adverse_events", "proportion", 40.0)
+
+
+_BASELINE_TABLE = (
+    "\n{caption}\n\n<html><body><table><tr><td>项目</td><td>观察组(n=40)</td><td>对照组(n=40)</td>"
+    "<td>P值</td></tr><tr><td>贫血[n(%)]</td><td>8(20.0)</td><td>9(22.5)</td><td>0.79</td></tr>"
+    "</table></body></html>\n"
+)
+
+
+@pytest.mark.parametrize("caption", ["表1两组患者基线资料比较", "Table 1 Baseline characteristics"])
+def test_zh_baseline_table_rows_are_no_adverse_events(caption: str) -> None:
+    records = _records(_BASELINE_TABLE.format(caption=caption))
+    assert not [r for r in records if r.endpoint == "adverse_events"]
+
+
+def test_zh_table_of_events_still_reads_its_rows() -> None:
+    records = _records(_BASELINE_TABLE.format(caption="表2两组不良反应比较"))
+    assert _has(records, "adverse_events", "proportion", 20.0)
+
+
+_PAPER = """# 某药治疗急性白血病的临床研究
+
+摘要：目的 探讨某药的疗效。
+
+# 1资料与方法
+
+# 1.1一般资料
+
+纳入患者100例，随访45个月。
+
+# 2结果
+
+# 2.1{heading}
+
+两组患者的初诊年龄、性别、病程以及随访时间之间的差异没有统计学意义(P>0.05)，研究组高血压8例(16.0%)。
+"""
+
+
+def _paper_records(heading: str) -> list[Record]:
+    text = _PAPER.format(heading=heading)
+    return list(process(Document(doc_id="t", source="t.md", sha256="0", text=text)).records)
+
+
+def test_zh_baseline_results_subsection_gives_no_endpoints() -> None:
+    records = _paper_records("基线资料")
+    assert {(r.section, r.endpoint) for r in records} == {
+        ("methods", "sample_size"),
+        ("methods", "follow_up"),  # "1.1一般资料" in methods is where the cohort is told
+    }
+
+
+def test_zh_results_subsection_of_outcomes_keeps_its_numbers() -> None:
+    records = _paper_records("不良反应")
+    assert any(r.section == "results" and r.endpoint == "adverse_events" for r in records)

@@ -885,6 +885,7 @@ def _sentence(
     cands.sort(key=lambda c: c.span[0])
     if language == "zh":
         _zh_count_then_share(text, cands)
+        _zh_among_denominator(text, cands)
     _denominators(cands)
 
     # "respectively": terms in order map onto top-level values in order
@@ -1123,6 +1124,8 @@ def _sentence(
         if term is not None and c.statistic == "count" and term.start >= c.mention.end:
             result.extend(_coordinated(text, c, term, sent_terms))
     _cohort_list_siblings(text, result)
+    if language == "zh":
+        _zh_among(text, result)
     value_spans_all = [(m.start, m.end) for m in mentions if m.kind in VALUE_KINDS]
     ctx = arms if arms is not None else ArmContext()
     fallback = assign_groups(text, sent, cls, result, ctx, value_spans_all, sent_terms)
@@ -1570,6 +1573,36 @@ def _zh_count_then_share(text: str, cands: list[Candidate]) -> None:
             and _ZH_SHARE_GAP.fullmatch(text, prev.span[1], c.span[0])
         ):
             c.n = prev.mention.n
+
+
+def _zh_among_pairs(text: str, cands: list[Candidate]) -> Iterator[tuple[Candidate, Candidate]]:
+    """Pairs of counts "N例中，M例" (M <= N): the first is the denominator of the second."""
+    counts = sorted((c for c in cands if c.mention.kind == "count"), key=lambda c: c.mention.start)
+    for prev, c in itertools.pairwise(counts):
+        whole, part = prev.mention.n, c.mention.n
+        if whole is None or part is None or part > whole or prev.mention.N is not None:
+            continue
+        if cue("zh_among_gap").fullmatch(text, prev.mention.end, c.mention.start):
+            yield prev, c
+
+
+def _zh_among_denominator(text: str, cands: list[Candidate]) -> None:
+    """ "92例中，24例出现复发": the count after "N例中" has N as its denominator."""
+    for prev, c in _zh_among_pairs(text, cands):
+        if c.N is None:
+            c.N = prev.mention.n
+
+
+def _zh_among(text: str, found: list[Candidate]) -> None:
+    """ "阳性的26例中，22例出现复发": a count closed by 中 ("among") is the denominator of the
+    count right after it, not an event of its own. The later count takes it as N; the earlier
+    one is the size of the subset it names (a sample size), whatever term came before it."""
+    for prev, _part in _zh_among_pairs(text, found):
+        if prev.endpoint not in (None, "sample_size"):
+            prev.endpoint, prev.statistic, prev.unit = "sample_size", "count", "patients"
+            prev.label, prev.n, prev.N = None, None, None
+            prev.span = (prev.mention.start, prev.mention.end)
+            prev.how = "cohort"
 
 
 def _denominators(cands: list[Candidate]) -> None:
@@ -3271,6 +3304,15 @@ def _group_cells(cells: list[Cell], header_first: str | None) -> Iterator[tuple[
         yield "row", row
 
 
+def _skip_caption(caption: str) -> bool:
+    """A table of baseline characteristics (English or Chinese caption) reports no endpoint.
+    The caption is read from its first printed line (a blank line may stand before it)."""
+    caption = caption.lstrip()
+    return bool(
+        cue("table_skip_caption").search(caption) or cue("zh_table_skip_caption").search(caption)
+    )
+
+
 def table_candidates(
     text: str,
     start: int,
@@ -3280,7 +3322,7 @@ def table_candidates(
     seen: set[tuple[str, ...]],
     starts: list[int] | None = None,
 ) -> list[Candidate]:
-    if cue("table_skip_caption").search(caption):
+    if _skip_caption(caption):
         return []
     if starts is None:
         starts = [t.start for t in terms]
@@ -3624,7 +3666,7 @@ def inline_table_candidates(
     out: list[Candidate] = []
     header = [Cell("", start, start), *columns]
     out.extend(_header_sizes(text, header, terms, starts, set()))
-    if cue("table_skip_caption").search(caption):
+    if _skip_caption(caption):
         return out
     event_table = bool(cue("table_event_caption").search(caption))
     caption_term = next(
@@ -3695,6 +3737,12 @@ def inline_table_candidates(
             c.span = (label.start, cell.end) if cell.end - label.start <= 200 else c.span
             out.append(c)
     return out
+
+
+def _zh_baseline_path(path: str, kind: str) -> bool:
+    """A results subsection on the patients' baseline ("2.1基线资料", "2.1 患者一般资料"). In
+    methods the same heading ("1.1一般资料") is where the cohort and its follow-up are told."""
+    return kind != "methods" and bool(cue("zh_label_path_baseline").search(path))
 
 
 def _design_or_baseline(
@@ -3770,7 +3818,7 @@ def candidates(
         elif not section.title and prev_kind not in ("table", "other"):
             path = ""  # only prose resuming after a table or figure stays in its subsection
         prev_kind = kind
-        baseline = bool(cue("label_path_baseline").search(path))
+        baseline = bool(cue("label_path_baseline").search(path)) or _zh_baseline_path(path, kind)
         pos = section.start
         # the tagger is asked only where a study reports its own results, in English
         tagged = kind in TAGGED_KINDS and section.language == "en"
