@@ -1208,15 +1208,9 @@ class _Splitter:
         if _HTML_TABLE.match(body):
             # an HTML table block of a MinerU / web conversion, under its title or not
             if not self.in_table:
-                caption = self._caption_above(i)
-                if caption is None:
-                    self._open(i, "table", None)
-                else:
-                    self._open(caption, "table", self.lines[caption].body)
-                self.in_table = True
+                self._start_table(i)
                 self.table_title = ""
                 self.table_first_row = ""
-                self.table_footnotes = False
             return True
         if is_table_row(body):
             row = _SPACES.sub(" ", body)
@@ -1226,15 +1220,9 @@ class _Splitter:
                     return True
                 if not self.table_footnotes or row == self.table_first_row:
                     return True
-            caption = self._caption_above(i)
-            if caption is None:
-                self._open(i, "table", None)
-            else:
-                self._open(caption, "table", self.lines[caption].body)
-            self.in_table = True
+            caption = self._start_table(i)
             self.table_title = "" if caption is None else _norm_heading(self.lines[caption].body)
             self.table_first_row = row
-            self.table_footnotes = False
             return True
         if self.in_table and self._footnote(body):
             self.table_footnotes = True
@@ -1280,6 +1268,17 @@ class _Splitter:
         if _sentence_prose(body) or self.rules.first("figure_captions", body) is not None:
             return False
         return self.rules.heading(body)[0] is None
+
+    def _start_table(self, i: int) -> int | None:
+        """Open a table section at line ``i``, or at the caption line just above it (returned)."""
+        caption = self._caption_above(i)
+        if caption is None:
+            self._open(i, "table", None)
+        else:
+            self._open(caption, "table", self.lines[caption].body)
+        self.in_table = True
+        self.table_footnotes = False
+        return caption
 
     def _caption_above(self, i: int) -> int | None:
         """The line right above a new table when it is its untitled caption (HTML ``<caption>``).
