@@ -28,6 +28,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _split import ROOT, is_check_copy
@@ -141,6 +142,22 @@ def blocks_of(text: str, abstract: set[str]) -> list[tuple[str, str, list[str]]]
     return out
 
 
+def _serif_font(pdf: Any) -> str:  # an fpdf.FPDF (fpdf2 is imported where it is used)
+    """Liberation Serif where the system has it (any text prints), else Helvetica (Latin-1)."""
+    if not (FONT_DIR / "LiberationSerif-Regular.ttf").exists():
+        return "Helvetica"
+    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
+        pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
+    return "Serif"
+
+
+def _printable(font: str, s: str) -> str:
+    """``s`` as the font can print it: Helvetica has only Latin-1."""
+    if font == "Helvetica":
+        return s.encode("latin-1", "replace").decode("latin-1")
+    return s
+
+
 class Journal:
     """A minimal two-column page layout engine over fpdf2."""
 
@@ -150,11 +167,7 @@ class Journal:
         self.pdf = FPDF(unit="mm", format=(PAGE_W, PAGE_H))
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(MARGIN, TOP, MARGIN)
-        self.font = "Helvetica"
-        if (FONT_DIR / "LiberationSerif-Regular.ttf").exists():
-            for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
-                self.pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
-            self.font = "Serif"
+        self.font = _serif_font(self.pdf)
         self.journal, self.cite, self.author = journal, cite, author
         self.bmc = bmc
         self.col = 0
@@ -164,9 +177,7 @@ class Journal:
         self.page_no = 0
 
     def text(self, s: str) -> str:
-        if self.font == "Helvetica":
-            return s.encode("latin-1", "replace").decode("latin-1")
-        return s
+        return _printable(self.font, s)
 
     def new_page(self) -> None:
         pdf = self.pdf
@@ -424,20 +435,14 @@ class Manuscript:
         self.pdf = FPDF(unit="mm", format=(MS_W, MS_H))
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(MS_LEFT, MS_TOP, MS_RIGHT)
-        self.font = "Helvetica"
-        if (FONT_DIR / "LiberationSerif-Regular.ttf").exists():
-            for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
-                self.pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
-            self.font = "Serif"
+        self.font = _serif_font(self.pdf)
         self.numbered = numbered
         self.line_no = 0
         self.page_no = 0
         self.y = MS_TOP
 
     def text(self, s: str) -> str:
-        if self.font == "Helvetica":
-            return s.encode("latin-1", "replace").decode("latin-1")
-        return s
+        return _printable(self.font, s)
 
     def new_page(self) -> None:
         pdf = self.pdf
