@@ -24,13 +24,30 @@ def scan_time(regex: re.Pattern[str], text: str) -> float:
     return time.perf_counter() - start
 
 
-def unsafe_scan(regex: re.Pattern[str], text: str, repeats: int = 3) -> str | None:
-    """``None`` when the scan of ``text`` is fast or grows linearly, else a description."""
+def _growth(regex: re.Pattern[str], text: str, repeats: int) -> tuple[float, float] | None:
     full = min(scan_time(regex, text) for _ in range(repeats))
     if full <= BUDGET_S:
         return None
     tenth = min(scan_time(regex, text[: len(text) // 10]) for _ in range(repeats))
     growth = full / max(tenth, 1e-6)
-    if growth <= GROWTH:
-        return None
+    return None if growth <= GROWTH else (full, growth)
+
+
+def unsafe_scan(
+    regex: re.Pattern[str], text: str, repeats: int = 3, attempts: int = 3
+) -> str | None:
+    """``None`` when the scan of ``text`` is fast or grows linearly, else a description.
+
+    A verdict of "superlinear" must hold in ``attempts`` measurements in a row: a scan of a
+    tenth of the text takes a few milliseconds, where one preemption on a loaded machine can
+    make a linear scan look 30x slower for 10x the text once (seen: 31x on a linear pattern
+    whose 10x-longer scan then grew 7x); a backtracking pattern grows ~100x every time.
+    """
+    found = None
+    for _ in range(attempts):
+        found = _growth(regex, text, repeats)
+        if found is None:
+            return None
+    assert found is not None
+    full, growth = found
     return f"{full * 1000:.0f} ms, {growth:.0f}x the scan of a tenth of the text"
