@@ -388,3 +388,36 @@ def test_assemble_ratios(text: str, statistic: str, value: float) -> None:
 )
 def test_assemble_field_phrasing(text: str, expected: list[tuple[str, str, float]]) -> None:
     assert _summary(_one(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "Nausea and vomiting were the most frequent toxicities, occurring in 62% and 41% of "
+            "patients, respectively.",
+            [("nausea", 62.0), ("vomiting", 41.0)],
+        ),
+        (
+            "The rates of fatigue and diarrhoea were 30% and 12%, respectively.",
+            [("fatigue", 30.0), ("diarrhoea", 12.0)],
+        ),
+        (
+            "Neutropenia, anaemia and thrombocytopenia of grade 3 or 4 occurred in 20%, 12% and "
+            "9% of patients, respectively.",
+            [
+                ("neutropenia, grade 3 or 4", 20.0),
+                ("anaemia, grade 3 or 4", 12.0),
+                ("thrombocytopenia, grade 3 or 4", 9.0),
+            ],
+        ),
+    ],
+)
+def test_respectively_distributes_outcomes_of_one_labelled_code(
+    text: str, labels: list[tuple[str, float]]
+) -> None:
+    """Adverse events (one code, named in ``label``) listed before "respectively" are items of
+    their own, and a category noun nearer the values ("toxicities") is none of them."""
+    records = _one(text)
+    assert [((r.label or "").lower(), r.value) for r in records] == labels
+    assert {r.endpoint for r in records} == {"adverse_events"}

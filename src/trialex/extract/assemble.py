@@ -903,18 +903,19 @@ def _sentence(
             top = min(depths[c.span[0] - s_start] for c in in_scope)
             tops = [c for c in in_scope if depths[c.span[0] - s_start] == top]
             first = tops[0].span[0]
-            seen: list[str] = []
+            seen: list[tuple[str, ...]] = []
             firsts: list[Term] = []
             for t in sent_terms:
                 if t.start >= first or t.start < r_clause[0] or _is_qualifier(text, t):
                     continue
-                if t.code not in seen:
-                    seen.append(t.code)
+                if _term_key(text, t) not in seen:
+                    seen.append(_term_key(text, t))
                     firsts.append(t)
+            listed = _term_list(text, firsts, len(tops))
             k = len(firsts)
             while k >= 2 and len(tops) % k:
                 k -= 1
-            firsts = firsts[-k:] if k >= 2 else []
+            firsts = listed or (firsts[-k:] if k >= 2 else [])
             if firsts:
                 size = len(tops) // len(firsts)
                 for i, c in enumerate(tops):
@@ -1399,6 +1400,33 @@ def _outcome_named_after(
     end = lo + verb.end() + (stop.start() if stop else len(rest))
     own = [t for t in sent_terms if lo <= t.start < end and not _is_qualifier(text, t)]
     return True, own[0] if own else None
+
+
+def _term_key(text: str, t: Term) -> tuple[str, ...]:
+    """What tells two terms of a "respectively" list apart: the endpoint code, and for codes
+    that name their outcome in ``label`` (adverse events, other) the outcome itself ("nausea and
+    vomiting ... 62% and 41%, respectively" are two outcomes of one code)."""
+    if t.code in LABELLED_ENDPOINTS:
+        return (t.code, (t.label or text[t.start : t.end]).lower())
+    return (t.code,)
+
+
+def _term_list(text: str, terms: list[Term], values: int) -> list[Term]:
+    """The last run of terms joined only by list joiners ("A, B and C", "A and/or B") whose
+    length divides the number of values: the items a "respectively" distributes, rather than a
+    category noun nearer the values ("nausea and vomiting were the most frequent toxicities,
+    occurring in 62% and 41%, respectively")."""
+    joiner = cue("term_list_joiner")
+    runs: list[list[Term]] = []
+    for t in terms:
+        if runs and joiner.search(text[runs[-1][-1].end : t.start]):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    for run in reversed(runs):
+        if len(run) >= 2 and values % len(run) == 0:
+            return run
+    return []
 
 
 def _repeated_respectively(
