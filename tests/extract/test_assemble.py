@@ -421,3 +421,25 @@ def test_respectively_distributes_outcomes_of_one_labelled_code(
     records = _one(text)
     assert [((r.label or "").lower(), r.value) for r in records] == labels
     assert {r.endpoint for r in records} == {"adverse_events"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "At a median follow-up of 46 months, 5-year disease-free survival and overall "
+            "survival were 78.4% and 88.1%, respectively.",
+            [("follow_up", 46.0), ("DFS", 78.4), ("OS", 88.1)],
+        ),
+        (
+            "PFS was 5.1 months, and the 1-year OS and DFS rates were 60% and 70%, respectively.",
+            [("PFS", 5.1), ("OS", 60.0), ("DFS", 70.0)],
+        ),
+    ],
+)
+def test_respectively_skips_values_before_its_terms(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    """A value with a term of its own before the listed terms is not one of the values the
+    "respectively" distributes."""
+    assert [(r.endpoint, r.value) for r in _one(text)] == expected

@@ -902,24 +902,18 @@ def _sentence(
         if in_scope:
             top = min(depths[c.span[0] - s_start] for c in in_scope)
             tops = [c for c in in_scope if depths[c.span[0] - s_start] == top]
-            first = tops[0].span[0]
-            seen: list[tuple[str, ...]] = []
-            firsts: list[Term] = []
-            for t in sent_terms:
-                if t.start >= first or t.start < r_clause[0] or _is_qualifier(text, t):
-                    continue
-                if _term_key(text, t) not in seen:
-                    seen.append(_term_key(text, t))
-                    firsts.append(t)
-            listed = _term_list(text, firsts, len(tops))
-            k = len(firsts)
-            while k >= 2 and len(tops) % k:
-                k -= 1
-            firsts = listed or (firsts[-k:] if k >= 2 else [])
-            if firsts:
-                size = len(tops) // len(firsts)
-                for i, c in enumerate(tops):
-                    assigned[id(c)] = firsts[i // size]
+            # the values a "respectively" distributes follow its terms: values before them
+            # ("At a median follow-up of 46 months, 5-year DFS and OS were x and y,
+            # respectively") are none of them, so leading values are let go until the terms
+            # before the rest can take them
+            for skip in range(len(tops)):
+                listed_values = tops[skip:]
+                items = _respective_terms(text, sent_terms, r_clause, listed_values)
+                if items:
+                    size = len(listed_values) // len(items)
+                    for i, c in enumerate(listed_values):
+                        assigned[id(c)] = items[i // size]
+                    break
 
     if resp and assigned:
         _repeated_respectively(
@@ -1400,6 +1394,29 @@ def _outcome_named_after(
     end = lo + verb.end() + (stop.start() if stop else len(rest))
     own = [t for t in sent_terms if lo <= t.start < end and not _is_qualifier(text, t)]
     return True, own[0] if own else None
+
+
+def _respective_terms(
+    text: str, sent_terms: list[Term], clause: tuple[int, int], values: list[Candidate]
+) -> list[Term]:
+    """The terms before ``values`` in ``clause`` that a "respectively" maps them onto, in order
+    (one term per equal share of the values), or none."""
+    first = values[0].span[0]
+    seen: list[tuple[str, ...]] = []
+    terms: list[Term] = []
+    for t in sent_terms:
+        if t.start >= first or t.start < clause[0] or _is_qualifier(text, t):
+            continue
+        if _term_key(text, t) not in seen:
+            seen.append(_term_key(text, t))
+            terms.append(t)
+    listed = _term_list(text, terms, len(values))
+    if listed:
+        return listed
+    k = len(terms)
+    while k >= 2 and len(values) % k:
+        k -= 1
+    return terms[-k:] if k >= 2 else []
 
 
 def _term_key(text: str, t: Term) -> tuple[str, ...]:
