@@ -443,3 +443,29 @@ def test_respectively_skips_values_before_its_terms(
     """A value with a term of its own before the listed terms is not one of the values the
     "respectively" distributes."""
     assert [(r.endpoint, r.value) for r in _one(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Median PFS was 11.2 vs. 8.1 mo.", [("PFS", "median", 11.2), ("PFS", "median", 8.1)]),
+        ("The ORR was 45 vs 32%.", [("ORR", "proportion", 45.0), ("ORR", "proportion", 32.0)]),
+        (
+            "The 2-year OS was 41·3 v 30·1% (HR 0·72).",
+            [("OS", "rate", 41.3), ("OS", "rate", 30.1), ("OS", "hazard_ratio", 0.72)],
+        ),
+        (
+            "Nausea and vomiting occurred in 62 and 41% of patients, respectively.",
+            [("adverse_events", "proportion", 62.0), ("adverse_events", "proportion", 41.0)],
+        ),
+    ],
+)
+def test_compared_values_share_one_unit(text: str, expected: list[tuple[str, str, float]]) -> None:
+    """Two compared values printed with one unit or percent sign ("11.2 vs. 8.1 mo", "45 vs
+    32%") are both values of that unit."""
+    assert _summary(_one(text)) == expected
+
+
+def test_a_bare_count_and_a_percentage_are_no_pair() -> None:
+    records = _one("Grade 3 neutropenia occurred in 8 and 12% of patients.")
+    assert 8.0 not in [r.value for r in records if r.statistic == "proportion"]

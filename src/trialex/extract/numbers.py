@@ -56,7 +56,7 @@ KINDS = frozenset(
     }
 )
 _FILE_KEYS = {"version", "language", "macros", "patterns"}
-_PATTERN_KEYS = {"id", "kind", "pattern", "examples", "requires", "anchor"}
+_PATTERN_KEYS = {"id", "kind", "pattern", "examples", "requires", "anchor", "note"}
 # "anchor": "number" declares that a match can only start where a number starts: at a {B}
 # position followed by an optional "~" and a digit, a "." or a word number ({W}). Such a
 # pattern is tried only at those positions (found once per sentence), not at every character.
@@ -521,6 +521,8 @@ def _mention(p: Pattern, m: re.Match[str], offset: int) -> list[Mention]:
     if p.kind in ("pct_pair", "count_pair"):
         out = []
         for name in ("a", "b"):
+            if m.group(name) is None:  # the second alternative of a pattern: "a2", "b2"
+                name += "2"
             s, e = m.span(name)
             kind = "pct" if p.kind == "pct_pair" else "count"
             v = parse_number(m.group(name))
