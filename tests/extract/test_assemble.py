@@ -469,3 +469,19 @@ def test_compared_values_share_one_unit(text: str, expected: list[tuple[str, str
 def test_a_bare_count_and_a_percentage_are_no_pair() -> None:
     records = _one("Grade 3 neutropenia occurred in 8 and 12% of patients.")
     assert 8.0 not in [r.value for r in records if r.statistic == "proportion"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seven hundred and twelve patients underwent randomization.",
+        "In total, 712 patients underwent randomization.",
+        "Seven hundred and twelve patients were randomized.",
+    ],
+)
+def test_randomised_cohort_in_words_or_digits(text: str) -> None:
+    """A cohort size in words at any size, with "underwent randomization" as its verb; the
+    whole-cohort group is not built from the number's last word ("twelve patients")."""
+    records = _one(text, "abstract")
+    assert [(r.endpoint, r.value) for r in records] == [("sample_size", 712.0)]
+    assert "twelve" not in (records[0].group or "")

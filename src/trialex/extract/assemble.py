@@ -2566,7 +2566,7 @@ def _cohort_description(text: str, sections: list[Section]) -> str | None:
             desc = re.sub(r"(?i)\b(?:were|was|had\sbeen|have\sbeen)\s", "", desc)
             desc = re.sub(
                 r"(?i)(?:\s+(?:enrolled|included|studied|evaluated|analy[sz]ed|recruited|"
-                r"registered|accrued|in\s+(?:the|this)\s+(?:study|trial)))+\s*$",
+                r"registered|accrued|randomi[sz]ed|in\s+(?:the|this)\s+(?:study|trial)))+\s*$",
                 "",
                 desc.strip().rstrip(" .,"),
             )
