@@ -375,3 +375,27 @@ def test_assemble_groups_sentence_opening_subgroup_holds_its_values() -> None:
     )
     groups = {r.value: r.group for r in _records(text)}
     assert groups[45.2] == groups[19.4] == "patients who received drug-K as first salvage"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The 5-year DFS was 60% and 45%, respectively.",
+            [("DFS", "gemcitabine"), ("DFS", "observation")],
+        ),
+        (
+            "Complete responses were observed in 18 (8.7%) and 7 (3.4%) patients, respectively.",
+            [("CR", "gemcitabine"), ("CR", "observation")],
+        ),
+        # two outcomes, one value each: the "respectively" lists outcomes, not arms
+        ("PFS and OS were 8.1 and 12.4 months, respectively.", [("PFS", None), ("OS", None)]),
+    ],
+)
+def test_respectively_without_arm_names_follows_the_arm_order(
+    sentence: str, expected: list[tuple[str, str | None]]
+) -> None:
+    text = "Patients were randomly assigned to receive gemcitabine or observation. " + sentence
+    records, _ = extract_records(make_doc(text))
+    got = [(r.endpoint, r.group) for r in records if r.endpoint != "sample_size"]
+    assert [(e, g if g in ("gemcitabine", "observation") else None) for e, g in got] == expected

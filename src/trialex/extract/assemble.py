@@ -3032,6 +3032,31 @@ def _zh_compared_groups(
                 by_pos[a], by_pos[b] = zh[0], other
 
 
+def _respectively_in_arm_order(
+    values: list[Candidate],
+    before: list[tuple[int, int]],
+    ctx: ArmContext,
+    by_pos: dict[tuple[int, int], str],
+) -> None:
+    """ "Patients were randomly assigned to A or B. ... The 5-year DFS was 60% and 45%,
+    respectively": a sentence that names no arm, with as many values of each outcome before its
+    "respectively" as the trial has arms, lists them in the order the arms were defined. A
+    list of different outcomes ("PFS and OS were 8 and 12 months, respectively") is not one."""
+    per_outcome: dict[tuple[str | None, str | None], list[tuple[int, int]]] = {}
+    for c in values:
+        o = (c.mention.start, c.mention.end)
+        if o not in before or c.endpoint == "sample_size":
+            continue
+        if c.statistic in ("hazard_ratio", "odds_ratio", "risk_ratio", "p_value"):
+            continue
+        per_outcome.setdefault((c.endpoint, c.label), []).append(o)
+    if not per_outcome or any(len(v) != len(ctx.arms) for v in per_outcome.values()):
+        return
+    for spans in per_outcome.values():
+        for arm, o in zip(ctx.arms, sorted(spans), strict=True):
+            by_pos[o] = arm.name
+
+
 def assign_groups(
     text: str,
     sent: tuple[int, int],
@@ -3106,6 +3131,8 @@ def assign_groups(
         if len(coordinated) >= 2 and len(before) == len(coordinated):
             for i, o in enumerate(before):
                 by_pos[o] = coordinated[i]
+        elif not mentions and ctx.randomized and len(ctx.arms) >= 2:
+            _respectively_in_arm_order(values, before, ctx, by_pos)
     _pair_after_arms(text, order, mentions, by_pos)
     _respective_pairs(text, sent, order, mentions, by_pos)
     for o in order:  # "Twenty-two warfarin recipients (10.4%)": the arm inside the value
