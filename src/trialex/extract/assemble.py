@@ -58,7 +58,10 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 COHORT_AFTER = 200
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
-    r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
+    r"|,\s(?=(?:while|whereas|which|in which|where|but|although|with|contrariwise)\b)"
+    # "52%, 31%, and 18% for ...", "11% at 1 year, and 23% at 5 years": a list of values is
+    # one clause
+    r"|,\s(?=and\b(?!\s[∼~]?\d))"
     r"|[，,](?=[\u4e00-\u9fff][^，,。；;()（）]{0,11}?组)"  # Chinese: "…，高剂量组…" a new group
 )
 
@@ -284,7 +287,7 @@ def choose_term(
     naming both CR and CRh ("CR or CR with partial hematologic recovery (CRh)") is the composite.
     """
     priority = assembly().priority
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, int, int, int] | None = None
     chosen = None
     codes = {t.code for t in candidates}
     for t in candidates:
@@ -306,6 +309,24 @@ def choose_term(
             ")"
         ) + gap.count(")"):
             linked = False  # the term sits in a bracket the value is not in
+        # a term after the value that stands behind the close of the value's own bracket ("a
+        # higher rate of residual disease (41% vs. 30%), 5-year EFS ...") or in the group or
+        # time phrase that follows it ("18% for patients who underwent transplant in first CR",
+        # "23% at 5 years after diagnosis of chronic GVHD") is the value's term only when no
+        # other term is there
+        aside = t.start >= end and (
+            gap.count(")") > gap.count("(") or bool(cue("group_after_value").match(gap))
+        )
+        if aside:
+            linked = False
+        # "relapse-free survival rates were superior (66% vs. 51%)": an outcome headed by
+        # "rate(s)" before the value, with no other value between, is the value's outcome
+        # before a term that other values stand between
+        headed = (
+            t.end <= pos
+            and not between
+            and bool(cue("rate_head_after_term").match(text, t.end, min(pos, t.end + 16)))
+        )
         if linked and t.start >= end:
             # "24% and non-relapse mortality was 11%": the term introduces the next value
             nxt = [o for o in others if o[0] >= t.end]
@@ -315,7 +336,12 @@ def choose_term(
                     len(after) <= len(gap) or _own_term_before(text, pos, t, candidates, others)
                 ):
                     linked = False
-        key = (0 if linked else 1, -priority.get(t.code, 2), abs(dist))
+        key = (
+            0 if linked else 2 if aside else 1,
+            0 if linked or headed else 1,
+            -priority.get(t.code, 2),
+            abs(dist),
+        )
         if best is None or key < best:
             best, chosen = key, t
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
@@ -990,7 +1016,7 @@ def _sentence(
                         and not _is_qualifier(text, t)
                     )
                 ]
-                and depth > depths[prev_top.span[0] - s_start]
+                and depth > depths[prev_top.mention.start - s_start]
                 and prev_top.span[1] <= c.span[0]
             ):
                 own = _linked_after(text, c, clause_terms, others)
