@@ -1099,6 +1099,13 @@ def _sentence(
                                 "", text[min(t.end, c.span[1]) : max(t.start, c.span[0])]
                             )
                         )
+                        # "60% of patients have the variant, which predicts improved
+                        # survival": an outcome of a relative clause after the value is
+                        # what the value predicts, not what it reports
+                        and not (
+                            t.start >= c.span[1]
+                            and cue("relative_clause_open").search(text, c.span[1], t.start)
+                        )
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
                     c.how = "sentence"
@@ -1770,9 +1777,14 @@ def _cohort_with_condition(text: str, c: Candidate, clause: tuple[int, int]) -> 
     before = text[max(clause[0], m.start - 50) : m.start]
     if cue("cohort_context_before").search(before):
         return True
-    # "5 patients with acute renal failure induced by X are described": a case series
+    # "5 patients with acute renal failure induced by X are described": a case series;
+    # "52 adults with chronic kidney disease or hypertension were randomized": the cohort
     stop = text.find(". ", m.end, m.end + 200)
-    return bool(cue("case_report_verb").search(text, m.end, stop if stop > 0 else m.end + 200))
+    stop = stop if stop > 0 else m.end + 200
+    return bool(
+        cue("case_report_verb").search(text, m.end, stop)
+        or cue("cohort_design_verb").search(text, m.end, stop)
+    )
 
 
 def _closed_item_between(text: str, lo: int, hi: int) -> bool:
