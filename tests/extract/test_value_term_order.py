@@ -65,3 +65,15 @@ def test_the_last_value_of_a_list_keeps_the_lists_outcome() -> None:
 def test_a_value_after_and_still_takes_the_outcome_named_after_it() -> None:
     got = records("The CR rate was 40%, and 20% of the patients relapsed within a year.")
     assert got[40].endpoint == "CR" and got[20].endpoint == "relapse"
+
+
+def test_the_last_rate_named_before_a_list_of_values_is_their_outcome() -> None:
+    found, _ = extract_records(
+        doc_with_sections(
+            "With a median follow-up of 27.9 months, the 1-year PFS rate was 86% for arm A, 89% "
+            "for arm B, and 87% for arm C. The 1-year OS rate was 94% for arm A, 98% for arm "
+            "B, and 95% for arm C."
+        )
+    )
+    got = {r.value: r.endpoint for r in found if r.unit == "%"}
+    assert got == {86: "PFS", 89: "PFS", 87: "PFS", 94: "OS", 98: "OS", 95: "OS"}

@@ -319,13 +319,12 @@ def choose_term(
         )
         if aside:
             linked = False
-        # "relapse-free survival rates were superior (66% vs. 51%)": an outcome headed by
-        # "rate(s)" before the value, with no other value between, is the value's outcome
-        # before a term that other values stand between
-        headed = (
-            t.end <= pos
-            and not between
-            and bool(cue("rate_head_after_term").match(text, t.end, min(pos, t.end + 16)))
+        # "relapse-free survival rates were superior (66% vs. 51%)", "the 1-year OS rate was
+        # 94% for A, 98% for B": the last outcome headed by "rate(s)" before the value is the
+        # value's outcome, before a term of higher priority named earlier
+        headed = t.end <= pos and _rate_headed(text, t, pos) and not any(
+            u is not t and t.end <= u.start and u.end <= pos and _rate_headed(text, u, pos)
+            for u in candidates
         )
         if linked and t.start >= end:
             # "24% and non-relapse mortality was 11%": the term introduces the next value
@@ -347,6 +346,11 @@ def choose_term(
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
         chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
     return chosen
+
+
+def _rate_headed(text: str, t: Term, limit: int) -> bool:
+    """The term heads a rate ("OS rate", "relapse-free survival rates were ...")."""
+    return bool(cue("rate_head_after_term").match(text, t.end, min(limit, t.end + 16)))
 
 
 def _own_term_before(
