@@ -322,9 +322,13 @@ def choose_term(
         # "relapse-free survival rates were superior (66% vs. 51%)", "the 1-year OS rate was
         # 94% for A, 98% for B": the last outcome headed by "rate(s)" before the value is the
         # value's outcome, before a term of higher priority named earlier
-        headed = t.end <= pos and _rate_headed(text, t, pos) and not any(
-            u is not t and t.end <= u.start and u.end <= pos and _rate_headed(text, u, pos)
-            for u in candidates
+        headed = (
+            t.end <= pos
+            and _rate_headed(text, t, pos)
+            and not any(
+                u is not t and t.end <= u.start and u.end <= pos and _rate_headed(text, u, pos)
+                for u in candidates
+            )
         )
         if linked and t.start >= end:
             # "24% and non-relapse mortality was 11%": the term introduces the next value
