@@ -48,3 +48,20 @@ def test_an_outcome_in_a_relative_clause_is_not_the_shares_endpoint() -> None:
         "rate.",
     ):
         assert not [r for r in records(text) if r.value in (60.0, 30.0)]
+
+
+def test_a_year_after_a_time_word_is_no_count() -> None:
+    got = records(
+        "The 5-year OS rates were 11% for those treated before 2000, compared with 27% for "
+        "those treated after 2000. The 75 patients treated after 2000 were analyzed further."
+    )
+    assert not [r for r in got if r.value == 2000.0]
+    assert {r.value for r in got if r.endpoint == "OS"} == {11.0, 27.0}
+
+
+def test_donor_match_grades_are_no_fractions() -> None:
+    got = records(
+        "Patients with 10/10 matches and nonpermissive mismatches had more transplant-related "
+        "mortality than those with 9/10 HLA-matched donors."
+    )
+    assert not [r for r in got if r.value in (9.0, 10.0)]
