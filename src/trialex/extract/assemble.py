@@ -1785,6 +1785,8 @@ def _cohort_with_condition(text: str, c: Candidate, clause: tuple[int, int]) -> 
     before = text[max(clause[0], m.start - 50) : m.start]
     if cue("cohort_context_before").search(before):
         return True
+    if clause[0] >= m.start - 50 and cue("cohort_of_opening").match(before):
+        return True  # "Of 14 patients with CNS involvement, 6 achieved CR": a denominator
     # "5 patients with acute renal failure induced by X are described": a case series;
     # "52 adults with chronic kidney disease or hypertension were randomized": the cohort
     stop = text.find(". ", m.end, m.end + 200)
