@@ -1,6 +1,7 @@
 """Fit ``Record.confidence`` (``src/trialex/resources/confidence.json``) on judged records.
 
-    python bench/confidence_fit.py ../shared/corpus --judged fixtures/confidence/judged.jsonl
+    python bench/confidence_fit.py ../shared/corpus --judged fixtures/confidence/judged.jsonl \
+        fixtures/confidence/final_20261205.jsonl fixtures/confidence/judged_20261206.jsonl
     python bench/confidence_fit.py ../shared/corpus --judged ... --dry-run   # figures only
 
 ``judged.jsonl`` holds one line per record drawn at random from the output over the corpus
@@ -107,7 +108,13 @@ def features_of(corpus: Path, doc_ids: set[str]) -> dict[str, dict[str, float]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--judged", type=Path, default=ROOT / "fixtures/confidence/judged.jsonl")
+    parser.add_argument(
+        "--judged",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "fixtures/confidence/judged.jsonl"],
+        help="judged files (a record judged in several counts once, the first verdict)",
+    )
     parser.add_argument("--l2", type=float, default=2.0)
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--cache", type=Path, help="keep the extracted features here (reused)")
@@ -116,10 +123,11 @@ def main(argv: list[str] | None = None) -> int:
 
     NEGATIVE[:] = [1 + FEATURES.index(k) for k in NEGATIVE_FEATURES]
     judged = {}
-    for line in args.judged.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            j = json.loads(line)
-            judged.setdefault(j["id"], j)  # a record drawn twice counts once
+    for path in args.judged:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                j = json.loads(line)
+                judged.setdefault(j["id"], j)  # a record drawn twice counts once
     docs = {j["id"].split("@")[0] for j in judged.values()}
     if args.cache is not None and args.cache.exists():
         found = json.loads(args.cache.read_text(encoding="utf-8"))
@@ -166,9 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         "wrong_in_lower_half": round(lower_half_share(scores, right), 3),
         "wrong_in_lower_half_cross_validated": round(float(np.mean(cv_halves)), 3),
         "l2": args.l2,
-        "judgments": str(args.judged.relative_to(ROOT))
-        if args.judged.is_absolute()
-        else str(args.judged),
+        "judgments": [
+            str(p.resolve().relative_to(ROOT)) if p.resolve().is_relative_to(ROOT) else str(p)
+            for p in args.judged
+        ],
     }
     print(json.dumps(summary, indent=1))
     weights = {

@@ -58,7 +58,10 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 COHORT_AFTER = 200
 _CLAUSE = re.compile(
     r";|；|:\s(?![∼~]?\d)|(?<=[)\]]):\s"  # "MRD negativity: 81%" stays one clause
-    r"|,\s(?=(?:while|whereas|which|in which|where|but|although|and|with|contrariwise)\b)"
+    r"|,\s(?=(?:while|whereas|which|in which|where|but|although|with|contrariwise)\b)"
+    # "52%, 31%, and 18% for ...", "11% at 1 year, and 23% at 5 years": a list of values is
+    # one clause
+    r"|,\s(?=and\b(?!\s[∼~]?\d))"
     r"|[，,](?=[\u4e00-\u9fff][^，,。；;()（）]{0,11}?组)"  # Chinese: "…，高剂量组…" a new group
 )
 
@@ -284,7 +287,7 @@ def choose_term(
     naming both CR and CRh ("CR or CR with partial hematologic recovery (CRh)") is the composite.
     """
     priority = assembly().priority
-    best: tuple[int, int, int] | None = None
+    best: tuple[int, int, int, int] | None = None
     chosen = None
     codes = {t.code for t in candidates}
     for t in candidates:
@@ -306,6 +309,27 @@ def choose_term(
             ")"
         ) + gap.count(")"):
             linked = False  # the term sits in a bracket the value is not in
+        # a term after the value that stands behind the close of the value's own bracket ("a
+        # higher rate of residual disease (41% vs. 30%), 5-year EFS ...") or in the group or
+        # time phrase that follows it ("18% for patients who underwent transplant in first CR",
+        # "23% at 5 years after diagnosis of chronic GVHD") is the value's term only when no
+        # other term is there
+        aside = t.start >= end and (
+            gap.count(")") > gap.count("(") or bool(cue("group_after_value").match(gap))
+        )
+        if aside:
+            linked = False
+        # "relapse-free survival rates were superior (66% vs. 51%)", "the 1-year OS rate was
+        # 94% for A, 98% for B": the last outcome headed by "rate(s)" before the value is the
+        # value's outcome, before a term of higher priority named earlier
+        headed = (
+            t.end <= pos
+            and _rate_headed(text, t, pos)
+            and not any(
+                u is not t and t.end <= u.start and u.end <= pos and _rate_headed(text, u, pos)
+                for u in candidates
+            )
+        )
         if linked and t.start >= end:
             # "24% and non-relapse mortality was 11%": the term introduces the next value
             nxt = [o for o in others if o[0] >= t.end]
@@ -315,12 +339,22 @@ def choose_term(
                     len(after) <= len(gap) or _own_term_before(text, pos, t, candidates, others)
                 ):
                     linked = False
-        key = (0 if linked else 1, -priority.get(t.code, 2), abs(dist))
+        key = (
+            0 if linked else 2 if aside else 1,
+            0 if linked or headed else 1,
+            -priority.get(t.code, 2),
+            abs(dist),
+        )
         if best is None or key < best:
             best, chosen = key, t
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
         chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
     return chosen
+
+
+def _rate_headed(text: str, t: Term, limit: int) -> bool:
+    """The term heads a rate ("OS rate", "relapse-free survival rates were ...")."""
+    return bool(cue("rate_head_after_term").match(text, t.end, min(limit, t.end + 16)))
 
 
 def _own_term_before(
@@ -985,7 +1019,7 @@ def _sentence(
                         and not _is_qualifier(text, t)
                     )
                 ]
-                and depth > depths[prev_top.span[0] - s_start]
+                and depth > depths[prev_top.mention.start - s_start]
                 and prev_top.span[1] <= c.span[0]
             ):
                 own = _linked_after(text, c, clause_terms, others)
@@ -1067,6 +1101,13 @@ def _sentence(
                             _BRACKETED.sub(
                                 "", text[min(t.end, c.span[1]) : max(t.start, c.span[0])]
                             )
+                        )
+                        # "60% of patients have the variant, which predicts improved
+                        # survival": an outcome of a relative clause after the value is
+                        # what the value predicts, not what it reports
+                        and not (
+                            t.start >= c.span[1]
+                            and cue("relative_clause_open").search(text, c.span[1], t.start)
                         )
                     ]
                     term = choose_term(text, c.span[0], c.span[1], near, m.kind, others)
@@ -1789,9 +1830,16 @@ def _cohort_with_condition(text: str, c: Candidate, clause: tuple[int, int]) -> 
     before = text[max(clause[0], m.start - 50) : m.start]
     if cue("cohort_context_before").search(before):
         return True
-    # "5 patients with acute renal failure induced by X are described": a case series
+    if clause[0] >= m.start - 50 and cue("cohort_of_opening").match(before):
+        return True  # "Of 14 patients with CNS involvement, 6 achieved CR": a denominator
+    # "5 patients with acute renal failure induced by X are described": a case series;
+    # "52 adults with chronic kidney disease or hypertension were randomized": the cohort
     stop = text.find(". ", m.end, m.end + 200)
-    return bool(cue("case_report_verb").search(text, m.end, stop if stop > 0 else m.end + 200))
+    stop = stop if stop > 0 else m.end + 200
+    return bool(
+        cue("case_report_verb").search(text, m.end, stop)
+        or cue("cohort_design_verb").search(text, m.end, stop)
+    )
 
 
 def _closed_item_between(text: str, lo: int, hi: int) -> bool:
