@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.endpoints import live
+from trialex.extract.continuous import continuous_candidates
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import GLUED_AFTER, Term, assembly, cue
 from trialex.extract.view import current as current_view
@@ -32,6 +33,9 @@ RATE_ENDPOINTS = live(lambda r: r.allowing("rate"))
 COUNTLESS_ENDPOINTS = live(lambda r: r.not_allowing("count"))
 LABELLED_ENDPOINTS = live(lambda r: r.labelled())
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
+# a sentence is read for its values when it holds one of these (a deviation or a signed change
+# may be a continuous outcome: :mod:`trialex.extract.continuous`)
+SENTENCE_KINDS = VALUE_KINDS | {"p", "dispersion", "diff"}
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
 # an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
 # ("in arm B. The" and "group A. In" end sentences: a capital after an arm word is no initial)
@@ -651,7 +655,7 @@ def prose_candidates(
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
         mentions = find_mentions(sent_text, language, s_start)
-        if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
+        if not any(m.kind in SENTENCE_KINDS for m in mentions):
             continue
         if cue("design_sentence").search(sent_text):
             continue  # power, planned sizes, allocation ratios, simulations: design figures
@@ -845,6 +849,8 @@ def _sentence(
             c.n = None  # "87.5% (12)" in a literature review is a reference number
         cands.append(c)
 
+    if language == "en":
+        _continuous(text, sent, mentions, cands)
     # CIs and p values attach to the values before them
     values = [c for c in cands]
     for m in mentions:
@@ -1153,6 +1159,35 @@ def _sentence(
 
 
 _ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _continuous(
+    text: str, sent: tuple[int, int], mentions: list[Mention], cands: list[Candidate]
+) -> None:
+    """Add the sentence's continuous outcomes (a mean with its SD, a signed change per arm) to
+    ``cands``; a value read there replaces what the value grammar took inside it (the SD of
+    "75.9 ± 19.4 min" is no duration of its own)."""
+    taken = [c.span for c in cands if c.mention.kind not in ("duration", "pct", "count")]
+    for mention, code, label in continuous_candidates(text, sent, mentions, taken):
+        for c in [
+            c
+            for c in cands
+            if mention.start <= c.span[0] < mention.end
+            and c.mention.kind in ("duration", "pct", "count")
+        ]:
+            cands.remove(c)
+        c = Candidate(
+            mention, value=mention.value, unit=mention.unit, span=(mention.start, mention.end)
+        )
+        c.endpoint, c.statistic, c.label, c.source, c.how = (
+            code,
+            "mean",
+            label,
+            "open",
+            "continuous",
+        )
+        cands.append(c)
+    cands.sort(key=lambda c: c.span[0])
 
 
 def _bracketed_threshold(text: str, m: Mention) -> bool:

@@ -1,0 +1,105 @@
+"""Continuous outcomes (trialex.extract.continuous): a mean with its SD, a signed change per arm.
+
+Every sentence is written for the test, in the way trial abstracts report scores, changes from
+baseline and numbers of days. Each becomes an ``other`` record (``time_to_event`` for a time),
+statistic ``mean``, with its arm; baseline values, ages, doses and drug levels do not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trialex.extract import doc_with_sections as make_doc
+from trialex.extract import extract_records
+from trialex.records import Record
+
+ARMS = "Patients were randomized to ketamine or placebo. "
+
+
+def _records(text: str) -> list[Record]:
+    records, _ = extract_records(make_doc(text, [("results", "en", 0)]))
+    for r in records:
+        assert text[r.span.start : r.span.end] == r.text
+    return records
+
+
+def _means(text: str) -> list[tuple[str, float, str | None, str | None, float | None]]:
+    return [
+        (r.endpoint, r.value, r.unit, r.group, r.p_value)
+        for r in _records(text)
+        if r.statistic == "mean"
+    ]
+
+
+def test_continuous_mean_sd_per_arm_with_shared_p() -> None:
+    text = ARMS + (
+        "Pain scores (mean +/- SD) were lower in the ketamine group (3.1 +/- 1.2) than in the "
+        "placebo group (5.4 +/- 2.0); P = 0.002."
+    )
+    assert _means(text) == [
+        ("other", 3.1, None, "ketamine", 0.002),
+        ("other", 5.4, None, "placebo", 0.002),
+    ]
+    labels = {r.label for r in _records(text) if r.statistic == "mean"}
+    assert labels == {"Pain scores"}
+
+
+def test_continuous_mean_sd_with_unit_after_deviation() -> None:
+    text = ARMS + (
+        "The mean number of ventilator days was lower in the ketamine group than in the placebo "
+        "group (2.5+/-1.5 days vs 4.4+/-3.0 days; P=.03)."
+    )
+    assert _means(text) == [
+        ("other", 2.5, "days", "ketamine", 0.03),
+        ("other", 4.4, "days", "placebo", 0.03),
+    ]
+
+
+def test_continuous_signed_changes_from_baseline() -> None:
+    text = (
+        "The mean change from baseline in HbA1c was -1.1% with metformin and -0.3% with "
+        "placebo (P < 0.001)."
+    )
+    got = _means(text)
+    assert [(e, v, u, p) for e, v, u, _, p in got] == [
+        ("other", -1.1, "%", 0.001),
+        ("other", -0.3, "%", 0.001),
+    ]
+    assert [g for *_, g, _ in got] == ["metformin", "placebo"]
+
+
+def test_continuous_signed_values_in_brackets_after_arms() -> None:
+    text = (
+        "Mean symptom score reductions from baseline were greater with drug X (-12.4) than "
+        "with placebo (-7.9; P < 0.05)."
+    )
+    assert [(e, v) for e, v, *_ in _means(text)] == [("other", -12.4), ("other", -7.9)]
+
+
+def test_continuous_time_outcome_is_time_to_event() -> None:
+    text = (
+        "Recovery room discharge times were similar: A (71.2 +/- 15.0 min); B (70.4 +/- 18.1 min)."
+    )
+    assert [(e, v, u) for e, v, u, *_ in _means(text)] == [
+        ("time_to_event", 71.2, "minutes"),
+        ("time_to_event", 70.4, "minutes"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mean age was 61 +/- 9 years in both groups.",
+        "At baseline, the mean pain score was 6.2 +/- 1.8 in the treated group.",
+        "The mean daily dose was 4.5 +/- 1.2 mg in the active arm.",
+        "Mean plasma concentrations were 12.1 +/- 3.3 in the fed state.",
+        "The response rate was 40% (range, 25%-55%) with drug X.",
+    ],
+)
+def test_continuous_no_record_for_baseline_age_dose_or_levels(text: str) -> None:
+    assert _means(text) == []
+
+
+def test_continuous_value_before_a_change_is_baseline() -> None:
+    text = "In the exercise group, the fatigue score decreased from 6.1 (± 1.4) to 3.2 (± 1.1)."
+    assert [v for _, v, *_ in _means(text)] == [3.2]
