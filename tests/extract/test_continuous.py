@@ -103,3 +103,39 @@ def test_continuous_no_record_for_baseline_age_dose_or_levels(text: str) -> None
 def test_continuous_value_before_a_change_is_baseline() -> None:
     text = "In the exercise group, the fatigue score decreased from 6.1 (± 1.4) to 3.2 (± 1.1)."
     assert [v for _, v, *_ in _means(text)] == [3.2]
+
+
+def test_continuous_change_from_to_keeps_the_value_after() -> None:
+    text = (
+        "In the training group, peak workload increased from 71 to 93 watts (P = .002) and "
+        "median walking distance rose from 310 to 402 m (P = .01)."
+    )
+    got = [(r.statistic, r.value, r.unit, r.group) for r in _records(text)]
+    assert ("mean", 93.0, "watts", "training") in got
+    assert not [g for g in got if g[1] in (71.0, 310.0)]
+
+
+def test_continuous_compared_measurements_give_both_values() -> None:
+    text = "Drug X lowered fasting glucose compared with placebo (-0.7 vs 0.4 mmol/L; P = 0.02)."
+    assert [(e, v, u, p) for e, v, u, _, p in _means(text)] == [
+        ("other", -0.7, "mmol/L", 0.02),
+        ("other", 0.4, "mmol/L", 0.02),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Median overall survival was 14.2 vs 9.8 months (P = 0.01).",
+        "There were 4 vs 1 deaths (P = 0.3).",
+        "The response rate was 38% vs 21% (P = 0.04).",
+    ],
+)
+def test_continuous_pairs_leave_survival_counts_and_rates_alone(text: str) -> None:
+    assert _means(text) == []
+
+
+def test_continuous_leaves_a_time_endpoint_its_duration() -> None:
+    text = "The mean follow-up was 6.2 years (SD = 2.1) in the whole cohort."
+    got = [(r.endpoint, r.statistic, r.value) for r in _records(text)]
+    assert got == [("follow_up", "mean", 6.2)]

@@ -850,7 +850,7 @@ def _sentence(
         cands.append(c)
 
     if language == "en":
-        _continuous(text, sent, mentions, cands)
+        _continuous(text, sent, mentions, cands, sent_terms)
     # CIs and p values attach to the values before them
     values = [c for c in cands]
     for m in mentions:
@@ -1162,13 +1162,24 @@ _ZH_RESPECTIVELY = re.compile(r"分别")
 
 
 def _continuous(
-    text: str, sent: tuple[int, int], mentions: list[Mention], cands: list[Candidate]
+    text: str,
+    sent: tuple[int, int],
+    mentions: list[Mention],
+    cands: list[Candidate],
+    terms: Sequence[Term] = (),
 ) -> None:
     """Add the sentence's continuous outcomes (a mean with its SD, a signed change per arm) to
     ``cands``; a value read there replaces what the value grammar took inside it (the SD of
     "75.9 ± 19.4 min" is no duration of its own)."""
-    taken = [c.span for c in cands if c.mention.kind not in ("duration", "pct", "count")]
-    for mention, code, label in continuous_candidates(text, sent, mentions, taken):
+    soft = ("duration", "pct", "count")
+    taken = [c.span for c in cands if c.mention.kind not in soft]
+    values = [c.span for c in cands if c.mention.kind in soft]
+    timed = any(t.code in TIME_ENDPOINTS and t.source != "open" for t in terms)
+    for mention, code, label in continuous_candidates(text, sent, mentions, taken, values):
+        if timed and any(
+            c.span[0] == mention.start and c.mention.kind == "duration" for c in cands
+        ):
+            continue  # "mean follow-up 7.8 years (SD 4.6)": the duration of its time endpoint
         for c in [
             c
             for c in cands

@@ -50,6 +50,20 @@ def _label(text: str, lo: int, pos: int) -> str | None:
     return " ".join(words[-10:])
 
 
+def _checked_unit(m: re.Match[str], group: str, end: int) -> tuple[str | None, int]:
+    """The unit word of ``group`` when it is a unit (``continuous_unit``), with where the
+    value ends: a word that is no unit ("and", "in") ends the value before it."""
+    raw = m[group]
+    if not raw:
+        return None, end
+    if cue("continuous_unit").fullmatch(raw):
+        return raw, end
+    cut = m.start(group)
+    while cut > m.start() and m.string[cut - 1].isspace():
+        cut -= 1
+    return None, cut if end == m.end() else end
+
+
 def _unit(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -62,10 +76,13 @@ def continuous_candidates(
     sent: tuple[int, int],
     mentions: Sequence[Mention],
     taken: Sequence[tuple[int, int]],
+    values: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[Mention, str, str | None]]:
     """The continuous values of one sentence: ``(mention, endpoint, label)`` with the mention
-    of kind ``mean`` (value, unit, span over the value and its deviation). ``taken`` are the
-    spans of the sentence's values that are records already (never read twice)."""
+    of kind ``mean`` (value, unit, span over the value and its deviation; ``extra["statistic"]``
+    mean or median). ``taken`` are the spans of the sentence's values that are never read
+    again (ratios, p values, n = x); ``values`` the other values the grammar found (durations,
+    percentages, counts): a value with its SD replaces them, a pair or a change leaves them."""
     s_start, s_end = sent
     sent_text = text[s_start:s_end]
     if cue("continuous_sentence_not").search(sent_text):
@@ -73,28 +90,58 @@ def continuous_candidates(
     blocked = [
         (m.start, m.end) for m in mentions if m.kind not in _INSIDE_OK and m.kind != "duration"
     ]
-    found: list[tuple[int, int, float, str | None]] = []
+    # (start, end, value, unit, statistic); a value that only opens a change is left out
+    found: list[tuple[int, int, float, str | None, str]] = []
+    opening: set[int] = set()
+
+    def add(
+        start: int, end: int, raw: str, unit: str | None, statistic: str = "mean", sd: bool = False
+    ) -> None:
+        value = parse_number(raw)
+        if value is None or any(a <= start < b for a, b, *_ in found):
+            return
+        if not sd and any(a < end and start < b for a, b in values):
+            return  # "median OS 12.1 vs 8.3 months": the grammar's durations, of their term
+        found.append((start, end, value, unit, statistic))
+
+    def statistic_at(pos: int) -> str:
+        before = text[_clause_start(text, s_start, pos) : pos]
+        return "median" if cue("median").search(before) else "mean"
+
     for m in cue("continuous_sd_value").finditer(text, s_start, s_end):
-        value = parse_number(m["value"])
-        if value is None:
-            continue
-        found.append((m.start("value"), m.end(), value, m["unit"] or m["unit2"]))
+        unit, end = _checked_unit(m, "unit2", m.end())
+        add(m.start("value"), end, m["value"], _checked_unit(m, "unit", 0)[0] or unit, sd=True)
+    for m in cue("continuous_from_to").finditer(text, s_start, s_end):
+        if cue("continuous_change_verb_before").search(text, s_start, m.start()):
+            opening.add(m.start("a"))
+            unit, end = _checked_unit(m, "unit", m.end())
+            add(m.start("value"), end, m["value"], unit, statistic_at(m.start()))
+    compared = any(m.kind == "p" for m in mentions) or cue("continuous_change").search(sent_text)
+    if compared:
+        for m in cue("continuous_vs_pair").finditer(text, s_start, s_end):
+            unit_a, end_a = _checked_unit(m, "ua", m.end("a"))
+            unit, end = _checked_unit(m, "unit", m.end())
+            unit = unit or unit_a
+            if not unit and "." not in m["a"] + m["value"]:
+                continue  # "3 vs 0": counts, no measurement
+            stat = statistic_at(m.start())
+            add(m.start("a"), end_a, m["a"], unit, stat)
+            add(m.start("value"), end, m["value"], unit, stat)
     change = cue("continuous_change").search(sent_text)
     if change is not None:
         for m in cue("continuous_signed_value").finditer(text, s_start, s_end):
             if m.start() < s_start + change.start():
                 continue
-            value = parse_number(m["value"])
-            if value is None or any(a <= m.start() < b for a, b, _, _ in found):
-                continue
             before = text[max(s_start, m.start() - 12) : m.start()]
-            if not cue("continuous_signed_before").search(before):
-                continue
-            found.append((m.start(), m.end(), value, m["unit"]))
+            if cue("continuous_signed_before").search(before):
+                unit, end = _checked_unit(m, "unit", m.end())
+                add(m.start(), end, m["value"], unit)
     found.sort()
     out: list[tuple[Mention, str, str | None]] = []
     label: str | None = None
-    for start, end, value, unit in found:
+    for start, end, value, unit, statistic in found:
+        if start in opening:
+            continue
         if any(a < end and start < b for a, b in taken):
             continue
         if any(a <= start < b for a, b in blocked):
@@ -111,7 +158,7 @@ def continuous_candidates(
         if label is None:
             label = _label(text, _clause_start(text, s_start, start), start)
         mention = Mention("mean", start, end, "continuous", value=value, unit=_unit(unit))
-        mention.extra["statistic"] = "mean"
+        mention.extra["statistic"] = statistic
         timed = mention.unit in ("days", "hours", "minutes", "seconds", "weeks", "months")
         code = (
             "time_to_event"
