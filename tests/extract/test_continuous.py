@@ -139,3 +139,27 @@ def test_continuous_leaves_a_time_endpoint_its_duration() -> None:
     text = "The mean follow-up was 6.2 years (SD = 2.1) in the whole cohort."
     got = [(r.endpoint, r.statistic, r.value) for r in _records(text)]
     assert got == [("follow_up", "mean", 6.2)]
+
+
+def test_continuous_arm_labels_open_list_items() -> None:
+    text = (
+        "Mean operating times were: laparoscopic group, 92.4 ± 20.1 min; open group, "
+        "71.0 ± 15.2 min; p = 0.01."
+    )
+    got = [(r.value, r.group) for r in _records(text) if r.statistic == "mean"]
+    assert got == [(92.4, "laparoscopic"), (71.0, "open")]
+
+
+def test_continuous_bracketed_mean_before_its_unit_and_arm() -> None:
+    text = (
+        "Final lumen diameter was greater [(2.31 +/- 0.52) mm for drug X vs. (1.90 +/- 0.61) "
+        "mm for placebo, P < 0.05]."
+    )
+    got = [(r.value, r.unit, r.group) for r in _records(text) if r.statistic == "mean"]
+    assert got == [(2.31, "mm", "drug X"), (1.9, "mm", "placebo")]
+
+
+def test_continuous_arm_opening_the_next_bracket_is_not_the_value_before() -> None:
+    text = "Changes did not differ between placebo (-1.2 +/- 2.0) and zinc groups (-0.9 +/- 1.8)."
+    groups = [r.group for r in _records(text) if r.statistic == "mean"]
+    assert groups[1] == "zinc" and groups[0] != "zinc"

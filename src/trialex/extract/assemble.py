@@ -3130,7 +3130,7 @@ def assign_groups(
             # "placebo (n = 51)": an arm that opens the next value's bracket is that value's
             and not (
                 re.fullmatch(r"\s?[(\[]\s?", text[m[1] : nxt])
-                and re.match(r"(?i)\d|n\s?=", text[nxt : nxt + 4])
+                and re.match(r"(?i)[-+]?\d|n\s?=", text[nxt : nxt + 4])
             )
             and not m[2].endswith("组")  # a Chinese group is named before its values
         ]

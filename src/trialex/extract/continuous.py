@@ -61,6 +61,9 @@ def _checked_unit(m: re.Match[str], group: str, end: int) -> tuple[str | None, i
     cut = m.start(group)
     while cut > m.start() and m.string[cut - 1].isspace():
         cut -= 1
+    read = m.string[m.start() : cut]
+    if read.endswith(")") and read.count(")") > read.count("("):
+        cut -= 1  # "(-0.8 ± 2.9) and": the bracket closes before the value, not after it
     return None, cut if end == m.end() else end
 
 
