@@ -304,7 +304,11 @@ def choose_term(
         between = any(gap_lo <= o[0] < gap_hi for o in others)
         gap = text[gap_lo:gap_hi]
         linked = not between and bool(
-            cue("link_gap").match(gap) or (t.end <= pos and cue("label_gap").match(gap))
+            cue("link_gap").match(gap)
+            or (t.end <= pos and cue("label_gap").match(gap))
+            # "the overall response rate (WHO criteria) was 15% (CR, 2%; ...)": a qualifier in
+            # brackets between the outcome and its verb does not unlink them
+            or (t.end <= pos and "(" in gap and cue("link_gap").match(_unbracketed(gap)))
         )
         if t.start >= end and text[pos:gap_lo].count("(") + gap.count("(") > text[pos:gap_lo].count(
             ")"
@@ -325,6 +329,26 @@ def choose_term(
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
         chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
     return chosen
+
+
+def _enclosing_open(text: str, lo: int, pos: int) -> int:
+    """Where the bracket holding ``pos`` opens (searching back to ``lo``): "(complete response
+    (CR), 20.2%)" opens before "complete", not at "(CR)"; the last "(" when none is open."""
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return text.rfind("(", 0, pos)
+
+
+def _unbracketed(gap: str) -> str:
+    """``gap`` without its (one level nested) bracketed parts."""
+    return _BRACKETED.sub("", _BRACKETED.sub("", gap))
 
 
 def _own_term_before(
@@ -986,13 +1010,15 @@ def _sentence(
                 and not [
                     t
                     for t in clause_terms
-                    if max(prev_top.mention.end, text.rfind("(", 0, c.span[0]))
+                    if max(prev_top.mention.end, _enclosing_open(text, prev_top.span[1], c.span[0]))
                     <= t.start
                     < c.span[0]
                     # "including 28 CRs (34.1%)": the term right before the bracket is its own
                     or (
                         prev_top.mention.end <= t.start
-                        and _term_opens_bracket(text, t, text.rfind("(", 0, c.span[0]))
+                        and _term_opens_bracket(
+                            text, t, _enclosing_open(text, prev_top.span[1], c.span[0])
+                        )
                         and not _is_qualifier(text, t)
                     )
                 ]
