@@ -163,3 +163,8 @@ def test_continuous_arm_opening_the_next_bracket_is_not_the_value_before() -> No
     text = "Changes did not differ between placebo (-1.2 +/- 2.0) and zinc groups (-0.9 +/- 1.8)."
     groups = [r.group for r in _records(text) if r.statistic == "mean"]
     assert groups[1] == "zinc" and groups[0] != "zinc"
+
+
+def test_continuous_formulation_strength_is_no_outcome() -> None:
+    text = "Patients applied 0.075% capsaicin cream for 6 weeks; pain improved in 41% of them."
+    assert [r.value for r in _records(text)] == [41.0]
