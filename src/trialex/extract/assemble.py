@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from trialex.endpoints import live
+from trialex.extract.continuous import continuous_candidates
 from trialex.extract.numbers import DASHES, Mention, find_mentions, parse_number
 from trialex.extract.rules import GLUED_AFTER, Term, assembly, cue
 from trialex.extract.view import current as current_view
@@ -32,6 +33,9 @@ RATE_ENDPOINTS = live(lambda r: r.allowing("rate"))
 COUNTLESS_ENDPOINTS = live(lambda r: r.not_allowing("count"))
 LABELLED_ENDPOINTS = live(lambda r: r.labelled())
 VALUE_KINDS = frozenset({"pct", "pct_range", "count", "n_eq", "duration", "hr", "or", "rr"})
+# a sentence is read for its values when it holds one of these (a deviation or a signed change
+# may be a continuous outcome: :mod:`trialex.extract.continuous`)
+SENTENCE_KINDS = VALUE_KINDS | {"p", "dispersion", "diff"}
 RATIO_STATISTICS = {"hr": "hazard_ratio", "or": "odds_ratio", "rr": "risk_ratio"}
 # an initial is a capital letter ("J. Smith"): "26 y. For" and "the 2a. The" end sentences
 # ("in arm B. The" and "group A. In" end sentences: a capital after an arm word is no initial)
@@ -303,7 +307,11 @@ def choose_term(
         between = any(gap_lo <= o[0] < gap_hi for o in others)
         gap = text[gap_lo:gap_hi]
         linked = not between and bool(
-            cue("link_gap").match(gap) or (t.end <= pos and cue("label_gap").match(gap))
+            cue("link_gap").match(gap)
+            or (t.end <= pos and cue("label_gap").match(gap))
+            # "the overall response rate (WHO criteria) was 15% (CR, 2%; ...)": a qualifier in
+            # brackets between the outcome and its verb does not unlink them
+            or (t.end <= pos and "(" in gap and cue("link_gap").match(_unbracketed(gap)))
         )
         if t.start >= end and text[pos:gap_lo].count("(") + gap.count("(") > text[pos:gap_lo].count(
             ")"
@@ -355,6 +363,26 @@ def choose_term(
 def _rate_headed(text: str, t: Term, limit: int) -> bool:
     """The term heads a rate ("OS rate", "relapse-free survival rates were ...")."""
     return bool(cue("rate_head_after_term").match(text, t.end, min(limit, t.end + 16)))
+
+
+def _enclosing_open(text: str, lo: int, pos: int) -> int:
+    """Where the bracket holding ``pos`` opens (searching back to ``lo``): "(complete response
+    (CR), 20.2%)" opens before "complete", not at "(CR)"; the last "(" when none is open."""
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return text.rfind("(", 0, pos)
+
+
+def _unbracketed(gap: str) -> str:
+    """``gap`` without its (one level nested) bracketed parts."""
+    return _BRACKETED.sub("", _BRACKETED.sub("", gap))
 
 
 def _own_term_before(
@@ -685,7 +713,7 @@ def prose_candidates(
         if not _DIGIT.search(sent_text) and not _NUMERIC.search(sent_text):
             continue
         mentions = find_mentions(sent_text, language, s_start)
-        if not any(m.kind in VALUE_KINDS or m.kind == "p" for m in mentions):
+        if not any(m.kind in SENTENCE_KINDS for m in mentions):
             continue
         if cue("design_sentence").search(sent_text):
             continue  # power, planned sizes, allocation ratios, simulations: design figures
@@ -879,6 +907,8 @@ def _sentence(
             c.n = None  # "87.5% (12)" in a literature review is a reference number
         cands.append(c)
 
+    if language == "en":
+        _continuous(text, sent, mentions, cands, sent_terms)
     # CIs and p values attach to the values before them
     values = [c for c in cands]
     for m in mentions:
@@ -1009,13 +1039,15 @@ def _sentence(
                 and not [
                     t
                     for t in clause_terms
-                    if max(prev_top.mention.end, text.rfind("(", 0, c.span[0]))
+                    if max(prev_top.mention.end, _enclosing_open(text, prev_top.span[1], c.span[0]))
                     <= t.start
                     < c.span[0]
                     # "including 28 CRs (34.1%)": the term right before the bracket is its own
                     or (
                         prev_top.mention.end <= t.start
-                        and _term_opens_bracket(text, t, text.rfind("(", 0, c.span[0]))
+                        and _term_opens_bracket(
+                            text, t, _enclosing_open(text, prev_top.span[1], c.span[0])
+                        )
                         and not _is_qualifier(text, t)
                     )
                 ]
@@ -1189,6 +1221,46 @@ def _sentence(
 
 
 _ZH_RESPECTIVELY = re.compile(r"分别")
+
+
+def _continuous(
+    text: str,
+    sent: tuple[int, int],
+    mentions: list[Mention],
+    cands: list[Candidate],
+    terms: Sequence[Term] = (),
+) -> None:
+    """Add the sentence's continuous outcomes (a mean with its SD, a signed change per arm) to
+    ``cands``; a value read there replaces what the value grammar took inside it (the SD of
+    "75.9 ± 19.4 min" is no duration of its own)."""
+    soft = ("duration", "pct", "count")
+    taken = [c.span for c in cands if c.mention.kind not in soft]
+    values = [c.span for c in cands if c.mention.kind in soft]
+    timed = any(t.code in TIME_ENDPOINTS and t.source != "open" for t in terms)
+    for mention, code, label in continuous_candidates(text, sent, mentions, taken, values):
+        if timed and any(
+            c.span[0] == mention.start and c.mention.kind == "duration" for c in cands
+        ):
+            continue  # "mean follow-up 7.8 years (SD 4.6)": the duration of its time endpoint
+        for c in [
+            c
+            for c in cands
+            if mention.start <= c.span[0] < mention.end
+            and c.mention.kind in ("duration", "pct", "count")
+        ]:
+            cands.remove(c)
+        c = Candidate(
+            mention, value=mention.value, unit=mention.unit, span=(mention.start, mention.end)
+        )
+        c.endpoint, c.statistic, c.label, c.source, c.how = (
+            code,
+            "mean",
+            label,
+            "open",
+            "continuous",
+        )
+        cands.append(c)
+    cands.sort(key=lambda c: c.span[0])
 
 
 def _bracketed_threshold(text: str, m: Mention) -> bool:
@@ -3204,7 +3276,7 @@ def assign_groups(
             # "placebo (n = 51)": an arm that opens the next value's bracket is that value's
             and not (
                 re.fullmatch(r"\s?[(\[]\s?", text[m[1] : nxt])
-                and re.match(r"(?i)\d|n\s?=", text[nxt : nxt + 4])
+                and re.match(r"(?i)[-+]?\d|n\s?=", text[nxt : nxt + 4])
             )
             and not m[2].endswith("组")  # a Chinese group is named before its values
         ]
