@@ -3372,7 +3372,10 @@ def table_candidates(
             continue
         seen.add(key)
         heads = [h.text for h in header[1:] if h.text]
-        hr_only = bool(heads) and all(cue("header_hr").search(h) for h in heads)
+        # a table of ratios ("HR | 95% CI | P"): its rows are results, whatever their label
+        hr_only = any(_ratio_header(h) for h in heads) and all(
+            _ratio_header(h) or cue("header_ratio_aux").search(h) for h in heads
+        )
         if not hr_only and (  # rows of hazard ratios are results, whatever their label
             cue("exclude_row").search(label.text)
             or (group and cue("exclude_row").search(group.text))
@@ -3452,8 +3455,25 @@ def _row(
     row_term = term_in(label)
     if row_term is None and parent is not None and cue("sub_row").search(label.text):
         row_term = parent
+    # what the caption says of every cell: its endpoint (a table of one outcome by study or
+    # subgroup), "median" (a table of median times) and a time point ("... at 12 months")
+    at = text.rfind(caption.strip(), 0, label.start) if caption.strip() else -1
+    caption_cell = Cell(caption.strip(), at, at + len(caption.strip())) if at >= 0 else None
+    caption_codes = (
+        {
+            t.code
+            for t in _terms_between(terms, starts, at, at + len(caption.strip()))
+            if not _is_qualifier(text, t)
+        }
+        if caption_cell
+        else set()
+    )
+    caption_term = term_in(caption_cell) if len(caption_codes) == 1 else None
+    event_table = bool(cue("table_event_caption").search(caption))
+    context = " ".join(x.text for x in (group, label) if x is not None) + " " + caption
+    skip: set[int] = set()
     for i, cell in enumerate(values):
-        if not cell.text:
+        if not cell.text or i in skip:
             continue
         col = _column(header, i, len(values))
         col_text = col.text if col else ""
@@ -3462,19 +3482,43 @@ def _row(
         if term is None:
             for h in header[1:]:
                 term = term or term_in(h)
-        if term is None and cue("header_hr").search(col_text):
+        if caption_term is not None and (term is None or term.code == "other"):
+            # a row of covariates or of unlisted events under a caption that names the endpoint
+            term = caption_term
+        if term is None and _ratio_header(col_text):
             # a hazard-ratio column of an outcome that is none of the listed endpoints
             term = Term(label.start, label.end, "other", "table")
+        if term is None and event_table and _count_cell(cell.text):
+            # a row of a toxicity table that names no listed event: an adverse event by its label
+            term = Term(label.start, label.end, "adverse_events", "table")
         if term is None:
             continue
-        c = _cell(text, cell, col_text, term)
+        c = _cell(text, cell, col_text, term, context)
         if c is None:
             continue
+        if c.statistic in ("hazard_ratio", "odds_ratio") and c.ci == (None, None, None):
+            # the interval printed in the next column ("1.23 | 1.01-1.49")
+            nxt = values[i + 1] if i + 1 < len(values) else None
+            nxt_col = _column(header, i + 1, len(values)) if nxt is not None else None
+            ci = cue("cell_interval").match(nxt.text) if nxt is not None else None
+            if ci and nxt_col is not None and cue("header_ci").search(nxt_col.text):
+                level = re.search(r"(\d{2})\s?%", nxt_col.text)
+                lo, hi = float(ci.group("lo")), float(ci.group("hi"))
+                c.ci = (lo, hi, float(level.group(1)) if level else 95.0)
+                skip.add(i + 1)
+        if c.statistic == "proportion" and c.timepoint is None and term.code in RATE_ENDPOINTS:
+            tp = cue("caption_timepoint").search(f"{col_text} {caption}")
+            if tp:
+                unit = tp.group("unit").lower()
+                c.statistic = "rate"
+                c.timepoint = Timepoint(
+                    value=float(tp.group("value")), unit=unit if unit.endswith("s") else unit + "s"
+                )
         if c.statistic == "proportion" and c.N is None:
             arm = cue("header_arm_n").search(col_text)
             if arm:
                 c.N = int(arm.group("N"))
-        if c.p == (None, None) and c.statistic != "hazard_ratio":
+        if c.p == (None, None):
             c.p = row_p
         c.group = (
             label.text
@@ -3489,7 +3533,22 @@ def _row(
     return out
 
 
-def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
+def _ratio_header(col: str) -> str | None:
+    """The statistic of a column of ratios ("HR (95% CI)", "OR"), else None."""
+    if cue("header_hr").search(col):
+        return "hazard_ratio"
+    if cue("header_or").search(col):
+        return "odds_ratio"
+    return None
+
+
+def _count_cell(t: str) -> bool:
+    return bool(cue("cell_n_pct").match(t) or cue("cell_frac_pct").match(t))
+
+
+def _cell(text: str, cell: Cell, col: str, term: Term, context: str = "") -> Candidate | None:
+    """A record of one table cell; ``context`` is the row's group, label and the caption (a
+    bare number is a median only where one of them, or the column, says so)."""
     t = cell.text
     mention = Mention("cell", cell.start, cell.end, "table")
     c = Candidate(mention, endpoint=term.code, source=term.source, span=(cell.start, cell.end))
@@ -3508,19 +3567,32 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
         if m.group("ci_low"):
             c.ci = (float(m.group("ci_low")), float(m.group("ci_high")), None)
         return c
-    if cue("header_hr").search(col) and (m := cue("cell_hr_p").match(t)):
-        c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+    ratio = _ratio_header(col)
+    if ratio and (m := cue("cell_hr_p").match(t)):
+        c.statistic, c.value = ratio, float(m.group("value"))
         if m.group("p_value"):
             op = m.group("p_op")
             c.p = ({"≤": "<=", "≥": ">="}.get(op, op), parse_number(m.group("p_value")))
         return c
-    if cue("header_hr").search(col) and (m := cue("cell_est_interval").match(t)):
+    if ratio and (m := cue("cell_est_interval").match(t)):
         hi = parse_number(m.group("hi"))  # "HR (95% CI)" cells: 0.99 (0.96-1.03)
         if hi is not None:
-            c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+            c.statistic, c.value = ratio, float(m.group("value"))
             level = re.search(r"(\d{2})\s?%", col)
             c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
             return c
+    if (m := cue("cell_number").match(t)) and term.code in TIME_ENDPOINTS:
+        # a bare number in a table of median times: "Survival (months) ... Total | 13.0 | 11.0"
+        if not (cue("median").search(col) or cue("median").search(context)):
+            return None
+        unit = cue("header_unit").search(col) or cue("header_unit").search(context)
+        if unit is None:
+            return None
+        c.statistic, c.value = "median", float(m.group("value"))
+        c.unit = {"d": "days", "mo": "months", "y": "years"}.get(
+            unit.group("unit"), unit.group("unit")
+        )
+        return c
     if m := cue("cell_est_interval").match(t):
         c.value = float(m.group("value"))
         unit = cue("header_unit").search(col)
