@@ -108,3 +108,26 @@ def test_a_pair_that_prints_the_percent_sign_once_gives_two_percentages() -> Non
     text = "Grade 3 or 4 diarrhoea was more frequent with the weekly schedule (24 vs 13%)."
     got = [(r.endpoint, r.value) for r in _records(text)]
     assert ("adverse_events", 24.0) in got and ("adverse_events", 13.0) in got
+
+
+FLAT_RATIO_TABLE = (
+    "BODY.RESULTS:\nThe benefit was confined to one subgroup (Table 2).   Table 2 Benefit of the "
+    "added drug by marker level Marker status Drug versus no drug Distant recurrence "
+    "Cancer-specific death Hazard ratio (95% CI) P value Hazard ratio (95% CI) P value "
+    "Low marker 0.41 (0.25 to 0.66) 0.0003 0.45 (0.26 to 0.78) 0.004  High marker 0.92 (0.55 to "
+    "1.54) 0.75 0.88 (0.45 to 1.72) 0.71   The interaction was significant.\n"
+)
+
+
+def test_a_flattened_table_of_ratio_columns_gives_one_ratio_per_cell() -> None:
+    got = [
+        (r.statistic, r.value, r.ci_low, r.ci_high, r.p_value)
+        for r in _records(FLAT_RATIO_TABLE)
+        if r.section == "table"
+    ]
+    assert got == [
+        ("hazard_ratio", 0.41, 0.25, 0.66, 0.0003),
+        ("hazard_ratio", 0.45, 0.26, 0.78, 0.004),
+        ("hazard_ratio", 0.92, 0.55, 1.54, 0.75),
+        ("hazard_ratio", 0.88, 0.45, 1.72, 0.71),
+    ]

@@ -3764,6 +3764,10 @@ def inline_table_candidates(
             (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
         )
     k = len(columns)
+    ratio_out, taken = _inline_ratio_cells(text, start, rows, terms, starts)
+    out.extend(ratio_out)
+    rows = [(label, [v for v in values if v.start not in taken]) for label, values in rows]
+    rows = [(label, values) for label, values in rows if values]
     for label, values in rows:
         lead = len(label.text) - len(label.text.lstrip())
         label = Cell(label.text.strip(" \u2003\u2002\u00a0"), label.start, label.end)
@@ -3809,6 +3813,90 @@ def inline_table_candidates(
             c.span = (label.start, cell.end) if cell.end - label.start <= 200 else c.span
             out.append(c)
     return out
+
+
+def _inline_ratio_cells(
+    text: str, start: int, rows: list[tuple[Cell, list[Cell]]], terms: list[Term], starts: list[int]
+) -> tuple[list[Candidate], set[int]]:
+    """The ratio cells of a flattened table whose header prints ratio columns ("Distant
+    recurrence Breast cancer death Hazard ratio (95% CI) P value Hazard ratio (95% CI) P value"):
+    in each row the j-th "0.38 (0.23 to 0.60)" cell is the ratio of the j-th ratio column, with
+    the p value printed after it. Its endpoint is the row's when the row label names one, else
+    the header's j-th endpoint when the header names one per ratio column, else its only one,
+    else ``other`` labelled by the row. Returns the candidates and the start offsets of the cells
+    they read."""
+    if not rows:
+        return [], set()
+    first_cells = next((cells for _, v in rows if (cells := _ratio_interval(v))), None)
+    if not first_cells:
+        return [], set()
+    head_end = first_cells[0][1].start
+    heads = list(cue("inline_ratio_head").finditer(text, start, head_end))
+    if not heads:
+        return [], set()
+    stats = ["odds_ratio" if cue("header_or").search(h.group(0)) else "hazard_ratio" for h in heads]
+    codes: list[str] = []
+    for t in _terms_between(terms, starts, start, heads[0].start()):
+        if not _is_qualifier(text, t) and (not codes or codes[-1] != t.code):
+            codes.append(t.code)
+    column_codes: list[str | None]
+    if len(codes) == len(heads):
+        column_codes = list(codes)
+    elif len(set(codes)) == 1:
+        column_codes = [codes[0]] * len(heads)
+    else:
+        column_codes = [None] * len(heads)
+    level = re.search(r"(\d{2})\s?%", heads[0].group(0))
+    out: list[Candidate] = []
+    taken: set[int] = set()
+    priority = assembly().priority
+    for label, values in rows:
+        ratio_cells = _ratio_interval(values)
+        if not ratio_cells or len(ratio_cells) > len(heads):
+            continue
+        # the first row's label begins where the header ends ("... (95% CI) P value Low marker")
+        lo = max(label.start, heads[-1].end())
+        tail = cue("header_tail").match(text, lo, label.end)
+        lo += len(tail.group(0)) if tail else 0
+        name = text[lo : label.end].strip(" \u2003\u2002\u00a0")
+        if not re.search(r"[A-Za-z]", name):
+            continue
+        lo = text.find(name, lo)
+        row_terms = [
+            t
+            for t in _terms_between(terms, starts, lo, lo + len(name))
+            if not _is_qualifier(text, t)
+        ]
+        row_term = max(row_terms, key=lambda t: priority.get(t.code, 2)) if row_terms else None
+        for j, (i, cell, m) in enumerate(ratio_cells):
+            code = row_term.code if row_term else (column_codes[j] or "other")
+            source = row_term.source if row_term else "table"
+            mention = Mention("cell", cell.start, cell.end, "table")
+            c = Candidate(mention, endpoint=code, source=source, span=(cell.start, cell.end))
+            c.how = "table"
+            c.statistic, c.value = stats[j], float(m.group("value"))
+            hi = parse_number(m.group("hi"))
+            if hi is not None:
+                c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
+            nxt = values[i + 1] if i + 1 < len(values) else None
+            if nxt is not None and (pv := _p_cell(Cell(nxt.text.strip(), nxt.start, nxt.end))):
+                c.p = pv
+            c.group = name
+            if code in LABELLED_ENDPOINTS:
+                c.label = name
+            c.span = (lo, cell.end) if cell.end - lo <= 200 else c.span
+            out.append(c)
+            taken.add(cell.start)
+    return out, taken
+
+
+def _ratio_interval(values: list[Cell]) -> list[tuple[int, Cell, re.Match[str]]]:
+    found = []
+    for i, v in enumerate(values):
+        m = cue("cell_est_interval").match(v.text.strip())
+        if m:
+            found.append((i, v, m))
+    return found
 
 
 def _zh_baseline_path(path: str, kind: str) -> bool:
