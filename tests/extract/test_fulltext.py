@@ -227,3 +227,12 @@ def test_a_protocol_with_a_discussion_of_its_design_yields_no_records() -> None:
         ]
     )
     assert records == []
+
+
+def test_discussion_numbers_of_other_studies_or_series_are_cited() -> None:
+    text = (
+        "A pooled analysis of nine randomized studies involving 1,240 patients found fewer "
+        "cardiac events. In a large series of 310 patients, the event rate was 18%."
+    )
+    records = _records(text, [("discussion", "en", 0)])
+    assert records and {r.origin for r in records} == {"cited"}
