@@ -236,3 +236,13 @@ def test_discussion_numbers_of_other_studies_or_series_are_cited() -> None:
     )
     records = _records(text, [("discussion", "en", 0)])
     assert records and {r.origin for r in records} == {"cited"}
+
+
+def test_planned_cohort_sizes_are_no_sample_sizes() -> None:
+    text = (
+        "Assuming 10% loss to follow-up, a total of 180 patients are to be enrolled. "
+        "Forty participants will be recruited at each centre. "
+        "The planned sample size of 96 was reached. In all, 92 patients were randomised."
+    )
+    got = [r.value for r in _records(text) if r.endpoint == "sample_size"]
+    assert got == [92.0]

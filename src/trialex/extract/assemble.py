@@ -3905,6 +3905,19 @@ def _zh_baseline_path(path: str, kind: str) -> bool:
     return kind != "methods" and bool(cue("zh_label_path_baseline").search(path))
 
 
+def _planned_size(text: str, c: Candidate) -> bool:
+    """A cohort size the study plans or needs, wherever it stands (a protocol's abstract, a
+    results section restating the design): "a total of 204 patients are to be enrolled",
+    "28 participants is targeted", "the planned sample size of 62"."""
+    if c.endpoint != "sample_size":
+        return False
+    m = c.mention
+    return bool(
+        cue("planned_size_after").match(text[m.end : m.end + 100])
+        or cue("planned_size_before").search(text[max(0, m.start - 60) : m.start])
+    )
+
+
 def _design_or_baseline(
     text: str, c: Candidate, kind: str, baseline: bool, language: str = "en"
 ) -> bool:
@@ -4028,6 +4041,7 @@ def _prose(
         (c, section)
         for c in found
         if not _design_or_baseline(text, c, section.kind, baseline, section.language)
+        and not _planned_size(text, c)
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
