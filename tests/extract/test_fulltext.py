@@ -246,3 +246,13 @@ def test_planned_cohort_sizes_are_no_sample_sizes() -> None:
     )
     got = [r.value for r in _records(text) if r.endpoint == "sample_size"]
     assert got == [92.0]
+
+
+def test_the_hazard_ratio_of_a_following_sentence_keeps_the_endpoint_named_before() -> None:
+    text = (
+        "Median overall survival was 14.1 months with early and 12.9 months with late treatment "
+        "(hazard ratio, 0.92; 95% CI 0.70-1.21). Adjustment for stage and age did not change "
+        "the hazard ratio (hazard ratio, 0.95; 95% CI 0.71-1.27)."
+    )
+    got = [(r.endpoint, r.value) for r in _records(text) if r.statistic == "hazard_ratio"]
+    assert got == [("OS", 0.92), ("OS", 0.95)]

@@ -1093,6 +1093,20 @@ def _sentence(
                 elif term.code == "mortality":
                     c.endpoint = "OS"
             c.label = c.label or _label(text, clause, term, term.code)
+        if (
+            c.endpoint is None
+            and m.kind == "hr"
+            and cue("anaphoric_ratio").search(text, s_start, m.start)
+        ):
+            # "Adjustment did not change the hazard ratio (hazard ratio, 1.15)": the ratio of the
+            # survival endpoint the sentence before named
+            before = [
+                t
+                for t in _terms_between(terms, starts, max(0, s_start - 300), s_start)
+                if t.code in TIME_ENDPOINTS and not _is_qualifier(text, t)
+            ]
+            if before:
+                c.endpoint, c.source, c.how = before[-1].code, before[-1].source, "previous"
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None and result and _cohort_sibling(text, result[-1], c):
