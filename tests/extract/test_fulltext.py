@@ -227,3 +227,32 @@ def test_a_protocol_with_a_discussion_of_its_design_yields_no_records() -> None:
         ]
     )
     assert records == []
+
+
+def test_discussion_numbers_of_other_studies_or_series_are_cited() -> None:
+    text = (
+        "A pooled analysis of nine randomized studies involving 1,240 patients found fewer "
+        "cardiac events. In a large series of 310 patients, the event rate was 18%."
+    )
+    records = _records(text, [("discussion", "en", 0)])
+    assert records and {r.origin for r in records} == {"cited"}
+
+
+def test_planned_cohort_sizes_are_no_sample_sizes() -> None:
+    text = (
+        "Assuming 10% loss to follow-up, a total of 180 patients are to be enrolled. "
+        "Forty participants will be recruited at each centre. "
+        "The planned sample size of 96 was reached. In all, 92 patients were randomised."
+    )
+    got = [r.value for r in _records(text) if r.endpoint == "sample_size"]
+    assert got == [92.0]
+
+
+def test_the_hazard_ratio_of_a_following_sentence_keeps_the_endpoint_named_before() -> None:
+    text = (
+        "Median overall survival was 14.1 months with early and 12.9 months with late treatment "
+        "(hazard ratio, 0.92; 95% CI 0.70-1.21). Adjustment for stage and age did not change "
+        "the hazard ratio (hazard ratio, 0.95; 95% CI 0.71-1.27)."
+    )
+    got = [(r.endpoint, r.value) for r in _records(text) if r.statistic == "hazard_ratio"]
+    assert got == [("OS", 0.92), ("OS", 0.95)]

@@ -1161,6 +1161,20 @@ def _sentence(
                 elif term.code == "mortality":
                     c.endpoint = "OS"
             c.label = c.label or _label(text, clause, term, term.code)
+        if (
+            c.endpoint is None
+            and m.kind == "hr"
+            and cue("anaphoric_ratio").search(text, s_start, m.start)
+        ):
+            # "Adjustment did not change the hazard ratio (hazard ratio, 1.15)": the ratio of the
+            # survival endpoint the sentence before named
+            before = [
+                t
+                for t in _terms_between(terms, starts, max(0, s_start - 300), s_start)
+                if t.code in TIME_ENDPOINTS and not _is_qualifier(text, t)
+            ]
+            if before:
+                c.endpoint, c.source, c.how = before[-1].code, before[-1].source, "previous"
         if c.endpoint is None and m.kind in RATIO_STATISTICS:
             c.endpoint = "other"  # a ratio compares an outcome: none of the listed ones here
         if c.endpoint is None and result and _cohort_sibling(text, result[-1], c):
@@ -3564,7 +3578,10 @@ def table_candidates(
             continue
         seen.add(key)
         heads = [h.text for h in header[1:] if h.text]
-        hr_only = bool(heads) and all(cue("header_hr").search(h) for h in heads)
+        # a table of ratios ("HR | 95% CI | P"): its rows are results, whatever their label
+        hr_only = any(_ratio_header(h) for h in heads) and all(
+            _ratio_header(h) or cue("header_ratio_aux").search(h) for h in heads
+        )
         if not hr_only and (  # rows of hazard ratios are results, whatever their label
             cue("exclude_row").search(label.text)
             or (group and cue("exclude_row").search(group.text))
@@ -3644,8 +3661,25 @@ def _row(
     row_term = term_in(label)
     if row_term is None and parent is not None and cue("sub_row").search(label.text):
         row_term = parent
+    # what the caption says of every cell: its endpoint (a table of one outcome by study or
+    # subgroup), "median" (a table of median times) and a time point ("... at 12 months")
+    at = text.rfind(caption.strip(), 0, label.start) if caption.strip() else -1
+    caption_cell = Cell(caption.strip(), at, at + len(caption.strip())) if at >= 0 else None
+    caption_codes = (
+        {
+            t.code
+            for t in _terms_between(terms, starts, at, at + len(caption.strip()))
+            if not _is_qualifier(text, t)
+        }
+        if caption_cell
+        else set()
+    )
+    caption_term = term_in(caption_cell) if len(caption_codes) == 1 else None
+    event_table = bool(cue("table_event_caption").search(caption))
+    context = " ".join(x.text for x in (group, label) if x is not None) + " " + caption
+    skip: set[int] = set()
     for i, cell in enumerate(values):
-        if not cell.text:
+        if not cell.text or i in skip:
             continue
         col = _column(header, i, len(values))
         col_text = col.text if col else ""
@@ -3654,19 +3688,43 @@ def _row(
         if term is None:
             for h in header[1:]:
                 term = term or term_in(h)
-        if term is None and cue("header_hr").search(col_text):
+        if caption_term is not None and (term is None or term.code == "other"):
+            # a row of covariates or of unlisted events under a caption that names the endpoint
+            term = caption_term
+        if term is None and _ratio_header(col_text):
             # a hazard-ratio column of an outcome that is none of the listed endpoints
             term = Term(label.start, label.end, "other", "table")
+        if term is None and event_table and _count_cell(cell.text):
+            # a row of a toxicity table that names no listed event: an adverse event by its label
+            term = Term(label.start, label.end, "adverse_events", "table")
         if term is None:
             continue
-        c = _cell(text, cell, col_text, term)
+        c = _cell(text, cell, col_text, term, context)
         if c is None:
             continue
+        if c.statistic in ("hazard_ratio", "odds_ratio") and c.ci == (None, None, None):
+            # the interval printed in the next column ("1.23 | 1.01-1.49")
+            nxt = values[i + 1] if i + 1 < len(values) else None
+            nxt_col = _column(header, i + 1, len(values)) if nxt is not None else None
+            ci = cue("cell_interval").match(nxt.text) if nxt is not None else None
+            if ci and nxt_col is not None and cue("header_ci").search(nxt_col.text):
+                level = re.search(r"(\d{2})\s?%", nxt_col.text)
+                lo, hi = float(ci.group("lo")), float(ci.group("hi"))
+                c.ci = (lo, hi, float(level.group(1)) if level else 95.0)
+                skip.add(i + 1)
+        if c.statistic == "proportion" and c.timepoint is None and term.code in RATE_ENDPOINTS:
+            tp = cue("caption_timepoint").search(f"{col_text} {caption}")
+            if tp:
+                unit = tp.group("unit").lower()
+                c.statistic = "rate"
+                c.timepoint = Timepoint(
+                    value=float(tp.group("value")), unit=unit if unit.endswith("s") else unit + "s"
+                )
         if c.statistic == "proportion" and c.N is None:
             arm = cue("header_arm_n").search(col_text)
             if arm:
                 c.N = int(arm.group("N"))
-        if c.p == (None, None) and c.statistic != "hazard_ratio":
+        if c.p == (None, None):
             c.p = row_p
         c.group = (
             label.text
@@ -3681,7 +3739,22 @@ def _row(
     return out
 
 
-def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
+def _ratio_header(col: str) -> str | None:
+    """The statistic of a column of ratios ("HR (95% CI)", "OR"), else None."""
+    if cue("header_hr").search(col):
+        return "hazard_ratio"
+    if cue("header_or").search(col):
+        return "odds_ratio"
+    return None
+
+
+def _count_cell(t: str) -> bool:
+    return bool(cue("cell_n_pct").match(t) or cue("cell_frac_pct").match(t))
+
+
+def _cell(text: str, cell: Cell, col: str, term: Term, context: str = "") -> Candidate | None:
+    """A record of one table cell; ``context`` is the row's group, label and the caption (a
+    bare number is a median only where one of them, or the column, says so)."""
     t = cell.text
     mention = Mention("cell", cell.start, cell.end, "table")
     c = Candidate(mention, endpoint=term.code, source=term.source, span=(cell.start, cell.end))
@@ -3700,19 +3773,32 @@ def _cell(text: str, cell: Cell, col: str, term: Term) -> Candidate | None:
         if m.group("ci_low"):
             c.ci = (float(m.group("ci_low")), float(m.group("ci_high")), None)
         return c
-    if cue("header_hr").search(col) and (m := cue("cell_hr_p").match(t)):
-        c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+    ratio = _ratio_header(col)
+    if ratio and (m := cue("cell_hr_p").match(t)):
+        c.statistic, c.value = ratio, float(m.group("value"))
         if m.group("p_value"):
             op = m.group("p_op")
             c.p = ({"≤": "<=", "≥": ">="}.get(op, op), parse_number(m.group("p_value")))
         return c
-    if cue("header_hr").search(col) and (m := cue("cell_est_interval").match(t)):
+    if ratio and (m := cue("cell_est_interval").match(t)):
         hi = parse_number(m.group("hi"))  # "HR (95% CI)" cells: 0.99 (0.96-1.03)
         if hi is not None:
-            c.statistic, c.value = "hazard_ratio", float(m.group("value"))
+            c.statistic, c.value = ratio, float(m.group("value"))
             level = re.search(r"(\d{2})\s?%", col)
             c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
             return c
+    if (m := cue("cell_number").match(t)) and term.code in TIME_ENDPOINTS:
+        # a bare number in a table of median times: "Survival (months) ... Total | 13.0 | 11.0"
+        if not (cue("median").search(col) or cue("median").search(context)):
+            return None
+        unit = cue("header_unit").search(col) or cue("header_unit").search(context)
+        if unit is None:
+            return None
+        c.statistic, c.value = "median", float(m.group("value"))
+        c.unit = {"d": "days", "mo": "months", "y": "years"}.get(
+            unit.group("unit"), unit.group("unit")
+        )
+        return c
     if m := cue("cell_est_interval").match(t):
         c.value = float(m.group("value"))
         unit = cue("header_unit").search(col)
@@ -3884,6 +3970,10 @@ def inline_table_candidates(
             (Cell(text[label_start : run[0].start].strip(), label_start, run[0].start), run)
         )
     k = len(columns)
+    ratio_out, taken = _inline_ratio_cells(text, start, rows, terms, starts)
+    out.extend(ratio_out)
+    rows = [(label, [v for v in values if v.start not in taken]) for label, values in rows]
+    rows = [(label, values) for label, values in rows if values]
     for label, values in rows:
         lead = len(label.text) - len(label.text.lstrip())
         label = Cell(label.text.strip(" \u2003\u2002\u00a0"), label.start, label.end)
@@ -3931,10 +4021,107 @@ def inline_table_candidates(
     return out
 
 
+def _inline_ratio_cells(
+    text: str, start: int, rows: list[tuple[Cell, list[Cell]]], terms: list[Term], starts: list[int]
+) -> tuple[list[Candidate], set[int]]:
+    """The ratio cells of a flattened table whose header prints ratio columns ("Distant
+    recurrence Breast cancer death Hazard ratio (95% CI) P value Hazard ratio (95% CI) P value"):
+    in each row the j-th "0.38 (0.23 to 0.60)" cell is the ratio of the j-th ratio column, with
+    the p value printed after it. Its endpoint is the row's when the row label names one, else
+    the header's j-th endpoint when the header names one per ratio column, else its only one,
+    else ``other`` labelled by the row. Returns the candidates and the start offsets of the cells
+    they read."""
+    if not rows:
+        return [], set()
+    first_cells = next((cells for _, v in rows if (cells := _ratio_interval(v))), None)
+    if not first_cells:
+        return [], set()
+    head_end = first_cells[0][1].start
+    heads = list(cue("inline_ratio_head").finditer(text, start, head_end))
+    if not heads:
+        return [], set()
+    stats = ["odds_ratio" if cue("header_or").search(h.group(0)) else "hazard_ratio" for h in heads]
+    codes: list[str] = []
+    for t in _terms_between(terms, starts, start, heads[0].start()):
+        if not _is_qualifier(text, t) and (not codes or codes[-1] != t.code):
+            codes.append(t.code)
+    column_codes: list[str | None]
+    if len(codes) == len(heads):
+        column_codes = list(codes)
+    elif len(set(codes)) == 1:
+        column_codes = [codes[0]] * len(heads)
+    else:
+        column_codes = [None] * len(heads)
+    level = re.search(r"(\d{2})\s?%", heads[0].group(0))
+    out: list[Candidate] = []
+    taken: set[int] = set()
+    priority = assembly().priority
+    for label, values in rows:
+        ratio_cells = _ratio_interval(values)
+        if not ratio_cells or len(ratio_cells) > len(heads):
+            continue
+        # the first row's label begins where the header ends ("... (95% CI) P value Low marker")
+        lo = max(label.start, heads[-1].end())
+        tail = cue("header_tail").match(text, lo, label.end)
+        lo += len(tail.group(0)) if tail else 0
+        name = text[lo : label.end].strip(" \u2003\u2002\u00a0")
+        if not re.search(r"[A-Za-z]", name):
+            continue
+        lo = text.find(name, lo)
+        row_terms = [
+            t
+            for t in _terms_between(terms, starts, lo, lo + len(name))
+            if not _is_qualifier(text, t)
+        ]
+        row_term = max(row_terms, key=lambda t: priority.get(t.code, 2)) if row_terms else None
+        for j, (i, cell, m) in enumerate(ratio_cells):
+            code = row_term.code if row_term else (column_codes[j] or "other")
+            source = row_term.source if row_term else "table"
+            mention = Mention("cell", cell.start, cell.end, "table")
+            c = Candidate(mention, endpoint=code, source=source, span=(cell.start, cell.end))
+            c.how = "table"
+            c.statistic, c.value = stats[j], float(m.group("value"))
+            hi = parse_number(m.group("hi"))
+            if hi is not None:
+                c.ci = (float(m.group("lo")), hi, float(level.group(1)) if level else 95.0)
+            nxt = values[i + 1] if i + 1 < len(values) else None
+            if nxt is not None and (pv := _p_cell(Cell(nxt.text.strip(), nxt.start, nxt.end))):
+                c.p = pv
+            c.group = name
+            if code in LABELLED_ENDPOINTS:
+                c.label = name
+            c.span = (lo, cell.end) if cell.end - lo <= 200 else c.span
+            out.append(c)
+            taken.add(cell.start)
+    return out, taken
+
+
+def _ratio_interval(values: list[Cell]) -> list[tuple[int, Cell, re.Match[str]]]:
+    found = []
+    for i, v in enumerate(values):
+        m = cue("cell_est_interval").match(v.text.strip())
+        if m:
+            found.append((i, v, m))
+    return found
+
+
 def _zh_baseline_path(path: str, kind: str) -> bool:
     """A results subsection on the patients' baseline ("2.1基线资料", "2.1 患者一般资料"). In
     methods the same heading ("1.1一般资料") is where the cohort and its follow-up are told."""
     return kind != "methods" and bool(cue("zh_label_path_baseline").search(path))
+
+
+def _planned_size(text: str, c: Candidate) -> bool:
+    """A cohort size the study plans or needs, wherever it stands (a protocol's abstract, a
+    results section restating the design): "a total of 204 patients are to be enrolled",
+    "28 participants is targeted", "the planned sample size of 62"."""
+    if c.endpoint != "sample_size":
+        return False
+    m = c.mention
+    return bool(
+        cue("planned_size_after").match(text[m.end : m.end + 100])
+        or cue("planned_size_before").search(text[max(0, m.start - 60) : m.start])
+    )
 
 
 def _design_or_baseline(
@@ -4060,6 +4247,7 @@ def _prose(
         (c, section)
         for c in found
         if not _design_or_baseline(text, c, section.kind, baseline, section.language)
+        and not _planned_size(text, c)
         and not _sex_breakdown(text, c)
         and not _reference_ratio(c)
         and not _treatment_time(text, c)
