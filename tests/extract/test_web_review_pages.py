@@ -1,0 +1,39 @@
+"""Narrative review pages (PDQ-style evidence summaries): cited trials, their arms and sizes,
+and the numbers of such text that are no endpoints (invented sentences of each phrasing class)."""
+
+from __future__ import annotations
+
+from trialex.extract import doc_with_sections, extract_records
+from trialex.records import Record
+
+
+def records(text: str) -> list[Record]:
+    found, _ = extract_records(doc_with_sections(text))
+    for r in found:
+        assert text[r.span.start : r.span.end]
+    return found
+
+
+def test_response_in_a_myeloproliferative_neoplasm_page_is_tumour_response() -> None:
+    text = (
+        "Patients with essential thrombocythemia had previously received hydroxyurea and had an "
+        "inadequate response.\n\n"
+        "- The complete response rate was 31%, and the partial response rate was 40%."
+    )
+    got = {(r.endpoint, r.value) for r in records(text)}
+    assert {("CR", 31.0), ("PR", 40.0)} <= got
+
+
+def test_cited_trial_sizes_after_a_design_lead_or_an_assignment_verb() -> None:
+    text = (
+        "1. In the phase II [XYZ 204](/clinicaltrials/NCT01111111) study (NCT01111111), 64 "
+        "patients with myelofibrosis received drug A.\n"
+        "2. The ABC-3 trial randomly assigned 318 patients to receive drug B or drug C."
+    )
+    sizes = {r.value for r in records(text) if r.endpoint == "sample_size"}
+    assert {64.0, 318.0} <= sizes
+
+
+def test_a_design_lead_does_not_turn_event_counts_into_cohorts() -> None:
+    got = {(r.endpoint, r.value) for r in records("In this study, 12 patients relapsed.")}
+    assert ("relapse", 12.0) in got and ("sample_size", 12.0) not in got
