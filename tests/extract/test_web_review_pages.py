@@ -37,3 +37,12 @@ def test_cited_trial_sizes_after_a_design_lead_or_an_assignment_verb() -> None:
 def test_a_design_lead_does_not_turn_event_counts_into_cohorts() -> None:
     got = {(r.endpoint, r.value) for r in records("In this study, 12 patients relapsed.")}
     assert ("relapse", 12.0) in got and ("sample_size", 12.0) not in got
+
+
+def test_of_the_patients_is_no_arm_name_the_group_noun_is() -> None:
+    text = (
+        "- Infections occurred in 35% of the patients in the drug-A group and 21% of patients "
+        "in the observation group."
+    )
+    groups = {r.value: r.group for r in records(text) if r.statistic == "proportion"}
+    assert groups == {35.0: "drug-A", 21.0: "observation"}
