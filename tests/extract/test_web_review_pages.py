@@ -46,3 +46,23 @@ def test_of_the_patients_is_no_arm_name_the_group_noun_is() -> None:
     )
     groups = {r.value: r.group for r in records(text) if r.statistic == "proportion"}
     assert groups == {35.0: "drug-A", 21.0: "observation"}
+
+
+def test_a_term_after_its_value_is_its_own_over_a_linked_term_before() -> None:
+    text = (
+        "Drug A produced a 40% to 55% complete response rate and a 70% to 82% overall "
+        "response rate; another series reported a 30% complete remission rate, 25% partial "
+        "remission rate."
+    )
+    got = {(r.endpoint, r.value) for r in records(text)}
+    assert {("ORR", 70.0), ("ORR", 82.0), ("CR", 30.0), ("PR", 25.0)} <= got
+    assert ("CR", 70.0) not in got and ("CR", 25.0) not in got
+
+
+def test_an_outcome_word_after_compared_with_names_the_group() -> None:
+    text = (
+        "- Early relapses were associated with a lower OS rate at 2 years, compared with late "
+        "relapses (22% [95% CI, 10%–35%] vs. 51% [40%–63%]; *P* = .002)."
+    )
+    got = {(r.endpoint, r.statistic, r.value) for r in records(text)}
+    assert {("OS", "rate", 22.0), ("OS", "rate", 51.0)} <= got

@@ -287,6 +287,13 @@ def choose_term(
     best: tuple[int, int, int] | None = None
     chosen = None
     codes = {t.code for t in candidates}
+    before = [t for t in candidates if t.end <= pos and not _is_qualifier(text, t)]
+    if before:
+        outcome = _compared_outcome(text, max(before, key=lambda t: t.end), candidates)
+        if outcome is not None and not (
+            kind in ("pct", "pct_range") and outcome.code in TIME_ENDPOINTS - RATE_ENDPOINTS
+        ):
+            return outcome
     for t in candidates:
         inside = pos <= t.start and t.end <= end  # "hazard ratio for CR was 2.1"
         if not inside and _is_qualifier(text, t):
@@ -315,12 +322,35 @@ def choose_term(
                     len(after) <= len(gap) or _own_term_before(text, pos, t, candidates, others)
                 ):
                     linked = False
-        key = (0 if linked else 1, -priority.get(t.code, 2), abs(dist))
+        # "an 80% to 87% overall response rate", "37% partial remission rate": a term right
+        # after its value is its modifier, over a linked term of higher priority before it
+        adjacent = (
+            linked and t.start >= end and not gap.strip(" %") and "%" in text[end - 1 : t.start]
+        )
+        key = (0 if linked else 1, 0 if adjacent else 1, -priority.get(t.code, 2), abs(dist))
         if best is None or key < best:
             best, chosen = key, t
     if chosen is not None and chosen.code in ("CR", "CRh") and {"CR", "CRh"} <= codes:
         chosen = Term(chosen.start, chosen.end, "CR_CRh", chosen.source)
     return chosen
+
+
+def _compared_outcome(text: str, t: Term, candidates: list[Term]) -> Term | None:
+    """ "a decreased OS rate at 1 year, compared with CD19-positive relapses (30% vs. 68%)": a
+    term right after "compared with"/"than" names the compared group; the values report the
+    outcome term nearest before that phrase (None when there is none)."""
+    m = cue("compared_group_before").search(text, max(0, t.start - 60), t.start)
+    if m is None:
+        return None
+    prior = [
+        o
+        for o in candidates
+        if o.code != t.code
+        and o.end <= m.start()
+        and m.start() - o.end <= 120
+        and not _is_qualifier(text, o)
+    ]
+    return max(prior, key=lambda o: o.end) if prior else None
 
 
 def _own_term_before(
