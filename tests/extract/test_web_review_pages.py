@@ -66,3 +66,12 @@ def test_an_outcome_word_after_compared_with_names_the_group() -> None:
     )
     got = {(r.endpoint, r.statistic, r.value) for r in records(text)}
     assert {("OS", "rate", 22.0), ("OS", "rate", 51.0)} <= got
+
+
+def test_the_second_value_of_a_pair_keeps_the_outcome_not_an_earlier_follow_up() -> None:
+    text = (
+        "- With a median follow-up of 6 years, the median OS was 8.4 years in the drug-A group "
+        "and 5.2 years in the drug-B group (*P* = .01)."
+    )
+    got = {r.value: r.endpoint for r in records(text) if r.statistic == "median"}
+    assert got == {6.0: "follow_up", 8.4: "OS", 5.2: "OS"}
