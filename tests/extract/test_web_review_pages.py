@@ -75,3 +75,13 @@ def test_the_second_value_of_a_pair_keeps_the_outcome_not_an_earlier_follow_up()
     )
     got = {r.value: r.endpoint for r in records(text) if r.statistic == "median"}
     assert got == {6.0: "follow_up", 8.4: "OS", 5.2: "OS"}
+
+
+def test_a_follow_up_framing_a_comparison_keeps_no_p_value() -> None:
+    text = (
+        "- With a median follow-up of 4.5 years, the 3-year PFS rate was 61% in the drug-A group "
+        "and 44% in the drug-B group (*P* = .02)."
+    )
+    by_code = {r.endpoint: r for r in records(text)}
+    assert by_code["follow_up"].p_value is None
+    assert {r.p_value for r in records(text) if r.endpoint == "PFS"} == {0.02}

@@ -3906,6 +3906,7 @@ def _prose(
     ):
         kind = "review"  # narrative text citing others; figure captions rarely cite
     found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
+    _follow_up_outside_comparison(found)
     return [
         (c, section)
         for c in found
@@ -3916,6 +3917,23 @@ def _prose(
         and not (c.statistic == "median" and _time_threshold(text, c.mention))
         and not _baseline_finding(text, c)
     ]
+
+
+def _follow_up_outside_comparison(found: list[Candidate]) -> None:
+    """ "With a median follow-up of 8 years, OS was 60% vs. 45% (P = .01)": the follow-up frames
+    the comparison its p value closes; it keeps no p value another value of it carries."""
+    for c in found:
+        if c.endpoint != "follow_up" or c.p == (None, None):
+            continue
+        if any(
+            o is not c
+            and o.endpoint != "follow_up"
+            and o.p == c.p
+            and o.mention.p_value is None
+            and 0 <= o.span[0] - c.span[1] <= 300
+            for o in found
+        ):
+            c.p = (None, None)
 
 
 def _treatment_time(text: str, c: Candidate) -> bool:
