@@ -85,3 +85,12 @@ def test_a_follow_up_framing_a_comparison_keeps_no_p_value() -> None:
     by_code = {r.endpoint: r for r in records(text)}
     assert by_code["follow_up"].p_value is None
     assert {r.p_value for r in records(text) if r.endpoint == "PFS"} == {0.02}
+
+
+def test_undetectable_and_mrd_free_are_mrd_responses() -> None:
+    text = (
+        "- At the end of treatment, 71% of patients who received drug A were MRD-free, and "
+        "undetectable MRD was reached in 48% of patients who received drug B."
+    )
+    got = {r.value for r in records(text) if r.endpoint == "MRD_response"}
+    assert {71.0, 48.0} <= got
