@@ -294,6 +294,13 @@ def choose_term(
     best: tuple[int, int, int, int] | None = None
     chosen = None
     codes = {t.code for t in candidates}
+    before = [t for t in candidates if t.end <= pos and not _is_qualifier(text, t)]
+    if before:
+        outcome = _compared_outcome(text, max(before, key=lambda t: t.end), candidates)
+        if outcome is not None and not (
+            kind in ("pct", "pct_range") and outcome.code in TIME_ENDPOINTS - RATE_ENDPOINTS
+        ):
+            return outcome
     for t in candidates:
         inside = pos <= t.start and t.end <= end  # "hazard ratio for CR was 2.1"
         if not inside and _is_qualifier(text, t):
@@ -347,9 +354,26 @@ def choose_term(
                     len(after) <= len(gap) or _own_term_before(text, pos, t, candidates, others)
                 ):
                     linked = False
+        # "an 80% to 87% overall response rate", "37% partial remission rate": a term right
+        # after its value is its modifier, over a linked term of higher priority before it
+        adjacent = (
+            linked and t.start >= end and not gap.strip(" %") and "%" in text[end - 1 : t.start]
+        )
+        # "a median follow-up of 8 years, the median OS was 9.8 years in A and 7.1 years in B":
+        # a term before the value with another term and its value in between is passed over
+        passed = (
+            not linked
+            and t.end <= pos
+            and any(
+                t.end <= o.start and o.code != t.code and any(o.end <= v[0] < pos for v in others)
+                for o in candidates
+            )
+        )
         key = (
             0 if linked else 2 if aside else 1,
+            0 if adjacent else 1,
             0 if linked or headed else 1,
+            1 if passed else 0,
             -priority.get(t.code, 2),
             abs(dist),
         )
@@ -383,6 +407,24 @@ def _enclosing_open(text: str, lo: int, pos: int) -> int:
 def _unbracketed(gap: str) -> str:
     """``gap`` without its (one level nested) bracketed parts."""
     return _BRACKETED.sub("", _BRACKETED.sub("", gap))
+
+
+def _compared_outcome(text: str, t: Term, candidates: list[Term]) -> Term | None:
+    """ "a decreased OS rate at 1 year, compared with CD19-positive relapses (30% vs. 68%)": a
+    term right after "compared with"/"than" names the compared group; the values report the
+    outcome term nearest before that phrase (None when there is none)."""
+    m = cue("compared_group_before").search(text, max(0, t.start - 60), t.start)
+    if m is None:
+        return None
+    prior = [
+        o
+        for o in candidates
+        if o.code != t.code
+        and o.end <= m.start()
+        and m.start() - o.end <= 120
+        and not _is_qualifier(text, o)
+    ]
+    return max(prior, key=lambda o: o.end) if prior else None
 
 
 def _own_term_before(
@@ -4243,6 +4285,7 @@ def _prose(
     ):
         kind = "review"  # narrative text citing others; figure captions rarely cite
     found = prose_candidates(text, lo, hi, section.language, kind, terms, starts, arms)
+    _follow_up_outside_comparison(found)
     return [
         (c, section)
         for c in found
@@ -4254,6 +4297,23 @@ def _prose(
         and not (c.statistic == "median" and _time_threshold(text, c.mention))
         and not _baseline_finding(text, c)
     ]
+
+
+def _follow_up_outside_comparison(found: list[Candidate]) -> None:
+    """ "With a median follow-up of 8 years, OS was 60% vs. 45% (P = .01)": the follow-up frames
+    the comparison its p value closes; it keeps no p value another value of it carries."""
+    for c in found:
+        if c.endpoint != "follow_up" or c.p == (None, None):
+            continue
+        if any(
+            o is not c
+            and o.endpoint != "follow_up"
+            and o.p == c.p
+            and o.mention.p_value is None
+            and 0 <= o.span[0] - c.span[1] <= 300
+            for o in found
+        ):
+            c.p = (None, None)
 
 
 def _treatment_time(text: str, c: Candidate) -> bool:
