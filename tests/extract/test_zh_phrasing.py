@@ -453,3 +453,8 @@ def test_zh_imaging_findings_subsection_reports_no_events() -> None:
     records = list(process(Document(doc_id="t", source="t.md", sha256="0", text=text)).records)
     assert not [r for r in records if r.value in (20.0, 16.0)]
     assert _has(records, "adverse_events", "proportion", 6.7)
+
+
+def test_zh_range_in_days_after_a_median_is_no_second_median() -> None:
+    records = _records("中性粒细胞植入中位时间为12 d（9～20 d），血小板植入中位时间为16 d。")
+    assert {r.value for r in records if r.endpoint == "time_to_event"} == {12.0, 16.0}
