@@ -207,3 +207,12 @@ def test_transplant_as_the_time_of_an_event_is_no_transplant_record() -> None:
     records = _records(text)
     assert not [r for r in records if r.endpoint == "transplant"]
     assert any(r.endpoint == "sample_size" and r.value == 210 for r in records)
+
+
+def test_glued_acronyms_and_transplant_day_are_read_apart() -> None:
+    from trialex.normalize import normalize
+
+    view = normalize("the incidences ofEBVviremia and CRPon transplantation day ( $4 5 \\%$ )")
+    assert "of EBV viremia" in view.text
+    text = "The CRP level on transplantation day was measured in 64 recipients."
+    assert not [r for r in _records(text) if r.endpoint == "transplant"]
