@@ -188,3 +188,31 @@ def test_open_anchored_scan_equals_full_scan_on_adversarial_text(text: str) -> N
         assert [m.span() for m in pattern.finditer(text)] == [
             m.span() for m in pattern.regex.finditer(text)
         ]
+
+
+def test_imaging_and_laboratory_findings_are_no_open_outcome() -> None:
+    text = (
+        "The aneurismal sign was found in 24.1% of the lesions, and abdominal lymph node "
+        "involvement was detected in 52.0% of the patients. The positivity rates of gene "
+        "expressions in the study group were 80.5% and 71.2%."
+    )
+    assert not [r for r in _records(text) if r.endpoint == "other"]
+
+
+def test_transplant_as_the_time_of_an_event_is_no_transplant_record() -> None:
+    text = (
+        "Among 210 consecutive children undergoing allogeneic HSCT, the incidence of infection "
+        "early after transplantation was 61.4% (129/210)."
+    )
+    records = _records(text)
+    assert not [r for r in records if r.endpoint == "transplant"]
+    assert any(r.endpoint == "sample_size" and r.value == 210 for r in records)
+
+
+def test_glued_acronyms_and_transplant_day_are_read_apart() -> None:
+    from trialex.normalize import normalize
+
+    view = normalize("the incidences ofEBVviremia and CRPon transplantation day ( $4 5 \\%$ )")
+    assert "of EBV viremia" in view.text
+    text = "The CRP level on transplantation day was measured in 64 recipients."
+    assert not [r for r in _records(text) if r.endpoint == "transplant"]

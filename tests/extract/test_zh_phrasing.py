@@ -391,3 +391,70 @@ def test_zh_baseline_results_subsection_gives_no_endpoints() -> None:
 def test_zh_results_subsection_of_outcomes_keeps_its_numbers() -> None:
     records = _paper_records("不良反应")
     assert any(r.section == "results" and r.endpoint == "adverse_events" for r in records)
+
+
+def test_zh_part_of_the_cohort_after_qizhong_is_no_sample_size() -> None:
+    records = _records("40例患者均接受抗感染治疗，其中6例患者经两种抗生素联合治疗。")
+    assert not _has(records, "sample_size", "count", 6)
+    # an arm defined there stays a cohort
+    records = _records("选择80例患者，其中40例复发患者作为研究组。")
+    assert _has(records, "sample_size", "count", 40)
+
+
+def test_zh_patients_with_a_finding_or_a_test_are_no_sample_size() -> None:
+    records = _records("30例患儿均成功植入，12例患儿行骨髓染色体检查。")
+    assert not [r for r in records if r.endpoint == "sample_size"]
+    assert not [r for r in records if r.endpoint == "transplant"]
+
+
+def test_zh_long_de_phrase_before_the_patients_noun_is_a_cohort() -> None:
+    records = _records(
+        "120例重型再生障碍性贫血行异基因造血干细胞移植治疗的患者，48例早期发生感染。"
+    )
+    assert _has(records, "sample_size", "count", 120)
+    assert not [r for r in records if r.endpoint == "transplant"]
+
+
+def test_zh_transplant_as_the_time_of_an_event_is_no_transplant_record() -> None:
+    records = _records("异基因造血干细胞移植后复发9例(15.0%)。")
+    assert not [r for r in records if r.endpoint == "transplant"]
+    assert _has(records, "relapse", "proportion", 15.0)
+
+
+def test_zh_event_before_a_death_verb_is_the_cause_of_death() -> None:
+    records = _records("接受化疗的8例患者中，3例因骨髓抑制合并严重感染死亡。")
+    assert _has(records, "mortality", "count", 3)
+    assert not [r for r in records if r.endpoint == "adverse_events"]
+
+
+def test_zh_count_before_a_named_subset_among_is_its_size() -> None:
+    records = _records("38例突变阳性患者中首疗程完全缓解(CR)25例，CR率为65.8%。")
+    assert _has(records, "sample_size", "count", 38)
+    assert not _has(records, "CR", "count", 38)
+    assert any(r.endpoint == "CR" and r.value == 25 and r.N == 38 for r in records)
+
+
+def test_zh_presenting_signs_of_the_cohort_are_no_events() -> None:
+    records = _records(
+        "100例中，62例（62.0%）有发热，有15例伴有贫血，3例患儿有中枢神经系统浸润表现。"
+    )
+    assert not [r for r in records if r.endpoint in ("adverse_events", "other")]
+    assert not _has(records, "sample_size", "count", 3)
+    records = _records("化疗后12例有发热。")
+    assert _has(records, "adverse_events", "count", 12)
+
+
+def test_zh_imaging_findings_subsection_reports_no_events() -> None:
+    text = (
+        "# 颅内肿块样病变的MRI诊断\n\n# 1资料与方法\n\n回顾性分析45例患者的影像资料。\n\n"
+        "# 2结果\n\n# 2.2影像资料分析\n\n出血观察，共有20例出现(20/45)，水肿16例(16/45)。\n\n"
+        "# 2.3不良反应\n\n化疗后出血3例(6.7%)。\n"
+    )
+    records = list(process(Document(doc_id="t", source="t.md", sha256="0", text=text)).records)
+    assert not [r for r in records if r.value in (20.0, 16.0)]
+    assert _has(records, "adverse_events", "proportion", 6.7)
+
+
+def test_zh_range_in_days_after_a_median_is_no_second_median() -> None:
+    records = _records("中性粒细胞植入中位时间为12 d（9～20 d），血小板植入中位时间为16 d。")
+    assert {r.value for r in records if r.endpoint == "time_to_event"} == {12.0, 16.0}

@@ -1798,6 +1798,8 @@ def _zh_among_pairs(text: str, cands: list[Candidate]) -> Iterator[tuple[Candida
             continue
         if cue("zh_among_gap").fullmatch(text, prev.mention.end, c.mention.start):
             yield prev, c
+        elif cue("zh_among_named_subset").fullmatch(text, prev.mention.end, c.mention.start):
+            yield prev, c  # "45例阳性表达患者中首疗程完全缓解(CR)31例": a named subset
 
 
 def _zh_among_denominator(text: str, cands: list[Candidate]) -> None:
@@ -2054,11 +2056,22 @@ def _zh_cohort(text: str, m: Mention) -> bool:
     if m.kind != "count" or m.N is not None or m.extra.get("pair") is not None:
         return False
     lo = m.end
+    if cue("zh_subset_before_count").search(text, max(0, m.start - 6), m.start):
+        # "其中8例患儿经多种抗生素联合治疗": a part of the cohort just named, unless an arm is
+        # defined there ("其中50例复发患者作为研究组")
+        close = _ZH_BREAK_WORDS.search(text, lo, min(len(text), lo + 40))
+        return bool(cue("zh_arm_group").search(text, lo, close.start() if close else lo + 40))
     noun = cue("zh_cohort_noun").search(text, lo, min(len(text), lo + 40))
     if noun and noun.start() - lo <= 14 and not _ZH_BREAK.search(text, lo, noun.start()):
         return True  # "78例异基因移植患者": the patients noun closes the count's phrase
+    if (
+        noun
+        and text.startswith("的", noun.start() - 1)
+        and not _ZH_BREAK_WORDS.search(text, lo, noun.start())
+    ):
+        return True  # "416例重型β地中海贫血行异基因造血干细胞移植治疗的患儿": a longer 的 phrase
     return bool(
-        cue("zh_cohort_verb").match(text, lo, min(len(text), lo + 8))
+        cue("zh_cohort_verb").match(text, lo, min(len(text), lo + 24))
         or cue("zh_cohort_before_count").search(text[max(0, m.start - 6) : m.start])
     )
 
