@@ -155,7 +155,7 @@ _NUMBERING = re.compile(
     r"|(?P<letter>[A-H])\.(?=\s)"
     r"|(?P<zh>[一二三四五六七八九十]{1,3})[、.．]"
     r"|[（(](?P<zhp>[一二三四五六七八九十]{1,3})[)）])"
-    r"[\s\u00a0\u3000]*"
+    r"[\s\u00a0\u3000]*(?:[|｜][\s\u00a0\u3000]*)?"  # "1 | INTRODUCTION" (Wiley)
 )
 _HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
 _BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": "", "’": "'"})
@@ -958,8 +958,8 @@ class _Splitter:
             heading, depth = rules.heading(body)
             if heading is not None and self._wrapped_word(i, body):
                 heading = None
-            if heading is None and self.wrapped:
-                heading = self._interleaved_heading(body)
+            if heading is None and self.wrapped and rules.first("notes", body) is None:
+                heading = self._interleaved_heading(body)  # (a contents line is no heading)
             if heading is not None:
                 self._heading(i, body, heading, depth)
                 continue
