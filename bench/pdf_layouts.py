@@ -739,7 +739,7 @@ class House(Journal):
     def heading(self, text: str, number: str, sub: bool) -> None:
         """Numbered ("2.1. Study design") or small-capital headings ("Patients and Methods"
         in capitals, the first letter of each word larger)."""
-        if self.style % 3 == 1 and not sub:
+        if self.style % 3 == 1 and not sub and len(text) < 40:
             pdf = self.pdf
             if self.y > self.col_top:
                 self.y += 3
@@ -824,6 +824,9 @@ def render_house(text: str, references: list[str], abstract: set[str], *, style:
             j.floats.append(lines)
         elif role == "heading":
             head = lines[0]
+            if kind == "other":  # a figure legend's title
+                j.column_text(head, 7.5, "I", gap=2)
+                continue
             if kind in ("acknowledgments", "references", "boilerplate"):
                 j.heading(head, "", False)  # back matter is not numbered
                 continue

@@ -108,3 +108,23 @@ def test_contents_list_is_furniture_and_opens_no_references() -> None:
     assert _kind_at(text, "I2" + BODY[:30]) == "introduction"
     assert _kind_at(text, "R" + BODY[:30]) == "results"
     assert _kind_at(text, "3. Walker") == "references"
+
+
+def test_journal_name_opening_a_wrapped_entry_line_stays_in_the_references() -> None:
+    """PDF text wraps an entry so that a line opens on a journal whose first word is a
+    back-matter heading ("Support Care Cancer", "Contributions to ..."): still an entry."""
+    import textwrap
+
+    prose = " ".join(f"{BODY}" for _ in range(12))
+    entries = [
+        f"{n}. Walker AB, Stone CD, Hill EF, Moore GH, Young JK, Price LM. Oral supportive "
+        f"care in advanced disease."
+        for n in range(1, 15)
+    ]
+    lines = [*textwrap.wrap(prose, 70), "", "Discussion", "", *textwrap.wrap(prose, 70)]
+    lines += ["", "REFERENCES"]
+    for n, entry in enumerate(entries, 1):
+        lines += [*textwrap.wrap(entry, 70), f"Support Care Cancer. 2003;{n}:415-421."]
+    text = "\n".join(lines) + "\n"
+    assert _kind_at(text, "Support Care Cancer. 2003;3:") == "references"
+    assert _kind_at(text, "14. Walker") == "references"

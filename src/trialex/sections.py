@@ -1170,9 +1170,19 @@ class _Splitter:
             due = self.prose_kind in (None, "front_matter", "abstract")
         elif rule.kind in ("references", "acknowledgments"):
             due = self.prose_kind in ("discussion", "conclusion", "references", "acknowledgments")
+            if self.prose_kind == "references" and self._reference_form(rest):
+                due = False  # "Support Care Cancer. 2003;11:415.": a journal name in an entry
         else:
             due = False
         return rule if due else None
+
+    def _reference_form(self, text: str) -> bool:
+        """``text`` carries a reference form (a ``reference_entries`` rule of kind
+        references: year;volume:pages, an author list, a DOI ...)."""
+        return any(
+            rule.kind == "references" and rule.regex.search(text)
+            for rule in self.rules.patterns["reference_entries"]
+        )
 
     def _boilerplate(self, body: str) -> PatternRule | None:
         """A boilerplate cue: any cue in front matter and banners, strong cues elsewhere.
