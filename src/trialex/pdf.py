@@ -675,9 +675,9 @@ def _looks_like_column(extents: list[tuple[float, float]]) -> bool:
     """Most lines of a text column fill most of its width, or are the short last line of a
     paragraph or reference entry that did (a line under a full one, starting near the column's
     left edge): a reference list of two-line entries is a column; narrow cells are not."""
-    start = min(x0 for x0, _ in extents)
-    end = max(x1 for _, x1 in extents)
-    span = end - start
+    start = _quantile([x0 for x0, _ in extents], MARGIN_QUANTILE)
+    end = _quantile([x1 for _, x1 in extents], 1 - MARGIN_QUANTILE)  # not a stray word's end
+    span = max(end - start, 1.0)
     full = 0
     above_full = False
     for x0, x1 in extents:
