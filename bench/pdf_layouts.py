@@ -17,6 +17,12 @@ with :func:`trialex.pdf.extract_pdf` and compared with the article's JATS text
   in the PDF (a references or conclusion section swallowing the body);
 * the records: values (endpoint, value) of the JATS text found again in the PDF text.
 
+``--layout manuscript`` prints an author manuscript instead; ``--layout house`` the pages of
+other houses (numbered, small-capital or Wiley "2 | METHODS" headings, superscript citations,
+after the punctuation in AMA style, author-year reference lists, a contents list after the
+abstract, a correspondence/received box, a running head "References" on the reference pages,
+tables continued over pages). ``--min-kb`` skips short articles (letters, abstracts).
+
 Nothing of the corpus is written to the repository; ``--keep`` writes the PDFs and texts to a
 folder of your choice.
 """
