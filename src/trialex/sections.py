@@ -668,12 +668,14 @@ def _list_start(
     best: int | None = None
     best_at, score = len(paras), 0
     for n in range(len(paras) - 1, -1, -1):
-        _, form, size, _ = paras[n]
+        _, form, size, count = paras[n]
         if form == "entry":
             score += size
         elif form != "short":
             score -= size
-        if form == "entry" and (best is None or score >= best):
+        # a list begins on a reference entry; a back-matter statement or label alone (a table
+        # footnote "Abbreviations: ..." read in the body) begins none
+        if form == "entry" and count and (best is None or score >= best):
             best, best_at = score, n
     swallowed = sum(size for _, form, size, _ in paras[:best_at] if form in ("prose", "rows"))
     return best_at if swallowed >= minimum else 0
