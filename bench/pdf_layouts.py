@@ -17,6 +17,12 @@ with :func:`trialex.pdf.extract_pdf` and compared with the article's JATS text
   in the PDF (a references or conclusion section swallowing the body);
 * the records: values (endpoint, value) of the JATS text found again in the PDF text.
 
+``--layout manuscript`` prints an author manuscript instead; ``--layout house`` the pages of
+other houses (numbered, small-capital or Wiley "2 | METHODS" headings, superscript citations,
+after the punctuation in AMA style, author-year reference lists, a contents list after the
+abstract, a correspondence/received box, a running head "References" on the reference pages,
+tables continued over pages). ``--min-kb`` skips short articles (letters, abstracts).
+
 Nothing of the corpus is written to the repository; ``--keep`` writes the PDFs and texts to a
 folder of your choice.
 """
@@ -24,6 +30,7 @@ folder of your choice.
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from collections import Counter
@@ -602,6 +609,259 @@ def render_manuscript(
     return bytes(m.pdf.output())
 
 
+# --------------------------------------------------------------------------------------------
+# Journal pages of other houses: numbered or small-capital headings, superscript citations,
+# author-year reference lists, boxes, a contents list, tables continued over pages
+
+_CITE = re.compile(r"\[(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)\]")
+
+
+def apa_entry(entry: str) -> str:
+    """A Vancouver entry ("Smith AB, Jones C. Title. J Abbr. 2010;69:123-130.") in
+    author-year form ("Smith, A. B., & Jones, C. (2010). Title. J Abbr, 69, 123–130.")."""
+    m = re.match(r"(.+?)\. (.*?)(?:(\d{4})(?:;(\w+))?(?::([\w-]+))?\.)?$", entry)
+    if not m:
+        return entry
+    authors, rest, year, volume, pages = m.groups()
+    names = []
+    for name in authors.split(", "):
+        sur, _, ini = name.rpartition(" ")
+        if sur and ini.isupper() and len(ini) <= 3:
+            names.append(f"{sur}, " + " ".join(f"{c}." for c in ini))
+        else:
+            names.append(name)
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
+    out = f"{who} ({year or 'n.d.'}). {rest.strip().rstrip('.')}"
+    if volume:
+        out += f", {volume}"
+    if pages:
+        out += f", {pages.replace('-', '–')}"
+    return out + "."
+
+
+class House(Journal):
+    """Two columns with citations as superscript numbers (drawn word by word, no space
+    characters, as typeset PDFs often are), numbered or small-capital headings, a running head
+    naming the section on reference pages, tables cut where the page ends and continued on the
+    next one ("Table 2 (continued)", the header row repeated)."""
+
+    def __init__(self, *args: Any, style: int = 0, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.style = style
+        self.head_word = ""  # printed in the running head ("References" on those pages)
+
+    def new_page(self) -> None:
+        pdf = self.pdf
+        pdf.add_page()
+        self.page_no += 1
+        pdf.set_font(self.font, "", 7.5)
+        left = f"{self.head_word}  " if self.head_word else ""
+        head = (
+            f"{left}Br J Clin Res (2010) 102, 1{self.page_no:02d}"
+            if self.page_no % 2
+            else (f"{left}{self.author} et al.")
+        )
+        pdf.set_xy(MARGIN, 8)
+        pdf.cell(PAGE_W - 2 * MARGIN, 4, self.text(head), align="R" if self.page_no % 2 else "L")
+        pdf.set_xy(MARGIN, PAGE_H - 12)
+        pdf.cell(PAGE_W - 2 * MARGIN, 4, str(self.page_no + 100), align="C")
+        self.col, self.y, self.col_bottom = 0, TOP, BOTTOM
+        self.col_top = TOP
+        while self.floats:
+            self.y = self.draw_table(self.floats.pop(0), self.y) + 4
+
+    def draw_table(self, rows: list[str], y: float) -> float:
+        """A table cut after 18 body rows: the rest is a float of the next page under
+        "Table n (continued)" with the header row again."""
+        body = [r for r in rows[1:] if "|" in r and not re.fullmatch(r"[\s|:-]+", r)]
+        if len(body) > 19 and self.style % 2 == 0:
+            notes = [r for r in rows[1:] if "|" not in r]
+            label = re.match(r"(?i)(table\s*\w+)", rows[0])
+            head = f"{label.group(1) if label else 'Table'} (continued)"
+            self.floats.append([head, body[0], *body[19:], *notes])
+            rows = [rows[0], *body[:19]]
+        return super().draw_table(rows, y)
+
+    def words_of(self, text: str) -> list[list[tuple[str, bool]]]:
+        """Words of ``text`` as parts (text, superscript): "[12,13]" citations become
+        superscript "12,13" attached to the word before."""
+        out: list[list[tuple[str, bool]]] = []
+        for word in _CITE.sub(
+            lambda m: "\x01" + m.group(1).replace(" ", "") + "\x02", text
+        ).split():
+            parts: list[tuple[str, bool]] = []
+            for k, piece in enumerate(re.split("[\x01\x02]", word)):
+                if piece:
+                    parts.append((piece, k % 2 == 1))
+            if self.style % 4 == 2 and len(parts) > 1 and parts[-2][1] and parts[-1][0] in ".,;:":
+                parts[-2:] = [parts[-1], parts[-2]]  # AMA: after the punctuation ("trials,4,5")
+            if parts and parts[0][1] and out:
+                out[-1].extend(parts)  # "trials [12]" -> "trials12"
+            elif parts:
+                out.append(parts)
+        return out
+
+    def column_text(self, text: str, size: float = 9, style: str = "", gap: float = 0.0) -> None:
+        if "[" not in text or self.style % 2:
+            super().column_text(text, size, style, gap)
+            return
+        pdf = self.pdf
+        pitch = size * 0.45
+
+        def width(parts: list[tuple[str, bool]]) -> float:
+            w = 0.0
+            for piece, sup in parts:
+                pdf.set_font(self.font, style, size * 0.6 if sup else size)
+                w += pdf.get_string_width(self.text(piece))
+            return w
+
+        pdf.set_font(self.font, style, size)
+        space = pdf.get_string_width(" ")
+        lines: list[list[list[tuple[str, bool]]]] = [[]]
+        used = 0.0
+        for word in self.words_of(text):
+            w = width(word)
+            if lines[-1] and used + space + w > COL_W:
+                lines.append([])
+                used = 0.0
+            used += (space if lines[-1] else 0) + w
+            lines[-1].append(word)
+        if gap and self.y > self.col_top:
+            self.y += gap
+        for line in lines:
+            if self.y + pitch > self.col_bottom:
+                self.next_column()
+            x = MARGIN + self.col * (COL_W + GUTTER)
+            base = self.y + pitch * 0.8
+            for word in line:
+                for piece, sup in word:
+                    pdf.set_font(self.font, style, size * 0.6 if sup else size)
+                    pdf.text(x, base - (size * 0.14 if sup else 0), self.text(piece))
+                    x += pdf.get_string_width(self.text(piece))
+                pdf.set_font(self.font, style, size)
+                x += space
+            self.y += pitch
+
+    def heading(self, text: str, number: str, sub: bool) -> None:
+        """Numbered ("2.1. Study design") or small-capital headings ("Patients and Methods"
+        in capitals, the first letter of each word larger)."""
+        if self.style % 3 == 1 and not sub and len(text) < 40:
+            pdf = self.pdf
+            if self.y > self.col_top:
+                self.y += 3
+            if self.y + 4.5 > self.col_bottom:
+                self.next_column()
+            x = MARGIN + self.col * (COL_W + GUTTER)
+            base = self.y + 3.6
+            for word in text.split():
+                for big, piece in itertools.groupby(word, key=lambda c: not c.islower()):
+                    piece_text = self.text("".join(piece).upper())
+                    pdf.set_font(self.font, "", 9.5 if big else 7.5)
+                    pdf.text(x, base, piece_text)
+                    x += pdf.get_string_width(piece_text)
+                x += 1.6
+            self.y += 4.5
+            return
+        if number and self.style % 3 == 2:  # Wiley: "1 | INTRODUCTION", "2.1 | Study design"
+            number = number.rstrip(".") + " |"
+            text = text if sub else text.upper()
+        label = f"{number} {text}" if number else text
+        self.column_text(label, 9 if not sub else 8.5, "B" if not sub else "I", gap=3)
+
+
+def render_house(text: str, references: list[str], abstract: set[str], *, style: int = 0) -> bytes:
+    """The JATS ``text`` in another house style (see :class:`House`): a full-width title,
+    authors with superscript affiliations, a boxed abstract, "Keywords", a contents list
+    (every third style), a first-page box "Received ...; accepted ... / Correspondence ..." at
+    the foot of the left column, numbered or small-capital headings, superscript citations,
+    author-year reference lists in two columns (every other style) under a running head
+    "References"."""
+    blocks = blocks_of(text, abstract)
+    title = text.split("\n", 1)[0]
+    j = House("Br J Clin Res", "(2010) 102, 1-9", "Smith", style=style)
+    j.new_page()
+    j.full_width("Clinical Study", 8, "B", 2)
+    j.full_width(title, 13, "B", gap=2)
+    j.full_width("JA Smith1, MB Jones2 and PC Brown*,1", 9.5, "", 1)
+    j.full_width(
+        "1Department of Oncology, University Hospital, Springfield, IL, USA; "
+        "2Department of Statistics, State University, Springfield, IL, USA",
+        7.5,
+        "",
+        3,
+    )
+    j.pdf.line(MARGIN, j.y, PAGE_W - MARGIN, j.y)
+    j.y += 2
+    for _, role, lines in (b for b in blocks if b[0] == "abstract"):
+        if role == "heading" and lines[0].casefold() == "abstract":
+            continue
+        j.full_width(lines[0], 8.5, "B" if role == "heading" else "", 1)
+    j.full_width("Keywords: randomised trial; survival; response; toxicity", 8, "I", 2)
+    heads = [
+        lines[0]
+        for kind, role, lines in blocks
+        if role == "heading" and kind not in ("abstract", "front_matter") and len(lines[0]) < 40
+    ]
+    if style % 3 == 0 and heads:
+        j.full_width("Contents", 8, "B", 0.5)
+        for n, head in enumerate(heads[:8], 1):
+            j.full_width(f"{n}. {head} ........ {n + 1}", 7.5, "", 0.3)
+        j.full_width(f"References ........ {len(heads[:8]) + 2}", 7.5, "", 2)
+    j.pdf.line(MARGIN, j.y, PAGE_W - MARGIN, j.y)
+    j.y += 3
+    j.col_top = j.y
+    box = [
+        "*Correspondence: Dr PC Brown; E-mail: pbrown@example.org",
+        "Received 3 March 2009; revised 1 June 2009; accepted 9 October 2009; published online "
+        "10 November 2009",
+        "© 2010 Clinical Research Publishers. All rights reserved.",
+    ]
+    fy = BOTTOM - 20
+    j.pdf.line(MARGIN, fy - 1, MARGIN + COL_W, fy - 1)
+    for entry in box:
+        for line in j.wrap(entry, COL_W, 6.5):
+            j.pdf.set_xy(MARGIN, fy)
+            j.pdf.cell(COL_W, 2.9, j.text(line))
+            fy += 2.9
+    j.col_bottom = BOTTOM - 23
+    number = [0, 0]
+    for kind, role, lines in (b for b in blocks if b[0] not in ("abstract", "front_matter")):
+        if role == "table":
+            j.floats.append(lines)
+        elif role == "heading":
+            head = lines[0]
+            if kind == "other":  # a figure legend's title
+                j.column_text(head, 7.5, "I", gap=2)
+                continue
+            if kind in ("acknowledgments", "references", "boilerplate"):
+                j.heading(head, "", False)  # back matter is not numbered
+                continue
+            sub = kind == getattr(j, "_last_kind", None) and len(head) < 60
+            j._last_kind = kind  # type: ignore[attr-defined]
+            if sub:
+                number[1] += 1
+                label = f"{number[0]}.{number[1]}."
+            else:
+                number = [number[0] + 1, 0]
+                label = f"{number[0]}."
+            numbered = re.match(r"\d+(?:\.\d+)*\.?\s", head)  # numbered by the article
+            j.heading(head, label if style % 3 != 1 and not numbered else "", sub)
+        elif role == "caption":
+            j.column_text(lines[0], 7.5, "I", gap=2)
+        else:
+            j.column_text(lines[0], 9)
+    if references:
+        j.head_word = "References"
+        j.heading("References", "", False)
+        apa = style % 2 == 1
+        entries = sorted(apa_entry(e) for e in references) if apa else references
+        for k, entry in enumerate(entries, 1):
+            j.column_text(entry if apa else f"{k}. {entry}", 6.5, gap=0.6)
+    if j.floats:
+        j.new_page()
+    return bytes(j.pdf.output())
+
+
 def shares(text: str) -> dict[str, float]:
     from trialex.sections import split_sections
 
@@ -634,14 +894,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--skip", type=int, default=0)
+    parser.add_argument(
+        "--min-kb", type=int, default=0, help="only articles whose JATS file is this large"
+    )
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--inject", action="store_true", help="add early references furniture")
     parser.add_argument(
         "--layout",
-        choices=("journal", "manuscript"),
+        choices=("journal", "manuscript", "house"),
         default="journal",
         help="journal: two columns; manuscript: an author manuscript (one column, line numbers, "
-        "side text, tables and figure legends after the references)",
+        "side text, tables and figure legends after the references); house: two columns of "
+        "another house (numbered or small-capital headings, superscript citations, author-year "
+        "references, a contents list, tables continued over pages)",
     )
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
@@ -652,7 +917,11 @@ def main(argv: list[str] | None = None) -> int:
     from trialex.pdf import extract_pdf
     from trialex.pipeline import process
 
-    files = [p for p in sorted(CORPUS.glob("*.nxml")) if not is_check_copy(p)]
+    files = [
+        p
+        for p in sorted(CORPUS.glob("*.nxml"))
+        if not is_check_copy(p) and p.stat().st_size >= args.min_kb * 1024
+    ]
     files = files[args.skip : args.skip + args.n]
     rows = []
     tot_found = tot_vals = 0
@@ -670,6 +939,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.layout == "manuscript":
                 data = render_manuscript(text, refs, abstract, style=n)
+            elif args.layout == "house":
+                data = render_house(text, refs, abstract, style=n)
             else:
                 data = render(text, refs, abstract, style=n, inject=args.inject)
         except Exception as err:  # a layout the little engine cannot draw

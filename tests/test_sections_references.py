@@ -304,3 +304,48 @@ def test_pdf_lines_set_apart_by_blank_lines_are_prose() -> None:
     )
     kinds = _kinds_at(text, {"body": "Our findings", "entry": "Cothren CC"})
     assert kinds == {"body": "results", "entry": "references"}
+
+
+@pytest.mark.parametrize("spurious", ["References", "Notes", "Disclosure"])
+def test_late_references_label_inside_results_gives_them_back(spurious: str) -> None:
+    """A side bar or column head read as "References" past the middle of the text: the result
+    values after it (before the reference list) are results again."""
+    eligibility = (
+        "Patients were eligible when they were admitted after blunt injury and stayed for at "
+        "least two days; those with a contraindication to heparin were excluded."
+    )
+    text = (
+        "Methods\n\n"
+        + "\n\n".join([eligibility] * 26)
+        + f"\n\nResults\n\nTwelve studies were included.\n{spurious}\n\n"
+        + "\n\n".join([RESULT] * 3)
+        + f"\n\n{RESULT.replace('Major', 'Minor')}\n\nDiscussion\n\n{DISCUSSION}\n\n"
+        "References\n\n" + "\n".join(ENTRIES) + "\n"
+    )
+    assert text.index(f"\n{spurious}\n") > 0.5 * len(text)
+    kinds = _kinds_at(
+        text, {"first": RESULT[:40], "second": "Minor bleeding", "entry": "Knudson MM"}
+    )
+    assert kinds == {"first": "results", "second": "results", "entry": "references"}
+
+
+def test_table_footnote_label_in_the_discussion_opens_no_reference_list() -> None:
+    """A table read as lines in the discussion of a PDF, its footnote "Abbreviations: ..." (a
+    back-matter label): the discussion's values after it are no references."""
+    eligibility = (
+        "Patients were eligible when they were admitted after blunt injury and stayed for at "
+        "least two days; those with a contraindication to heparin were excluded."
+    )
+    rows = "\n".join(f"Grade {g} toxicity {10 + g} (4{g}%) {8 + g} (3{g}%)" for g in range(1, 5))
+    text = (
+        "Methods\n\n"
+        + "\n\n".join([eligibility] * 26)
+        + f"\n\nResults\n\n{RESULT}\n\nDiscussion\n\n{DISCUSSION}\n\n{rows}\n"
+        "Abbreviations: LMWH, low molecular weight heparin; DVT, deep vein thrombosis.\n\n"
+        + "\n\n".join([RESULT.replace("Major", "Minor")] * 3)
+        + "\n\nReferences\n\n"
+        + "\n".join(ENTRIES)
+        + "\n"
+    )
+    kinds = _kinds_at(text, {"after": "Minor bleeding", "entry": "Knudson MM"})
+    assert kinds == {"after": "discussion", "entry": "references"}

@@ -65,7 +65,9 @@ MIN_COLUMN_LINES = 3  # lines needed on each side of a gutter
 MIN_COLUMN_SHARE = 0.25  # share of the page's lines that must not cross the gutter
 COLUMN_FILL = 0.6  # a line "fills" a column when it spans this share of the column's width
 COLUMN_FULL_SHARE = 0.5  # share of a column's lines that must fill it
+COLUMN_INDENT = 0.15  # a paragraph's last line starts this near the column's left edge (indents)
 COLUMN_SYMMETRY = 0.08  # left and right page margins differ by at most this share of the width
+MARGIN_QUANTILE = 0.05  # ... measured where this share of a column's lines start (or end) beyond
 LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
 PARAGRAPH_GAP = 1.6  # a gap over this many line pitches is a paragraph break
 REGULAR_PITCH = 1.15  # a step up to this many pitches is the run's own line spacing
@@ -650,11 +652,19 @@ def _find_gutter(lines: list[_Line], width: float) -> tuple[float, float] | None
         return None
     if not (_looks_like_column(left) and _looks_like_column(right)):
         return None  # narrow cells: an unruled table, not text columns
-    left_margin = min(x0 for x0, _ in left)
-    right_margin = width - max(x1 for _, x1 in right)
+    # the margins where most lines start and end: a stray word (a long URL run past the edge,
+    # a margin note) does not move them
+    left_margin = _quantile([x0 for x0, _ in left], MARGIN_QUANTILE)
+    right_margin = width - _quantile([x1 for _, x1 in right], 1 - MARGIN_QUANTILE)
     if abs(left_margin - right_margin) > COLUMN_SYMMETRY * width:
         return None  # text columns share the page's margins; a table's columns need not
     return g0, g1
+
+
+def _quantile(values: Sequence[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def _extents(parts: Iterable[list[dict[str, Any]]]) -> list[tuple[float, float]]:
@@ -662,10 +672,19 @@ def _extents(parts: Iterable[list[dict[str, Any]]]) -> list[tuple[float, float]]
 
 
 def _looks_like_column(extents: list[tuple[float, float]]) -> bool:
-    """Most lines of a text column fill most of its width."""
-    start = min(x0 for x0, _ in extents)
-    end = max(x1 for _, x1 in extents)
-    full = sum(1 for x0, x1 in extents if x1 - x0 >= COLUMN_FILL * (end - start))
+    """Most lines of a text column fill most of its width, or are the short last line of a
+    paragraph or reference entry that did (a line under a full one, starting near the column's
+    left edge): a reference list of two-line entries is a column; narrow cells are not."""
+    start = _quantile([x0 for x0, _ in extents], MARGIN_QUANTILE)
+    end = _quantile([x1 for _, x1 in extents], 1 - MARGIN_QUANTILE)  # not a stray word's end
+    span = max(end - start, 1.0)
+    full = 0
+    above_full = False
+    for x0, x1 in extents:
+        fills = x1 - x0 >= COLUMN_FILL * span
+        if fills or (above_full and x0 - start <= COLUMN_INDENT * span):
+            full += 1
+        above_full = fills
     return full >= COLUMN_FULL_SHARE * len(extents)
 
 

@@ -135,6 +135,7 @@ REFERENCE_LIST_MIN = 5  # after this many entries a section is a reference list,
 REFERENCE_ENTRY_MAX = 450  # a reference entry has a reference form at least every this many
 REFERENCE_EARLY_SHARE = 0.5  # a references section opening before this share of the text ...
 REFERENCE_SWALLOW_MIN = 1500  # ... gives back this much text before its list that is no entries
+LATE_RESULT_VALUES = 5  # a later one gives back text before its list holding this many values
 LOST_RESULTS_CUES = 2  # results cues that end a methods section of a text with no results
 SHORT_LINE = 40  # shorter paragraphs (headings, furniture, wrapped pieces) weigh nothing
 PARAGRAPH_LINES_MAX = 8  # wrapped lines without a blank line between are read 8 at a time
@@ -155,7 +156,7 @@ _NUMBERING = re.compile(
     r"|(?P<letter>[A-H])\.(?=\s)"
     r"|(?P<zh>[一二三四五六七八九十]{1,3})[、.．]"
     r"|[（(](?P<zhp>[一二三四五六七八九十]{1,3})[)）])"
-    r"[\s\u00a0\u3000]*"
+    r"[\s\u00a0\u3000]*(?:[|｜][\s\u00a0\u3000]*)?"  # "1 | INTRODUCTION" (Wiley)
 )
 _HEAD_STRIP = " \t\u00a0\u3000:：.。-–—*#"
 _BRACKETS = str.maketrans({"【": "", "】": "", "[": "", "]": "", "’": "'"})
@@ -657,23 +658,27 @@ def _tail_runs(paras: Sequence[tuple[int, str, int, int]]) -> list[tuple[int, in
     return runs
 
 
-def _list_start(paras: Sequence[tuple[int, str, int, int]]) -> int:
+def _list_start(
+    paras: Sequence[tuple[int, str, int, int]], minimum: int = REFERENCE_SWALLOW_MIN
+) -> int:
     """Index of the paragraph where a references section's reference list begins (the suffix
     where entries outweigh the rest most; ``len(paras)`` when it has no entries), or 0 when
-    the text before it holds fewer than :data:`REFERENCE_SWALLOW_MIN` characters of body text
-    (prose, result rows): unknown forms of entries are never given back."""
+    the text before it holds fewer than ``minimum`` characters of body text (prose, result
+    rows): unknown forms of entries are never given back."""
     best: int | None = None
     best_at, score = len(paras), 0
     for n in range(len(paras) - 1, -1, -1):
-        _, form, size, _ = paras[n]
+        _, form, size, count = paras[n]
         if form == "entry":
             score += size
         elif form != "short":
             score -= size
-        if form == "entry" and (best is None or score >= best):
+        # a list begins on a reference entry; a back-matter statement or label alone (a table
+        # footnote "Abbreviations: ..." read in the body) begins none
+        if form == "entry" and count and (best is None or score >= best):
             best, best_at = score, n
     swallowed = sum(size for _, form, size, _ in paras[:best_at] if form in ("prose", "rows"))
-    return best_at if swallowed >= REFERENCE_SWALLOW_MIN else 0
+    return best_at if swallowed >= minimum else 0
 
 
 def _reads_as_prose(text: str) -> bool:
@@ -958,8 +963,8 @@ class _Splitter:
             heading, depth = rules.heading(body)
             if heading is not None and self._wrapped_word(i, body):
                 heading = None
-            if heading is None and self.wrapped:
-                heading = self._interleaved_heading(body)
+            if heading is None and self.wrapped and rules.first("notes", body) is None:
+                heading = self._interleaved_heading(body)  # (a contents line is no heading)
             if heading is not None:
                 self._heading(i, body, heading, depth)
                 continue
@@ -1170,9 +1175,19 @@ class _Splitter:
             due = self.prose_kind in (None, "front_matter", "abstract")
         elif rule.kind in ("references", "acknowledgments"):
             due = self.prose_kind in ("discussion", "conclusion", "references", "acknowledgments")
+            if self.prose_kind == "references" and self._reference_form(rest):
+                due = False  # "Support Care Cancer. 2003;11:415.": a journal name in an entry
         else:
             due = False
         return rule if due else None
+
+    def _reference_form(self, text: str) -> bool:
+        """``text`` carries a reference form (a ``reference_entries`` rule of kind
+        references: year;volume:pages, an author list, a DOI ...)."""
+        return any(
+            rule.kind == "references" and rule.regex.search(text)
+            for rule in self.rules.patterns["reference_entries"]
+        )
 
     def _boilerplate(self, body: str) -> PatternRule | None:
         """A boilerplate cue: any cue in front matter and banners, strong cues elsewhere.
@@ -1513,8 +1528,8 @@ class _Splitter:
                 stop += 1
             back = next((s.kind for s in reversed(segs[:k]) if s.kind not in _BETWEEN_KINDS), None)
             paras = list(self._reference_paragraphs(k, stop))
+            kind = back if back in _BODY_KINDS else "other"
             if paras and self.lines[segs[k].line].start < REFERENCE_EARLY_SHARE * len(self.text):
-                kind = back if back in _BODY_KINDS else "other"
                 start = _list_start(paras)
                 if start:
                     end = paras[start][0] if start < len(paras) else len(self.lines)
@@ -1524,8 +1539,30 @@ class _Splitter:
                     split = _prose_split(paras)
                     if split is not None:
                         stop += self._relabel(k, stop, split, len(self.lines), kind)
+            elif paras and kind in ("results", "discussion", "conclusion"):
+                # a late section: it gives back only the results it swallowed (a side bar or
+                # a table's column head read as "References" in the results or discussion):
+                # text before its reference list that holds result values
+                start = _list_start(paras, REFERENCE_PROSE_RUN)
+                if start:
+                    first = next(p[0] for p in paras if p[1] not in ("entry", "short"))
+                    end = paras[start][0] if start < len(paras) else self._end_line(stop)
+                    if first < end and self._result_values(first, end) >= LATE_RESULT_VALUES:
+                        stop += self._relabel(k, stop, first, end, kind)
             k = stop
         self._end_reference_lists()
+
+    def _end_line(self, stop: int) -> int:
+        """The line where segment ``stop`` begins (the end of the text after the last)."""
+        return self.segments[stop].line if stop < len(self.segments) else len(self.lines)
+
+    def _result_values(self, first: int, end: int) -> int:
+        """Result values (percentages, p values, CIs, ratios: ``reference_entries`` rules of
+        kind results) in lines ``first`` to ``end``."""
+        rules = [r for r in self.rules.patterns["reference_entries"] if r.kind == "results"]
+        return sum(
+            len(rule.regex.findall(self.lines[x].body)) for x in range(first, end) for rule in rules
+        )
 
     def _end_reference_lists(self) -> None:
         """What follows a reference list and is no reference entry is no reference: an author
