@@ -368,3 +368,17 @@ def test_nlp_tokenizer_by_pieces_equals_whole_text_on_raw_articles(min_piece: in
     for path in RAW_FILES:
         text = path.read_text(encoding="utf-8")
         assert _token_rows(tokenizer(text)) == _token_rows(Tokenizer.__call__(tokenizer, text))
+
+
+def test_nlp_tokenizer_in_a_memory_zone_gives_the_tokens_of_pieces() -> None:
+    """Inside a spaCy memory zone (nothing is cached) the text is tokenized in one call: the same
+    tokens, whitespace, norms and offsets as piece by piece outside the zone."""
+    nlp = spacy.blank("en")
+    tokenizer = make_tokenizer(nlp)
+    tokenizer.min_piece = 1  # type: ignore[attr-defined]
+    texts = [*LINE_CASES, *(p.read_text(encoding="utf-8") for p in RAW_FILES[:3])]
+    outside = [[row[:4] + row[5:] for row in _token_rows(tokenizer(t))] for t in texts]
+    with nlp.memory_zone():
+        assert nlp.vocab.in_memory_zone
+        inside = [[row[:4] + row[5:] for row in _token_rows(tokenizer(t))] for t in texts]
+    assert inside == outside

@@ -77,6 +77,11 @@ class TextKeepingTokenizer(Tokenizer):
         return doc
 
     def _by_pieces(self, text: str) -> Doc:
+        # inside a memory zone spaCy saves nothing to the cache (the lexemes it would point to are
+        # freed with the zone): pieces would only cost the Doc's rebuild, the whole text in one
+        # call gives the same tokens (cache look-ups still hit what the warm-up documents saved)
+        if self.vocab.in_memory_zone:
+            return super().__call__(text)
         # a line of min_piece characters or more is a piece of its own (cached to its end); shorter
         # lines are grouped until the group has min_piece characters (bounded calls per MB)
         cuts = [m.end() for m in _LINE_START.finditer(text)]
