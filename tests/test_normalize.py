@@ -215,3 +215,13 @@ def test_pipeline_spans_reproduce_the_source_text(pieces: list[str]) -> None:
         assert 0 <= r.span.start <= r.span.end <= len(text)
         assert text[r.span.start : r.span.end] == r.text
     assert result.sections[0].start == 0 and result.sections[-1].end == len(text)
+
+
+def test_normalize_glued_word_repairs_only_where_the_conversion_glues() -> None:
+    """The repairs of MinerU's glued English (a Chinese paper with LaTeX math) leave other
+    texts alone: a seed's "MRDnegative CR" or "incomplete" is no glued phrase there."""
+    glued = "摘要 the clinical data of78 recipients ( $4 5 \\%$ ) and MRDnegative CR"
+    assert normalize(glued).text.startswith("摘要 the clinical data of 78 recipients ( 45% )")
+    assert "MRD negative" in normalize(glued).text
+    plain = "MRDnegative CR [1] with incomplete count recovery in 12 patients of78 recipients"
+    assert normalize(plain).text == plain

@@ -94,6 +94,13 @@ class InlineRule:
     regex: re.Pattern[str]
     replace: str | None  # None: keep the group "keep" (or decode the group "entity")
     examples: list[dict[str, str]]
+    # the rule applies only to a document where every one of these patterns is found (a repair
+    # of one conversion's damage, e.g. glued words of MinerU's Chinese papers, is left out of
+    # texts that never had it)
+    when: tuple[re.Pattern[str], ...] = ()
+
+    def applies(self, text: str) -> bool:
+        return all(w.search(text) for w in self.when)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def parse_rules(data: Any, source: str) -> Rules:
         inline: list[InlineRule] = []
         seen: set[str] = set()
         for entry in data["rules"]:
-            if set(entry) - {"id", "note", "pattern", "replace", "examples"}:
+            if set(entry) - {"id", "note", "pattern", "replace", "examples", "when"}:
                 raise NormalizeRulesError(f"{source}: rule {entry.get('id')}: unknown keys")
             if entry["id"] in seen:
                 raise NormalizeRulesError(f"{source}: duplicate rule id {entry['id']!r}")
@@ -146,7 +153,10 @@ def parse_rules(data: Any, source: str) -> Rules:
                 raise NormalizeRulesError(
                     f"{source}: rule {entry['id']}: needs 'replace' or a group 'keep'/'entity'"
                 )
-            inline.append(InlineRule(entry["id"], regex, replace, list(entry["examples"])))
+            when = tuple(re.compile(w) for w in entry.get("when", []))
+            inline.append(
+                InlineRule(entry["id"], regex, replace, list(entry["examples"]), when)
+            )
         return Rules(
             symbols=dict(latex["symbols"]),
             subscript_symbols=dict(latex.get("subscript_symbols", {})),
@@ -301,6 +311,7 @@ class _Normalizer:
         self.out = _Builder()
         self.changed = False
         self.no_table_end = len(text) + 1  # no "</table>" after this position
+        self.inline_rules = tuple(r for r in rules.inline if r.applies(text))
 
     # -- inline constructs -----------------------------------------------------------------
     def run(self, start: int, end: int, *, tables: bool, newlines: bool = True) -> None:
@@ -310,7 +321,7 @@ class _Normalizer:
         if tables:
             finders.append(("table", lambda p: self.rules.table_start.search(text, p, end)))
         finders.append(("math", lambda p: _MATH.search(text, p, end)))
-        for rule in self.rules.inline:
+        for rule in self.inline_rules:
             finders.append((rule.id, functools.partial(rule.regex.search, text, endpos=end)))
         nxt: dict[str, re.Match[str] | None] = {}
         for name, find in finders:
