@@ -154,9 +154,7 @@ def parse_rules(data: Any, source: str) -> Rules:
                     f"{source}: rule {entry['id']}: needs 'replace' or a group 'keep'/'entity'"
                 )
             when = tuple(re.compile(w) for w in entry.get("when", []))
-            inline.append(
-                InlineRule(entry["id"], regex, replace, list(entry["examples"]), when)
-            )
+            inline.append(InlineRule(entry["id"], regex, replace, list(entry["examples"]), when))
         return Rules(
             symbols=dict(latex["symbols"]),
             subscript_symbols=dict(latex.get("subscript_symbols", {})),
