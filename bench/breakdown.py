@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     import spacy
 
     import trialex.extract as extract
-    import trialex.extract.assemble as assemble
+    import trialex.extract.prose as prose
     import trialex.language as language
     from trialex.ingest import load_path
     from trialex.nlp import get_nlp, warm_up
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     nlp.tokenizer = timed("tokenizer (normalise + tokenise)", nlp.tokenizer)
     for name, proc in nlp.pipeline:
         setattr(proc.__class__, "__call__", timed(name, proc.__class__.__call__))  # noqa: B010
-    assemble.find_mentions = timed("  records: find_mentions", assemble.find_mentions)
+    prose.find_mentions = timed("  records: find_mentions", prose.find_mentions)
     extract.find_terms = timed("  records: find_terms", extract.find_terms)
     extract.candidates = timed("  records: candidates (find_mentions incl.)", extract.candidates)
     language._langdetect = timed("  sections: langdetect", language._langdetect)

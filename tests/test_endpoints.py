@@ -35,16 +35,16 @@ def test_endpoints_registry_orders_the_codes_of_the_contract() -> None:
 def test_endpoints_the_code_sets_of_assembly_derive_from_the_registry() -> None:
     """The sets assembly used to spell out are the registry's statistics (pinned: the same
     behaviour as before the registry)."""
-    from trialex.extract import assemble
+    from trialex.extract import candidate, linking
 
     survival = {"OS", "RFS", "EFS", "PFS", "DFS", "LFS"}
-    assert set(assemble.TIME_ENDPOINTS) == survival | {"TTP", "DOR", "follow_up", "time_to_event"}
-    assert set(assemble.RATE_ENDPOINTS) == survival | {"NRM", "relapse"}
-    assert set(assemble.COUNTLESS_ENDPOINTS) == set(assemble.TIME_ENDPOINTS) - {"OS"}
-    assert set(assemble.LABELLED_ENDPOINTS) == {"adverse_events", "time_to_event", "other"}
-    assert set(assemble._SUBTYPES) == {"CRi", "CRp", "CRh"}
-    assert "TTP" in assemble.TIME_ENDPOINTS - assemble.RATE_ENDPOINTS
-    assert "OS" not in assemble.TIME_ENDPOINTS - assemble.RATE_ENDPOINTS
+    assert set(candidate.TIME_ENDPOINTS) == survival | {"TTP", "DOR", "follow_up", "time_to_event"}
+    assert set(candidate.RATE_ENDPOINTS) == survival | {"NRM", "relapse"}
+    assert set(candidate.COUNTLESS_ENDPOINTS) == set(candidate.TIME_ENDPOINTS) - {"OS"}
+    assert set(candidate.LABELLED_ENDPOINTS) == {"adverse_events", "time_to_event", "other"}
+    assert set(linking._SUBTYPES) == {"CRi", "CRp", "CRh"}
+    assert "TTP" in candidate.TIME_ENDPOINTS - candidate.RATE_ENDPOINTS
+    assert "OS" not in candidate.TIME_ENDPOINTS - candidate.RATE_ENDPOINTS
 
 
 def test_endpoints_report_colours_are_the_registry_colours() -> None:
@@ -246,10 +246,10 @@ def test_endpoints_a_rules_folder_of_terms_only_keeps_the_bundled_codes(tmp_path
 
 
 def test_endpoints_live_code_sets_follow_the_rules_folder(tmp_path: Path) -> None:
-    from trialex.extract import assemble
+    from trialex.extract import candidate
 
     root = _mfs_rules(tmp_path)
-    assert "MFS" not in assemble.TIME_ENDPOINTS and "MFS" not in ENDPOINTS
+    assert "MFS" not in candidate.TIME_ENDPOINTS and "MFS" not in ENDPOINTS
     with rulebook.using(root):
-        assert "MFS" in assemble.TIME_ENDPOINTS and "MFS" in assemble.RATE_ENDPOINTS
+        assert "MFS" in candidate.TIME_ENDPOINTS and "MFS" in candidate.RATE_ENDPOINTS
         assert "MFS" in ENDPOINTS and ENDPOINTS.index("MFS") == len(ENDPOINTS) - 1

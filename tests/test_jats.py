@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trialex.errors import InputError
-from trialex.extract.assemble import table_blocks
+from trialex.extract.tables import table_blocks
 from trialex.ingest import discover, load_bytes, load_documents, load_path
 from trialex.jats import jats_to_text, parse_xml, table_lines
 from trialex.pipeline import process

@@ -120,7 +120,7 @@ def test_the_rules_keep_an_endpoint_they_found() -> None:
 
 
 def test_an_outcome_phrase_maps_to_a_code_through_the_vocabulary() -> None:
-    from trialex.extract.assemble import outcome_endpoint
+    from trialex.extract.tagged import outcome_endpoint
 
     assert outcome_endpoint("the rate of complete remission") == ("CR", None)
     assert outcome_endpoint("wound dehiscence") == ("other", "wound dehiscence")

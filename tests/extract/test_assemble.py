@@ -8,7 +8,7 @@ import pytest
 
 from trialex.extract import doc_with_sections as make_doc
 from trialex.extract import extract_records
-from trialex.extract.assemble import clauses, sentences
+from trialex.extract.units import clauses, sentences
 from trialex.records import Record
 
 RAW = Path(__file__).resolve().parents[2] / "raw"

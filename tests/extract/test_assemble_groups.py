@@ -10,13 +10,9 @@ import pytest
 
 from trialex.extract import doc_with_sections as make_doc
 from trialex.extract import extract_records
-from trialex.extract.assemble import (
-    ArmContext,
-    Candidate,
-    confidence,
-    define_arms,
-    document_arms,
-)
+from trialex.extract.arms import ArmContext, define_arms, document_arms
+from trialex.extract.assemble import confidence
+from trialex.extract.candidate import Candidate
 from trialex.extract.numbers import Mention
 from trialex.records import Record, Section, Span
 

@@ -144,7 +144,7 @@ def test_a_comparison_with_no_arms_names_none() -> None:
 
 
 def test_chinese_arm_groups_are_read_whatever_text_was_read_before() -> None:
-    from trialex.extract.assemble import ArmContext, _arm_mentions
+    from trialex.extract.arms import ArmContext, _arm_mentions
 
     english = "Responses were seen in 12 patients."
     chinese = "治疗组有效率为85%，对照组为60%。"

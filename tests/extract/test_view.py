@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from trialex.extract import assemble, extract_records
+from trialex.extract import arms as arms_pass
 from trialex.extract import doc_with_sections as make_doc
-from trialex.extract.assemble import clauses, sentences
+from trialex.extract import extract_records, units
 from trialex.extract.numbers import _fewest_literals
+from trialex.extract.units import clauses, sentences
 from trialex.extract.view import DocView, current, reading
 from trialex.nlp import get_nlp
 
@@ -29,7 +30,7 @@ def test_view_answers_as_the_functions_do_and_only_for_its_own_text() -> None:
         assert list(sentences(TEXT, 0, len(TEXT))) == plain_sentences
         assert [clauses(TEXT, a, b) for a, b in plain_sentences] == plain_clauses
     assert current(TEXT) is None
-    assert view.sentences(0, len(TEXT), assemble._split_sentences) == plain_sentences
+    assert view.sentences(0, len(TEXT), units._split_sentences) == plain_sentences
     assert view.lines == [(0, 84), (84, 85), (85, len(TEXT))]
 
 
@@ -41,7 +42,7 @@ def test_each_sentence_is_split_and_searched_for_arms_once(
     without, _ = extract_records(make_doc(TEXT))
     splits: list[tuple[int, int]] = []
     arms: list[tuple[int, int]] = []
-    split, define = assemble._split_sentences, assemble._arm_definition
+    split, define = units._split_sentences, arms_pass._arm_definition
 
     def counting_split(text: str, start: int, end: int):  # type: ignore[no-untyped-def]
         splits.append((start, end))
@@ -51,8 +52,8 @@ def test_each_sentence_is_split_and_searched_for_arms_once(
         arms.append((start, end))
         return define(text, start, end)
 
-    monkeypatch.setattr(assemble, "_split_sentences", counting_split)
-    monkeypatch.setattr(assemble, "_arm_definition", counting_define)
+    monkeypatch.setattr(units, "_split_sentences", counting_split)
+    monkeypatch.setattr(arms_pass, "_arm_definition", counting_define)
     doc = make_doc(TEXT)
     records, _ = extract_records(doc)
     assert records == without and records

@@ -22,7 +22,7 @@ from trialex import rulebook
 from trialex.records import Record
 
 if TYPE_CHECKING:
-    from trialex.extract.assemble import Candidate
+    from trialex.extract.candidate import Candidate
 
 CONFIDENCE_FILE = "confidence.json"
 

@@ -13,7 +13,7 @@ their own): :func:`continuous_candidates` reads them by structure, with the cues
 
 and never a baseline value ("at baseline", "from 4.3 ± 1.7 to 1.2 ± 1.4": the first), an age,
 a dose, or a pharmacokinetic level (GUIDELINES: not annotated). The arm of each value comes from
-:func:`~trialex.extract.assemble.assign_groups` like every prose value's; p values and CIs
+:func:`~trialex.extract.arms.assign_groups` like every prose value's; p values and CIs
 attach to them like to any value before them.
 """
 

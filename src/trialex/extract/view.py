@@ -11,7 +11,7 @@ on first use and kept for the rest of the document.
 
 :func:`extract_records` builds one per document, sets it on ``doc._.view`` and makes it the
 current view while the records are assembled (:func:`reading`); the text-structure functions
-of :mod:`trialex.extract.assemble` (``sentences``, ``clauses``, ``define_arms``) answer from it
+of the assembly passes (``units.sentences``, ``units.clauses``, ``arms.define_arms``) answer from it
 when they are asked about its text, and compute as before otherwise (tests, other texts), so
 the results are the same either way.
 """
