@@ -972,8 +972,9 @@ def _respective_terms(
     for t in sent_terms:
         if t.start >= first or t.start < clause[0] or _is_qualifier(text, t):
             continue
-        if _term_key(text, t) not in seen:
-            seen.append(_term_key(text, t))
+        key = _term_key(text, t)
+        if key not in seen:
+            seen.append(key)
             terms.append(t)
     listed = _term_list(text, terms, len(values))
     if listed:
